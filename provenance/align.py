@@ -1,0 +1,135 @@
+"""Verification: align two documents and keep only real shared spans.
+
+An LSH candidate says two documents *may* share text.  This module decides:
+exact word n-grams common to both texts seed the alignment; seeds that follow
+each other on both sides (allowing up to ``max_gap`` unmatched words, so a
+changed or dropped word does not break a span) are chained into spans; spans
+near each other on both sides are merged (sentences reordered within a
+paragraph); and a span is kept only if it has at least ``min_span_tokens``
+matched words on each side and token agreement of at least ``min_similarity``.
+The cost is linear in the two lengths plus the number of seed matches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .params import Params
+from .tokens import Tokens, ngram_hashes
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A verified shared span, in token indices ``[start, end)`` on both sides."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    matched_a: int
+    matched_b: int
+
+    @property
+    def similarity(self) -> float:
+        total = (self.a_end - self.a_start) + (self.b_end - self.b_start)
+        return (self.matched_a + self.matched_b) / total if total else 0.0
+
+
+def seed_matches(ga: np.ndarray, gb: np.ndarray, max_occurrences: int) -> list[tuple[int, int]]:
+    """All (i, j) with ``ga[i] == gb[j]``, skipping n-grams too common in either text."""
+    if ga.size == 0 or gb.size == 0:
+        return []
+    va, ca = np.unique(ga, return_counts=True)
+    vb, cb = np.unique(gb, return_counts=True)
+    common = np.intersect1d(va[ca <= max_occurrences], vb[cb <= max_occurrences], assume_unique=True)
+    if common.size == 0:
+        return []
+    ib = np.nonzero(np.isin(gb, common))[0]
+    positions: dict[int, list[int]] = {}
+    for j, h in zip(ib.tolist(), gb[ib].tolist()):
+        positions.setdefault(h, []).append(j)
+    ia = np.nonzero(np.isin(ga, common))[0]
+    return [(i, j) for i, h in zip(ia.tolist(), ga[ia].tolist()) for j in positions[h]]
+
+
+def _chain(matches: list[tuple[int, int]], n: int, gap: int) -> list[list[int]]:
+    """Greedy monotone chaining of seed matches (sorted by i, then j).
+
+    Each chain is ``[a0, a_last, b0, b_last, covered_a, covered_b]``.
+    """
+    reach = n + gap
+    done: list[list[int]] = []
+    active: list[list[int]] = []
+    for i, j in matches:
+        if active and active[0][1] + reach < i:
+            keep = []
+            for c in active:
+                (keep if c[1] + reach >= i else done).append(c)
+            active = keep
+        best = None
+        best_cost = None
+        for c in active:
+            di, dj = i - c[1], j - c[3]
+            if 0 < di <= reach and 0 < dj <= reach:
+                cost = abs(di - dj)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = c, cost
+        if best is None:
+            active.append([i, i, j, j, n, n])
+            active.sort(key=lambda c: c[1])
+        else:
+            best[4] += min(n, i - best[1])
+            best[5] += min(n, j - best[3])
+            best[1], best[3] = i, j
+            active.sort(key=lambda c: c[1])
+    return done + active
+
+
+def _distance(s1: int, e1: int, s2: int, e2: int) -> int:
+    return max(0, max(s1, s2) - min(e1, e2))
+
+
+def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
+    """Merge spans adjacent on both sides (reordered sentences of one paragraph)."""
+    spans = sorted(spans)
+    merged = True
+    while merged and len(spans) > 1:
+        merged = False
+        out: list[list[int]] = []
+        for s in spans:
+            for t in out:
+                if _distance(s[0], s[1], t[0], t[1]) <= gap and _distance(s[2], s[3], t[2], t[3]) <= gap:
+                    t[0], t[1] = min(s[0], t[0]), max(s[1], t[1])
+                    t[2], t[3] = min(s[2], t[2]), max(s[3], t[3])
+                    t[4] = min(t[4] + s[4], t[1] - t[0])
+                    t[5] = min(t[5] + s[5], t[3] - t[2])
+                    merged = True
+                    break
+            else:
+                out.append(list(s))
+        spans = sorted(out)
+    return spans
+
+
+def align_tokens(ta: Tokens, tb: Tokens, params: Params) -> list[TokenSpan]:
+    """Verified shared spans between two token sequences, in token indices."""
+    n = params.seed_ngram
+    matches = seed_matches(ngram_hashes(ta.hashes, n), ngram_hashes(tb.hashes, n), params.max_seed_occurrences)
+    if not matches:
+        return []
+    chains = _chain(matches, n, params.max_gap)
+    raw = [[c[0], c[1] + n, c[2], c[3] + n, c[4], c[5]] for c in chains]
+    spans = []
+    for a0, a1, b0, b1, ma, mb in _merge_nearby(raw, params.max_gap):
+        span = TokenSpan(a0, a1, b0, b1, ma, mb)
+        if min(ma, mb) >= params.min_span_tokens and span.similarity >= params.min_similarity:
+            spans.append(span)
+    return spans
+
+
+def is_verbatim(ta: Tokens, tb: Tokens, span: TokenSpan) -> bool:
+    a = ta.hashes[span.a_start : span.a_end]
+    b = tb.hashes[span.b_start : span.b_end]
+    return a.shape == b.shape and bool(np.array_equal(a, b))

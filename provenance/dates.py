@@ -1,0 +1,309 @@
+"""Strict parsing and comparison of structured date values.
+
+Dates decide which copy of a passage came first, so a wrong date is worse than
+no date: values are isolated with anchored regular expressions, validated
+field by field, and kept at the precision they were written with (``2016`` is
+a year, not 1 January 2016). Nothing is guessed from context or from today.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .model import DateValue
+
+__all__ = ["parse_date_value", "date_sort_key", "compare_dates", "lag_days", "PRECISIONS"]
+
+PRECISIONS = ("year", "month", "day", "minute", "second")
+_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+_YEAR, _MONTH, _DAY, _MINUTE, _SECOND = range(5)
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
+    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}
+# Zone abbreviations with one unambiguous meaning in news metadata (RFC 2822 + Europe).
+_NAMED_ZONES = {
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "BST": 60, "CET": 60, "CEST": 120,
+}
+_MAX_OFFSET = 18 * 60
+
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+"
+_ZONE = (
+    r"(?P<Z>Z|(?:UTC|GMT|UT)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?|[+-]\d{2}(?::?\d{2})?|"
+    + "|".join(_NAMED_ZONES)
+    + r")(?:\s*\([A-Za-z ]+\))?"
+)
+_FRACTION = r"(?:[.,](?P<F>\d+))?"
+_TIME = (
+    r"(?P<H>\d{1,2})(?::(?P<M>\d{2})(?::(?P<S>\d{2})" + _FRACTION + r")?)?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?:" + _ZONE + ")?"
+)
+_TIME_SEP = r"(?:,?\s+(?:at\s+)?|\s*[Tt]\s*|\s*,\s*)"
+
+_PATTERNS = {
+    "iso": re.compile(
+        r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:(?:[Tt]|\s+)"
+        r"(?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})" + _FRACTION + r")?\s*(?:" + _ZONE + r")?)?)?)?"
+    ),
+    "compact": re.compile(
+        r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})(?:[Tt](?P<H>\d{2})(?P<M>\d{2})"
+        r"(?:(?P<S>\d{2})" + _FRACTION + r")?(?P<Z>Z|[+-]\d{2}(?::?\d{2})?)?)?"
+    ),
+    "ymd": re.compile(
+        r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?:" + _TIME_SEP + _TIME + ")?"
+    ),
+    "numeric": re.compile(
+        r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?:" + _TIME_SEP + _TIME + ")?"
+    ),
+    "dmy": re.compile(
+        r"(?:" + _WEEKDAY + r")?(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?(?:\s*[-/]\s*|\s+)"
+        r"(?P<mon>" + _MONTH_RE + r")\.?,?(?:\s*[-/]\s*|\s+)(?P<y>\d{4}|\d{2})"
+        r"(?:" + _TIME_SEP + _TIME + ")?",
+        re.IGNORECASE,
+    ),
+    "mdy": re.compile(
+        r"(?:" + _WEEKDAY + r")?(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+"
+        r"(?P<y>\d{4})(?:" + _TIME_SEP + _TIME + ")?",
+        re.IGNORECASE,
+    ),
+    "asctime": re.compile(
+        _WEEKDAY + r"(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})\s+" + _TIME + r"\s+(?P<y>\d{4})",
+        re.IGNORECASE,
+    ),
+    "my": re.compile(r"(?P<mon>" + _MONTH_RE + r")\.?,?\s+(?P<y>\d{4})", re.IGNORECASE),
+}
+
+
+def parse_date_value(text: str, *, dayfirst: bool | None = None) -> DateValue | None:
+    """Parse one structured date, or return None; never raises.
+
+    Slashed/dotted numeric dates are read only when the field order is
+    unambiguous or ``dayfirst`` says which it is.
+    """
+    try:
+        return _parse(text, dayfirst)
+    except Exception:  # any malformed piece means "not a date we trust"
+        return None
+
+
+def _parse(text: str, dayfirst: bool | None) -> DateValue | None:
+    if not isinstance(text, str):
+        return None
+    s = " ".join(text.split())
+    if not s or len(s) > 100:
+        return None
+    for name, pattern in _PATTERNS.items():
+        m = pattern.fullmatch(s)
+        if m is None:
+            continue
+        g = m.groupdict()
+        if name == "numeric":
+            order = _numeric_order(int(g["a"]), int(g["b"]), dayfirst)
+            if order is None:
+                return None
+            g["d"], g["m"] = (g["a"], g["b"]) if order == "dm" else (g["b"], g["a"])
+        if g.get("mon"):
+            g["m"] = str(_MONTHS[g["mon"].lower()])
+        return _build(g)
+    return None
+
+
+def _numeric_order(a: int, b: int, dayfirst: bool | None) -> str | None:
+    if a > 12 and b > 12:
+        return None
+    if a > 12:
+        return "dm"
+    if b > 12 or a == b:
+        return "md"
+    if dayfirst is None:
+        return None
+    return "dm" if dayfirst else "md"
+
+
+def _year(text: str) -> int:
+    y = int(text)
+    if len(text) == 2:
+        y += 2000 if y < 70 else 1900
+    return y
+
+
+def _build(g: dict) -> DateValue | None:
+    y = _year(g["y"])
+    if not 1 <= y <= 9999:
+        return None
+    if g.get("m") is None:
+        return DateValue(f"{y:04d}", "year")
+    mo = int(g["m"])
+    if not 1 <= mo <= 12:
+        return None
+    if g.get("d") is None:
+        return DateValue(f"{y:04d}-{mo:02d}", "month")
+    d = int(g["d"])
+    if not 1 <= d <= calendar.monthrange(y, mo)[1]:
+        return None
+    iso = f"{y:04d}-{mo:02d}-{d:02d}"
+    if g.get("H") is None:
+        return DateValue(iso, "day")
+    hour = _hour(int(g["H"]), g.get("ampm"), g.get("M") is not None)
+    minute = int(g["M"] or 0)
+    if hour is None or not 0 <= minute <= 59:
+        return None
+    iso += f"T{hour:02d}:{minute:02d}"
+    precision = "minute"
+    if g.get("S") is not None:
+        second = int(g["S"])
+        if not 0 <= second <= 59:
+            return None
+        iso += f":{second:02d}"
+        precision = "second"
+    if g.get("Z"):
+        offset = _zone_offset(g["Z"])
+        if offset is None:
+            return None
+        return DateValue(iso + _format_offset(offset), precision, tz=True)
+    return DateValue(iso, precision)
+
+
+def _hour(hour: int, ampm: str | None, has_minutes: bool) -> int | None:
+    if ampm is None:
+        return hour if has_minutes and 0 <= hour <= 23 else None
+    if not 1 <= hour <= 12:
+        return None
+    pm = ampm.lower().startswith("p")
+    return (hour % 12) + (12 if pm else 0)
+
+
+def _zone_offset(zone: str) -> int | None:
+    z = re.sub(r"\s*\(.*\)$", "", zone).strip().upper()
+    if z in _NAMED_ZONES:
+        return _NAMED_ZONES[z]
+    z = re.sub(r"^(UTC|GMT|UT)\s*", "", z)
+    if z in ("", "Z"):
+        return 0
+    m = re.fullmatch(r"([+-])(\d{1,2})(?::?(\d{2}))?", z)
+    if m is None:
+        return None
+    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+    if minutes > 59:
+        return None
+    total = hours * 60 + minutes
+    if total > _MAX_OFFSET:
+        return None
+    return -total if m.group(1) == "-" else total
+
+
+def _format_offset(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    h, m = divmod(abs(minutes), 60)
+    return f"{sign}{h:02d}:{m:02d}"
+
+
+# --------------------------------------------------------------------------
+# Ordering
+# --------------------------------------------------------------------------
+
+_ISO_OUT = re.compile(
+    r"(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?)?)?([+-]\d{2}:\d{2})?"
+)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    fields: tuple[int, ...]  # y, m, d, H, M, S as far as stated
+    rank: int
+    offset: int | None  # minutes east of UTC, when stated
+
+    def local(self) -> datetime:
+        y, m, d, hh, mm, *ss = self.fields
+        return datetime(y, m, d, hh, mm, ss[0] if ss else 0)
+
+    def instant(self, rank: int) -> datetime:
+        """Local time truncated to ``rank``, shifted to UTC when an offset is known."""
+        dt = self.local()
+        if rank < _SECOND:
+            dt = dt.replace(second=0)
+        return dt - timedelta(minutes=self.offset) if self.offset is not None else dt
+
+
+def _parts(d: DateValue) -> _Parts | None:
+    """Components of a DateValue, tolerating values built outside this module."""
+    m = _ISO_OUT.fullmatch(d.iso or "")
+    if m is None:
+        reparsed = parse_date_value(d.iso or "")
+        if reparsed is None:
+            return None
+        m = _ISO_OUT.fullmatch(reparsed.iso)
+        if m is None:
+            return None
+    fields = tuple(int(x) for x in m.groups()[:6] if x is not None)
+    rank = {1: _YEAR, 2: _MONTH, 3: _DAY, 5: _MINUTE, 6: _SECOND}.get(len(fields))
+    if rank is None:
+        return None
+    offset = _zone_offset(m.group(7)) if m.group(7) else None
+    return _Parts(fields, rank, offset)
+
+
+def date_sort_key(d: DateValue) -> tuple:
+    """A total order for sorting: stated calendar date first, then the time of day.
+
+    Within one stated day, values with offsets order by UTC; a coarser value
+    sorts before finer ones it contains. Use ``compare_dates`` to know whether
+    an order is actually certain.
+    """
+    p = _parts(d)
+    if p is None:
+        return (1, str(d.iso))
+    y, m, day = (p.fields + (0, 0))[:3]
+    secs = -(10**6)
+    if p.rank >= _MINUTE:
+        hh, mm = p.fields[3:5]
+        ss = p.fields[5] if p.rank == _SECOND else 0
+        secs = hh * 3600 + mm * 60 + ss - (p.offset or 0) * 60
+    return (0, y, m, day, secs, p.rank)
+
+
+def compare_dates(a: DateValue, b: DateValue) -> int | None:
+    """-1/0/1 when ``a`` is certainly before/equal to/after ``b``, else None.
+
+    Compared at the coarser of the two precisions; equal there but stated at
+    different precisions is not an order. Times compare only when both or
+    neither state an offset (both: in UTC; neither: as local times).
+    """
+    pa, pb = _parts(a), _parts(b)
+    if pa is None or pb is None:
+        return None
+    rank = min(pa.rank, pb.rank)
+    if rank >= _MINUTE:
+        if (pa.offset is None) != (pb.offset is None):
+            return None
+        x, y = pa.instant(rank), pb.instant(rank)
+    else:
+        x, y = pa.fields[: rank + 1], pb.fields[: rank + 1]
+    if x != y:
+        return -1 if x < y else 1
+    return 0 if pa.rank == pb.rank else None
+
+
+def lag_days(a: DateValue, b: DateValue) -> float | None:
+    """``b`` minus ``a`` in days at the coarser precision (None below day precision)."""
+    pa, pb = _parts(a), _parts(b)
+    if pa is None or pb is None:
+        return None
+    rank = min(pa.rank, pb.rank)
+    if rank < _DAY:
+        return None
+    if rank == _DAY:
+        da = datetime(*pa.fields[:3])
+        db = datetime(*pb.fields[:3])
+        return float((db - da).days)
+    if (pa.offset is None) != (pb.offset is None):
+        return None
+    return (pb.instant(rank) - pa.instant(rank)).total_seconds() / 86400.0

@@ -1,0 +1,146 @@
+"""Evaluation against labelled data: ``python -m provenance.evaluate meter DIR``.
+
+DIR is a METER-style folder: ``corpus/`` (the articles and their metadata.csv)
+and ``truth.tsv`` (path, label, pa_candidates).  The corpus is audited with the
+same code and defaults as ``provenance audit``; the report's ``derivation`` is
+scored against the journalists' labels, and each derived article's origin
+against its candidate sources.  Only scores and counts are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .params import default_params, with_overrides
+from .pipeline import AuditOptions, audit
+from .report import build_report, now_iso
+
+LABELS = ("wholly_derived", "partially_derived", "non_derived")
+
+
+@dataclass(frozen=True)
+class Truth:
+    path: str
+    label: str
+    candidates: frozenset[str]
+
+
+def load_truth(path: Path) -> list[Truth]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return [Truth(r["path"], r["label"], frozenset(c for c in r["pa_candidates"].split(";") if c)) for r in rows]
+
+
+def macro_f1(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> tuple[float, dict[str, float]]:
+    per = {}
+    for lab in labels:
+        tp = sum(1 for t, p in pairs if t == lab and p == lab)
+        fp = sum(1 for t, p in pairs if t != lab and p == lab)
+        fn = sum(1 for t, p in pairs if t == lab and p != lab)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        per[lab] = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return sum(per.values()) / len(labels), per
+
+
+def main_origin(doc: dict[str, Any], docs_by_id: dict[str, dict[str, Any]]) -> str | None:
+    """The origin document covering most of this document's reused text (its path)."""
+    weight: dict[str, int] = {}
+    for p in doc["passages"]:
+        o = p["origin"]
+        if o["status"] == "determined" and o["document"] and o["document"] != doc["id"]:
+            weight[o["document"]] = weight.get(o["document"], 0) + p["end"] - p["start"]
+    if not weight:
+        return None
+    best = max(sorted(weight), key=lambda k: weight[k])
+    return docs_by_id[best]["path"]
+
+
+def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
+    docs = {d["path"]: d for d in report["documents"]}
+    by_id = {d["id"]: d for d in report["documents"]}
+    pairs, missing = [], []
+    origin_hits = origin_total = 0
+    confusion = {t: {p: 0 for p in LABELS} for t in LABELS}
+    for t in truth:
+        d = docs.get(t.path)
+        if d is None:
+            missing.append(t.path)
+            predicted = "non_derived"
+        else:
+            predicted = d["derivation"]
+        pairs.append((t.label, predicted))
+        confusion[t.label][predicted] += 1
+        if t.label != "non_derived":
+            origin_total += 1
+            if d is not None and main_origin(d, by_id) in t.candidates:
+                origin_hits += 1
+    f3, per3 = macro_f1(pairs, LABELS)
+    two = [("derived" if a != "non_derived" else "non", "derived" if b != "non_derived" else "non") for a, b in pairs]
+    f2, _ = macro_f1(two, ("derived", "non"))
+    return {
+        "articles": len(truth),
+        "macro_f1_3way": round(f3, 4),
+        "f1_per_class": {k: round(v, 4) for k, v in per3.items()},
+        "macro_f1_2way": round(f2, 4),
+        "origin_accuracy": round(origin_hits / origin_total, 4) if origin_total else None,
+        "origin_hits": origin_hits,
+        "derived_articles": origin_total,
+        "confusion": confusion,
+        "missing_from_report": len(missing),
+    }
+
+
+def run_meter(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
+    params = with_overrides(default_params(), overrides)
+    corpus = folder / "corpus"
+    t0 = time.perf_counter()
+    started = now_iso()
+    result = audit(corpus, AuditOptions(params=params))
+    report = build_report(result, params, corpus="corpus", started=started, finished=now_iso())
+    seconds = time.perf_counter() - t0
+    scores = score(report, load_truth(folder / "truth.tsv"))
+    scores["audit_seconds"] = round(seconds, 2)
+    scores["files"] = report["run"]["inputs"]["files_seen"]
+    scores["parameters"] = params.as_sections()
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m provenance.evaluate", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="dataset", required=True)
+    meter = sub.add_parser("meter", help="score against a METER-style folder (corpus/ and truth.tsv)")
+    meter.add_argument("folder", type=Path)
+    meter.add_argument("--param", action="append", default=[], help="override a parameter, KEY=VALUE")
+    meter.add_argument("--json", action="store_true", help="print the scores as JSON")
+    args = parser.parse_args(argv)
+    overrides = dict(p.split("=", 1) for p in args.param)
+    if not (args.folder / "corpus").is_dir() or not (args.folder / "truth.tsv").is_file():
+        print(f"{args.folder}: expected corpus/ and truth.tsv inside", file=sys.stderr)
+        return 2
+    scores = run_meter(args.folder, overrides)
+    if args.json:
+        print(json.dumps(scores, indent=2))
+        return 0
+    print(f"METER evaluation: {scores['articles']} labelled articles, {scores['files']} files audited "
+          f"in {scores['audit_seconds']} s")
+    print(f"  3-way macro F1 (wholly/partially/non): {scores['macro_f1_3way']:.3f}  "
+          + "  ".join(f"{k}={v:.3f}" for k, v in scores["f1_per_class"].items()))
+    print(f"  2-way macro F1 (derived/non):          {scores['macro_f1_2way']:.3f}")
+    print(f"  origin accuracy:                       {scores['origin_accuracy']:.3f} "
+          f"({scores['origin_hits']}/{scores['derived_articles']})")
+    print("  confusion (rows = truth, columns = predicted wholly/partially/non):")
+    for t in LABELS:
+        print(f"    {t:18s} " + " ".join(f"{scores['confusion'][t][p]:5d}" for p in LABELS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Walk the corpus folder and account for every file in it exactly once.
+
+An audit that silently skips files cannot be trusted, so each entry found
+becomes a document, the sidecar, or a rejection with a reason. The walk is
+sorted at every level so two runs over the same folder give the same report.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError, SidecarError
+from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
+from .readers import read_file, unsupported_reason
+from .sidecar import find_sidecar, load_sidecar, relative_inside, sidecar_label
+
+__all__ = ["build_inventory", "display_path"]
+
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def display_path(rel: str) -> str:
+    """A printable path: bytes that are not UTF-8 appear as ``\\xNN``."""
+    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"
+
+
+@dataclass
+class _Walk:
+    root: str
+    max_file_bytes: int
+    follow_symlinks: bool
+    sidecar_rel: str | None
+    documents: list[Document] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # every accounted path, in walk order
+    sidecar_seen: bool = False
+    visited: set[tuple[int, int]] = field(default_factory=set)
+
+    def reject(self, rel: str, code: str, reason: str) -> None:
+        self.files.append(rel)
+        self.rejections.append(Rejection(rel, code, reason))
+
+
+def build_inventory(
+    root: Path,
+    *,
+    metadata: Path | None = None,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    follow_symlinks: bool = False,
+) -> Inventory:
+    """Read every file under ``root``; raises CorpusError when the root is unusable."""
+    root = Path(root)
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {root}")
+    try:
+        root_stat = root.stat()
+        with os.scandir(root):
+            pass
+    except OSError as e:
+        raise CorpusError(f"cannot list corpus folder {root}: {e.strerror or e}")
+
+    sidecar_path = find_sidecar(root, metadata)
+    sidecar_rel = relative_inside(root, sidecar_path) if sidecar_path is not None else None
+
+    walk = _Walk(str(root), max_file_bytes, follow_symlinks, sidecar_rel)
+    walk.visited.add((root_stat.st_dev, root_stat.st_ino))
+    _walk(walk)
+
+    sidecar = Sidecar(path=None)
+    if sidecar_path is not None:
+        existing = {p for p in walk.files if p != sidecar_rel}
+        try:
+            sidecar = load_sidecar(root, sidecar_path, existing)
+        except SidecarError as e:
+            if metadata is not None:
+                raise
+            issue = SidecarIssue(0, "sidecar-unreadable", str(e))
+            sidecar = Sidecar(path=sidecar_label(root, sidecar_path), issues=(issue,))
+
+    encodings = Counter(d.encoding for d in walk.documents if d.encoding)
+    return Inventory(
+        documents=tuple(walk.documents),
+        rejections=tuple(walk.rejections),
+        sidecar=sidecar,
+        files_seen=len(walk.files) + (1 if walk.sidecar_seen else 0),
+        encodings=tuple(sorted(encodings.items())),
+    )
+
+
+def _walk(walk: _Walk) -> None:
+    """Depth-first, names sorted at each level; an explicit stack instead of recursion."""
+    listed = _list(walk, walk.root, "")
+    if listed is None:
+        return
+    # each frame: a folder's path prefix, its sorted entries, the next index to visit
+    frames: list[tuple[str, list[os.DirEntry], int]] = [("", listed, 0)]
+    while frames:
+        prefix, entries, i = frames.pop()
+        if i >= len(entries):
+            continue
+        frames.append((prefix, entries, i + 1))
+        entry = entries[i]
+        rel = prefix + display_path(entry.name)
+        child = _visit(walk, entry, rel)
+        if child is not None:
+            frames.append((rel + "/", child, 0))
+
+
+def _list(walk: _Walk, path: str, rel: str) -> list[os.DirEntry] | None:
+    try:
+        with os.scandir(path) as it:
+            return sorted(it, key=lambda e: e.name)
+    except PermissionError:
+        walk.reject(rel, "permission-denied", "folder cannot be listed: permission denied")
+    except OSError as e:
+        walk.reject(rel, "unreadable", f"folder cannot be listed: {e.strerror or e}")
+    return None
+
+
+def _visit(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
+    """Account for one entry; returns the sorted children when it is a folder to descend."""
+    if rel == walk.sidecar_rel:
+        walk.sidecar_seen = True
+        return None
+    try:
+        if entry.is_symlink():
+            return _visit_symlink(walk, entry, rel)
+        if entry.is_dir(follow_symlinks=False):
+            return _enter_dir(walk, entry.path, rel, entry.stat(follow_symlinks=False))
+        st = entry.stat(follow_symlinks=False)
+    except PermissionError:
+        walk.reject(rel, "permission-denied", "cannot be examined: permission denied")
+        return None
+    except OSError as e:
+        walk.reject(rel, "unreadable", f"cannot be examined: {e.strerror or e}")
+        return None
+    _read_regular(walk, entry.path, rel, st)
+    return None
+
+
+def _enter_dir(walk: _Walk, path: str, rel: str, st: os.stat_result) -> list[os.DirEntry] | None:
+    key = (st.st_dev, st.st_ino)
+    if key in walk.visited:
+        walk.reject(rel, "symlink", "link to a folder already walked (a loop or a second route); not followed")
+        return None
+    walk.visited.add(key)
+    return _list(walk, path, rel)
+
+
+def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
+    try:
+        target = os.readlink(entry.path)
+    except OSError:
+        target = "?"
+    shown = display_path(target)
+    try:
+        st = os.stat(entry.path)  # follows the link
+    except FileNotFoundError:
+        walk.reject(rel, "broken-symlink", f"symbolic link to {shown}, which does not exist")
+        return None
+    except OSError as e:
+        walk.reject(rel, "broken-symlink", f"symbolic link to {shown}, which cannot be reached: {e.strerror or e}")
+        return None
+    if walk.follow_symlinks:
+        if stat.S_ISDIR(st.st_mode):
+            return _enter_dir(walk, entry.path, rel, st)
+        _read_regular(walk, entry.path, rel, st)
+        return None
+    real_root = os.path.realpath(walk.root)
+    real_target = os.path.realpath(entry.path)
+    inside = os.path.commonpath([real_root, real_target]) == real_root
+    where = "inside the corpus" if inside else "outside the corpus"
+    kind = "folder" if stat.S_ISDIR(st.st_mode) else "file"
+    walk.reject(rel, "symlink", f"symbolic link to the {kind} {shown} ({where}); links are not followed")
+    return None
+
+
+def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        walk.reject(rel, "unreadable", "not a regular file (device, socket or pipe); not read")
+        return
+    reason = unsupported_reason(rel)
+    if reason is not None:
+        walk.reject(rel, "unsupported-format", reason)
+        return
+    limit = walk.max_file_bytes
+    too_large = f"over the size limit of {_size(limit)} ({limit} bytes)"
+    if st.st_size > limit:
+        walk.reject(rel, "too-large", f"file is {_size(st.st_size)}, {too_large}")
+        return
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except PermissionError:
+        walk.reject(rel, "permission-denied", "file cannot be opened: permission denied")
+        return
+    except OSError as e:
+        walk.reject(rel, "unreadable", f"file cannot be read: {e.strerror or e}")
+        return
+    if len(data) > limit:
+        walk.reject(rel, "too-large", f"file grew while being read; {too_large}")
+        return
+    walk.files.append(rel)
+    documents, rejections = read_file(rel, data)
+    walk.documents.extend(documents)
+    walk.rejections.extend(rejections)

@@ -1,0 +1,127 @@
+"""The outlet registry: canonical names, aliases, web domains, kind, date order.
+
+Shipped as data (data/outlets.toml) and extended by users with their own file,
+so that naming an outlet is a lookup the report can cite, not a guess.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
+
+KINDS = ("wire", "newspaper", "broadcaster", "magazine", "aggregator", "blog", "unknown")
+_KEYS = {"name", "kind", "aliases", "domains", "day_first"}
+
+
+@dataclass(frozen=True)
+class Outlet:
+    name: str
+    kind: str
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+    day_first: bool | None
+
+
+def name_key(name: str) -> str:
+    """Comparable form of an outlet name: case, punctuation and a leading 'the' ignored."""
+    key = re.sub(r"[^\w&]+", " ", name.casefold()).strip()
+    key = re.sub(r"^the ", "", key)
+    return key
+
+
+def domain_of(url: str) -> str | None:
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+class Registry:
+    def __init__(self, outlets: list[Outlet]) -> None:
+        by_name: dict[str, Outlet] = {}
+        for o in outlets:  # later entries (user files) replace earlier ones
+            by_name[o.name] = o
+        self.outlets: tuple[Outlet, ...] = tuple(by_name.values())
+        self._by_key: dict[str, Outlet] = {}
+        self._by_domain: dict[str, Outlet] = {}
+        for o in self.outlets:
+            for alias in (o.name, *o.aliases):
+                self._by_key[name_key(alias)] = o
+            for d in o.domains:
+                self._by_domain[d.casefold()] = o
+
+    def by_name(self, name: str) -> Outlet | None:
+        return self._by_key.get(name_key(name))
+
+    def by_domain(self, host: str) -> Outlet | None:
+        host = host.casefold()
+        while host:
+            if host in self._by_domain:
+                return self._by_domain[host]
+            _, _, host = host.partition(".")
+        return None
+
+    def by_url(self, url: str) -> Outlet | None:
+        host = domain_of(url)
+        return self.by_domain(host) if host else None
+
+    def kind_of(self, name: str | None) -> str | None:
+        if name is None:
+            return None
+        o = self.by_name(name)
+        return o.kind if o else "unknown"
+
+
+def _parse(text: str, origin: str) -> list[Outlet]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    unknown_top = set(doc) - {"outlet"}
+    if unknown_top:
+        raise ConfigError(f"{origin}: unknown table(s) {', '.join(sorted(unknown_top))}; expected [[outlet]]")
+    out: list[Outlet] = []
+    for i, entry in enumerate(doc.get("outlet", [])):
+        where = f"{origin}: outlet #{i + 1}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: must be a table")
+        extra = set(entry) - _KEYS
+        if extra:
+            raise ConfigError(f"{where} ({entry.get('name', '?')}): unknown key(s) {', '.join(sorted(extra))}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise ConfigError(f"{where}: 'name' must be a non-empty string")
+        kind = entry.get("kind", "unknown")
+        if kind not in KINDS:
+            raise ConfigError(f"{where} ({name}): kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        lists = {}
+        for key in ("aliases", "domains"):
+            value = entry.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{where} ({name}): '{key}' must be a list of strings")
+            lists[key] = tuple(value)
+        day_first = entry.get("day_first")
+        if day_first is not None and not isinstance(day_first, bool):
+            raise ConfigError(f"{where} ({name}): 'day_first' must be true or false")
+        out.append(Outlet(name, kind, lists["aliases"], lists["domains"], day_first))
+    return out
+
+
+def load_registry(extra: list[Path] | tuple[Path, ...] = ()) -> Registry:
+    text = resources.files("provenance").joinpath("data/outlets.toml").read_text(encoding="utf-8")
+    outlets = _parse(text, "outlets.toml")
+    for path in extra:
+        try:
+            outlets += _parse(Path(path).read_text(encoding="utf-8"), str(path))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read outlet file: {exc.strerror}") from None
+    return Registry(outlets)

@@ -1,0 +1,118 @@
+"""Detection parameters: shipped defaults (data/defaults.toml) plus user overrides.
+
+Thresholds are data, not code, so that a report can record exactly what it was
+computed with and a user can change one without touching the package.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from importlib import resources
+from typing import Mapping
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Params:
+    # fingerprint
+    shingle_size: int
+    window_tokens: int
+    window_stride: int
+    num_perm: int
+    seed: int
+    lsh_threshold: float
+    # align
+    seed_ngram: int
+    max_gap: int
+    max_seed_occurrences: int
+    min_span_tokens: int
+    min_similarity: float
+    # cluster
+    merge_overlap: float
+    boilerplate_max_tokens: int
+    # relation
+    near_duplicate: float
+    # derivation
+    wholly: float
+    partially: float
+
+    def as_sections(self) -> dict[str, dict[str, object]]:
+        """The parameters grouped as in defaults.toml (for the report)."""
+        flat = asdict(self)
+        return {section: {k: flat[k] for k in keys} for section, keys in SECTIONS.items()}
+
+
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold"),
+    "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity"),
+    "cluster": ("merge_overlap", "boilerplate_max_tokens"),
+    "relation": ("near_duplicate",),
+    "derivation": ("wholly", "partially"),
+}
+
+_TYPES = {f.name: f.type for f in fields(Params)}
+_UNIT_INTERVAL = {"lsh_threshold", "min_similarity", "merge_overlap", "near_duplicate", "wholly", "partially"}
+
+
+def _coerce(name: str, value: object, origin: str) -> object:
+    kind = _TYPES[name]
+    try:
+        if kind == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            result: object = int(value)  # type: ignore[arg-type]
+            if result < 1:  # type: ignore[operator]
+                raise ConfigError(f"{origin}: {name} must be a positive whole number, got {value!r}")
+        else:
+            if isinstance(value, bool):
+                raise ValueError
+            result = float(value)  # type: ignore[arg-type]
+            if name in _UNIT_INTERVAL and not 0.0 <= result <= 1.0:  # type: ignore[operator]
+                raise ConfigError(f"{origin}: {name} must be between 0 and 1, got {value!r}")
+    except (TypeError, ValueError):
+        raise ConfigError(f"{origin}: {name} must be {'a whole number' if kind == 'int' else 'a number'}, got {value!r}") from None
+    return result
+
+
+def _flatten(doc: Mapping[str, object], origin: str) -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for section, body in doc.items():
+        if section not in SECTIONS or not isinstance(body, dict):
+            raise ConfigError(f"{origin}: unknown section [{section}]")
+        for key, value in body.items():
+            if key not in SECTIONS[section]:
+                raise ConfigError(f"{origin}: unknown parameter {section}.{key}")
+            flat[key] = _coerce(key, value, origin)
+    return flat
+
+
+def default_params() -> Params:
+    text = resources.files("provenance").joinpath("data/defaults.toml").read_text(encoding="utf-8")
+    flat = _flatten(tomllib.loads(text), "defaults.toml")
+    missing = set(_TYPES) - set(flat)
+    if missing:
+        raise ConfigError(f"defaults.toml: missing {', '.join(sorted(missing))}")
+    return _check(Params(**flat), "defaults.toml")  # type: ignore[arg-type]
+
+
+def with_overrides(params: Params, overrides: Mapping[str, str]) -> Params:
+    """Apply ``section.key=value`` (or bare ``key=value``) overrides, validated."""
+    changes: dict[str, object] = {}
+    for dotted, raw in overrides.items():
+        section, _, key = dotted.rpartition(".")
+        if key not in _TYPES or (section and key not in SECTIONS.get(section, ())):
+            raise ConfigError(f"--param {dotted}: unknown parameter (see docs/parameters.md)")
+        changes[key] = _coerce(key, raw, f"--param {dotted}")
+    return _check(replace(params, **changes), "--param")
+
+
+def _check(p: Params, origin: str) -> Params:
+    if p.window_stride > p.window_tokens:
+        raise ConfigError(f"{origin}: window_stride ({p.window_stride}) exceeds window_tokens ({p.window_tokens})")
+    if p.shingle_size > p.window_tokens:
+        raise ConfigError(f"{origin}: shingle_size exceeds window_tokens")
+    if p.partially > p.wholly:
+        raise ConfigError(f"{origin}: derivation.partially ({p.partially}) exceeds derivation.wholly ({p.wholly})")
+    return p

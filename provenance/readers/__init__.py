@@ -1,0 +1,114 @@
+"""Turn one corpus file's bytes into documents, or into rejections that say why not.
+
+Readers never raise to the caller: a file that cannot be read is reported, not
+fatal, so one bad file never stops an audit of thousands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from ..model import Document, MetaField, Rejection
+
+__all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "unsupported_reason"]
+
+
+class ReadFailure(Exception):
+    """A file (or one record in it) cannot become a document; ``code`` is stable."""
+
+    def __init__(self, code: str, reason: str, record: str | None = None):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+        self.record = record
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a format reader extracted; ``read_file`` adds path, hash and format."""
+
+    text: str
+    encoding: str | None
+    title: str | None = None
+    url: str | None = None
+    metadata: tuple[MetaField, ...] = ()
+    record: str | None = None
+    raw: bytes | None = None  # the record's own bytes, for multi-record files
+
+
+# extension -> Document.format
+SUPPORTED: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+
+
+def format_for(rel_path: str) -> str | None:
+    """Document format for a path, or None when it is not read (unknown or hidden)."""
+    name = PurePosixPath(rel_path).name
+    if name.startswith("."):
+        return None
+    return SUPPORTED.get(PurePosixPath(name).suffix.lower())
+
+
+def unsupported_reason(rel_path: str) -> str | None:
+    """Why a path is not read at all, or None when its extension is supported."""
+    if format_for(rel_path) is not None:
+        return None
+    name = PurePosixPath(rel_path).name
+    if name.startswith("."):
+        return "hidden file (name starts with '.'), not read as an article"
+    suffix = PurePosixPath(name).suffix.lower()
+    known = ", ".join(sorted(SUPPORTED))
+    what = f"extension '{suffix}'" if suffix else "no file extension"
+    return f"{what} is not a supported article format (supported: {known})"
+
+
+def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejection]]:
+    """Read one file's bytes; every failure becomes a Rejection, never an exception."""
+    fmt = format_for(rel_path)
+    if fmt is None:
+        reason = unsupported_reason(rel_path) or "unsupported format"
+        return [], [Rejection(rel_path, "unsupported-format", reason)]
+    try:
+        parsed, failures = _dispatch(fmt, data)
+    except ReadFailure as f:
+        return [], [Rejection(rel_path, f.code, f.reason, f.record)]
+    except Exception as e:  # a parser bug or pathological input must not stop the audit
+        return [], [Rejection(rel_path, "unreadable", f"could not be parsed: {type(e).__name__}: {e}")]
+    file_hash = hashlib.sha256(data).hexdigest()
+    docs = [
+        Document(
+            path=rel_path,
+            record=p.record,
+            sha256=hashlib.sha256(p.raw).hexdigest() if p.raw is not None else file_hash,
+            text=p.text,
+            format=fmt,
+            encoding=p.encoding,
+            title=p.title,
+            url=p.url,
+            metadata=p.metadata,
+        )
+        for p in parsed
+    ]
+    rejections = [Rejection(rel_path, f.code, f.reason, f.record) for f in failures]
+    return docs, rejections
+
+
+def _dispatch(fmt: str, data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
+    if fmt == "text":
+        return [text.read_text(data)], []
+    if fmt == "html":
+        return [html.read_html(data)], []
+    return jsonrec.read_json(data, lines=(fmt == "jsonl"))
+
+
+from . import html, jsonrec, text  # noqa: E402  (submodules need ReadFailure defined first)

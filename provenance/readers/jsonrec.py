@@ -1,0 +1,161 @@
+"""Read article records from JSON and JSON Lines files.
+
+Scraped corpora often arrive as one record per line; one broken line must
+cost only that record, so failures are reported per record while the good
+records are kept. Field names vary between scrapers, hence the aliases.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..model import MetaField
+from . import Parsed, ReadFailure
+from .text import decode_bytes
+
+__all__ = ["read_json", "record_from_object"]
+
+_TEXT_KEYS = ("text", "body", "content", "article", "full_text")
+_CONTAINER_KEYS = ("articles", "items", "documents")
+# normalised MetaField key -> accepted JSON keys, in order of preference
+_FIELDS = (
+    ("outlet", ("outlet", "source", "publisher", "media_name", "site_name")),
+    ("published", ("date", "published", "publish_date", "date_published", "datePublished", "pubdate")),
+    ("url", ("url", "link", "canonical_url")),
+    ("title", ("title", "headline")),
+    ("id", ("id",)),
+)
+
+
+def read_json(data: bytes, *, lines: bool) -> tuple[list[Parsed], list[ReadFailure]]:
+    """Records of a .json (lines=False) or .jsonl/.ndjson (lines=True) file."""
+    text, encoding = decode_bytes(data)
+    return _read_lines(text, encoding) if lines else _read_document(text, encoding)
+
+
+def _read_lines(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailure]]:
+    records: list[Parsed] = []
+    failures: list[ReadFailure] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        locator = f"line {number}"
+        try:
+            obj = json.loads(line)
+        except ValueError as e:
+            failures.append(ReadFailure("invalid-json", f"not valid JSON: {_message(e, column_only=True)}", locator))
+            continue
+        except RecursionError:
+            failures.append(ReadFailure("invalid-json", "JSON nested too deeply", locator))
+            continue
+        try:
+            records.append(record_from_object(obj, encoding, locator, line.encode("utf-8")))
+        except ReadFailure as f:
+            failures.append(f)
+    if not records and not failures:
+        raise ReadFailure("empty", "file holds no JSON records")
+    return records, failures
+
+
+def _read_document(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailure]]:
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise ReadFailure("invalid-json", f"not valid JSON: {_message(e)}")
+    except RecursionError:
+        raise ReadFailure("invalid-json", "JSON nested too deeply")
+    if isinstance(data, dict) and not _has_text_key(data):
+        for key in _CONTAINER_KEYS:
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+    if isinstance(data, dict):
+        return [record_from_object(data, encoding, None, None)], []
+    if not isinstance(data, list):
+        raise ReadFailure("invalid-json", f"top level is {_kind(data)}, expected an object or an array of objects")
+    if not data:
+        raise ReadFailure("empty", "JSON array holds no records")
+    records: list[Parsed] = []
+    failures: list[ReadFailure] = []
+    for i, obj in enumerate(data):
+        raw = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        try:
+            records.append(record_from_object(obj, encoding, f"item {i}", raw))
+        except ReadFailure as f:
+            failures.append(f)
+    return records, failures
+
+
+def _has_text_key(obj: dict) -> bool:
+    return any(key in obj for key in _TEXT_KEYS)
+
+
+def _message(e: ValueError, *, column_only: bool = False) -> str:
+    if isinstance(e, json.JSONDecodeError):
+        if column_only:
+            return f"{e.msg} (column {e.colno})"
+        return f"{e.msg} (line {e.lineno}, column {e.colno})"
+    return str(e)
+
+
+def _kind(value) -> str:
+    return {str: "a string", bool: "a boolean", int: "a number", float: "a number",
+            type(None): "null", list: "an array", dict: "an object"}.get(type(value), "a value")
+
+
+def record_from_object(obj, encoding: str | None, locator: str | None, raw: bytes | None) -> Parsed:
+    """One article from one JSON object; raises ReadFailure for a non-object or no text."""
+    if not isinstance(obj, dict):
+        raise ReadFailure("invalid-json", f"record is {_kind(obj)}, not an object", locator)
+    keys = {k.lower(): k for k in reversed(list(obj)) if isinstance(k, str)}
+    text = None
+    for alias in _TEXT_KEYS:
+        key = keys.get(alias.lower())
+        if key is not None:
+            text = _as_text(obj[key])
+            if text:
+                break
+    if not text:
+        names = "/".join(_TEXT_KEYS)
+        raise ReadFailure("no-text", f"record has no non-empty text field ({names})", locator)
+    metadata: list[MetaField] = []
+    for field, aliases in _FIELDS:
+        found = _field(obj, keys, field, aliases)
+        if found is not None:
+            metadata.append(found)
+    values = {m.key: m.value for m in metadata}
+    return Parsed(
+        text=text,
+        encoding=encoding,
+        title=values.get("title"),
+        url=values.get("url"),
+        metadata=tuple(metadata),
+        record=locator,
+        raw=raw,
+    )
+
+
+def _as_text(value) -> str | None:
+    """A text field: a string, or a list of paragraph strings."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        value = "\n\n".join(v.strip() for v in value if v.strip())
+    if not isinstance(value, str):
+        return None
+    text = value.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return text if text.strip() else None
+
+
+def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]) -> MetaField | None:
+    for alias in aliases:
+        key = keys.get(alias.lower())
+        if key is None:
+            continue
+        value = obj[key]
+        source = f"json:{key}"
+        if field == "outlet" and isinstance(value, dict):
+            value, source = value.get("name"), f"json:{key}.name"
+        if field == "id" and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            return MetaField(field, " ".join(value.split()), source)
+    return None

@@ -1,0 +1,246 @@
+"""The provenance report: a JSON document built from an ``AuditResult``.
+
+Field names and meanings are fixed (docs/report-format.md, and the JSON Schema
+in data/report.schema.json) so that other tools can read reports.  Everything
+but ``run.started`` and ``run.finished`` is a pure function of the corpus and
+the options, so two runs give the same bytes apart from those two timestamps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .documents import document_ids
+from .errors import ReportError
+from .model import AuditResult, Cluster, DateValue, Evidence, Origin
+from .origin import relation_of
+from .params import Params
+
+SCHEMA_VERSION = "1.0"
+LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer")
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in LIBRARIES:
+        try:
+            out[name] = importlib_metadata.version(name)
+        except importlib_metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _date(d: DateValue | None) -> str | None:
+    return d.iso if d else None
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {
+        "rule": e.rule,
+        "source": e.source,
+        "location": e.location,
+        "text": e.text,
+        "value": e.value,
+        "precision": e.precision,
+        "confidence": e.confidence,
+    }
+
+
+def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, Any]:
+    """The short origin record carried by each passage."""
+    doc = cluster.members[origin.member].doc if origin.member is not None else None
+    return {
+        "document": ids[doc] if doc is not None else None,
+        "outlet": origin.outlet,
+        "date": _date(origin.date),
+        "in_corpus": origin.in_corpus if origin.determined else None,
+        "status": "determined" if origin.determined else "undetermined",
+    }
+
+
+def inputs_digest(result: AuditResult) -> str:
+    h = hashlib.sha256()
+    inv = result.inventory
+    lines = sorted({f"{d.path}\t{d.record or ''}\t{d.sha256}" for d in inv.documents}
+                   | {f"{r.path}\t{r.record or ''}\t{r.code}" for r in inv.rejections})
+    for line in lines:
+        h.update(line.encode("utf-8", "backslashreplace") + b"\n")
+    return h.hexdigest()
+
+
+def build_report(result: AuditResult, params: Params, *, corpus: str, started: str, finished: str,
+                 options: dict[str, Any] | None = None) -> dict[str, Any]:
+    inv = result.inventory
+    docs = inv.documents
+    ids = document_ids(docs)
+    passages: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(docs))}
+    clusters_out = []
+    for c in result.clusters:
+        origin_doc = c.members[c.origin.member].doc if c.origin.member is not None else None
+        link_of = {l.member: l for l in c.chain}
+        ref = _origin_ref(c.origin, c, ids)
+        for i, m in enumerate(c.members):
+            link = link_of.get(i)
+            relation = link.relation if link else relation_of(m.similarity, m.verbatim, params.near_duplicate)
+            similarity = link.similarity if link else m.similarity
+            passages[m.doc].append({
+                "start": m.start,
+                "end": m.end,
+                "cluster": c.id,
+                "similarity": similarity,
+                "relation": relation,
+                "role": "origin" if m.doc == origin_doc else ("copy" if link else "member"),
+                "origin": ref,
+            })
+        clusters_out.append({
+            "id": c.id,
+            "size": len({m.doc for m in c.members}),
+            "members": [{"document": ids[m.doc], "path": docs[m.doc].label, "start": m.start, "end": m.end,
+                         "similarity": m.similarity, "verbatim": m.verbatim} for m in c.members],
+            "origin": {
+                **ref,
+                "member": c.origin.member,
+                "rule": c.origin.rule,
+                "confidence": c.origin.confidence,
+                "reason": c.origin.reason,
+                "evidence": [_evidence(e) for e in c.origin.evidence],
+                "conflicts": list(c.origin.conflicts),
+            },
+            "chain": [{
+                "document": ids[c.members[l.member].doc],
+                "path": docs[c.members[l.member].doc].label,
+                "start": c.members[l.member].start,
+                "end": c.members[l.member].end,
+                "date": _date(l.date),
+                "lag_days": l.lag_days,
+                "relation": l.relation,
+                "similarity": l.similarity,
+            } for l in c.chain],
+        })
+    documents_out = []
+    for i, d in enumerate(docs):
+        att = result.attributions[i]
+        res = result.results[i]
+        documents_out.append({
+            "id": ids[i],
+            "path": d.path,
+            "record": d.record,
+            "sha256": d.sha256,
+            "format": d.format,
+            "encoding": d.encoding,
+            "title": d.title,
+            "url": d.url,
+            "characters": len(d.text),
+            "outlet": {"name": att.outlet, "kind": att.outlet_kind,
+                       "evidence": [_evidence(e) for e in att.outlet_evidence]},
+            "published": {"date": _date(att.date), "precision": att.date.precision if att.date else None,
+                          "evidence": [_evidence(e) for e in att.date_evidence]},
+            "conflicts": list(att.conflicts),
+            "reused_fraction": res.reused_fraction,
+            "shared_fraction": res.shared_fraction,
+            "derivation": res.derivation,
+            "passages": sorted(passages[i], key=lambda p: (p["start"], p["end"], p["cluster"])),
+        })
+    sidecar = inv.sidecar
+    rejected_files = {r.path for r in inv.rejections if r.record is None}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "provenance", "version": __version__},
+        "run": {
+            "corpus": corpus,
+            "started": started,
+            "finished": finished,
+            "parameters": params.as_sections(),
+            "options": options or {},
+            "libraries": library_versions(),
+            "inputs": {
+                "files_seen": inv.files_seen,
+                "documents": len(docs),
+                "files_with_documents": len({d.path for d in docs}),
+                "rejected_files": len(rejected_files),
+                "rejected_records": sum(1 for r in inv.rejections if r.record is not None),
+                "sidecar": sidecar.path,
+                "encodings": dict(inv.encodings),
+                "digest": inputs_digest(result),
+            },
+            "stats": {k: v for k, v in result.stats.items() if k != "seconds"},
+        },
+        "summary": _summary(documents_out, clusters_out, inv),
+        "documents": documents_out,
+        "clusters": clusters_out,
+        "rejections": [{"path": r.path, "record": r.record, "code": r.code, "reason": r.reason}
+                       for r in inv.rejections],
+        "sidecar": {
+            "path": sidecar.path,
+            "rows": len(sidecar.rows),
+            "issues": [{"line": s.line, "path": s.path, "code": s.code, "reason": s.reason} for s in sidecar.issues],
+        },
+    }
+
+
+def _summary(documents: list[dict], clusters: list[dict], inv) -> dict[str, Any]:
+    derivations = {"wholly_derived": 0, "partially_derived": 0, "non_derived": 0}
+    for d in documents:
+        derivations[d["derivation"]] += 1
+    codes: dict[str, int] = {}
+    for r in inv.rejections:
+        codes[r.code] = codes.get(r.code, 0) + 1
+    return {
+        "documents": len(documents),
+        "rejections": len(inv.rejections),
+        "rejections_by_code": dict(sorted(codes.items())),
+        "clusters": len(clusters),
+        "undetermined_origins": sum(1 for c in clusters if c["origin"]["status"] == "undetermined"),
+        "derivation": derivations,
+    }
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def dumps(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def write_report(report: dict[str, Any], path: Path) -> None:
+    """Write atomically: a temporary file in the same folder, then a rename."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(dumps(report))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read report: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise ReportError(f"{path}: not a JSON report: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema_version") is None:
+        raise ReportError(f"{path}: not a provenance report (no schema_version)")
+    if str(data["schema_version"]).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise ReportError(f"{path}: report schema version {data['schema_version']} is not supported "
+                          f"(this tool reads {SCHEMA_VERSION})")
+    return data

@@ -1,0 +1,226 @@
+"""Load the corpus's metadata sidecar (metadata.csv / metadata.jsonl).
+
+The sidecar is the collector's own record of outlet and date per file, and
+usually the strongest evidence there is; so each row is checked against the
+corpus (the path must name a file under the root) and every row that is
+dropped or trimmed is reported as an issue rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import posixpath
+import re
+import unicodedata
+from pathlib import Path
+
+from .dates import parse_date_value
+from .errors import SidecarError
+from .model import Sidecar, SidecarIssue, SidecarRow
+
+__all__ = ["SIDECAR_NAMES", "find_sidecar", "load_sidecar", "normalise_row_path", "relative_inside", "sidecar_label"]
+
+SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
+
+_ALIASES = {
+    "path": ("path", "file", "filename", "filepath"),
+    "outlet": ("outlet", "source", "publisher", "media_name", "site_name"),
+    "date": ("date", "publish_date", "published", "date_published", "pubdate"),
+    "url": ("url", "link", "canonical_url"),
+    "title": ("title", "headline"),
+}
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+def find_sidecar(root: Path, explicit: Path | None) -> Path | None:
+    """The sidecar to use: the explicit one, else metadata.csv / metadata.jsonl at the root."""
+    if explicit is not None:
+        return Path(explicit)
+    for name in SIDECAR_NAMES:
+        candidate = Path(root) / name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def relative_inside(root: Path, path: Path) -> str | None:
+    """``path`` relative to ``root`` as POSIX, or None when it is not under the root."""
+    root, path = Path(root), Path(path)
+    for r, p in ((root.absolute(), path.absolute()), (root.resolve(), path.resolve())):
+        try:
+            rel = posixpath.normpath(p.relative_to(r).as_posix())
+        except ValueError:
+            continue
+        if rel not in (".", "..") and not rel.startswith("../"):
+            return rel
+    return None
+
+
+def sidecar_label(root: Path, path: Path) -> str:
+    """Relative POSIX path when the sidecar is inside the root, else the path as given."""
+    rel = relative_inside(root, path)
+    return rel if rel is not None else str(path)
+
+
+def load_sidecar(root: Path, path: Path, existing: set[str]) -> Sidecar:
+    """Validated rows and issues; raises SidecarError when the file cannot be read at all."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SidecarError(f"metadata file not found: {path}")
+    except IsADirectoryError:
+        raise SidecarError(f"metadata file is a folder, not a file: {path}")
+    except OSError as e:
+        raise SidecarError(f"cannot read metadata file {path}: {e.strerror or e}")
+    if path.suffix.lower() in _JSONL_SUFFIXES:
+        raw_rows, issues = _jsonl_rows(data)
+    else:
+        raw_rows, issues = _csv_rows(data)
+    rows = _validate(raw_rows, issues, existing)
+    issues.sort(key=lambda i: i.line)
+    return Sidecar(path=sidecar_label(root, path), rows=tuple(rows), issues=tuple(issues))
+
+
+# --------------------------------------------------------------------------
+# Formats: each yields (line, {field: value}) plus format-level issues
+# --------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _column_map(headers: list[str]) -> dict[str, int]:
+    """field -> column index, by alias preference, case-insensitive."""
+    index = {}
+    for i, h in enumerate(headers):
+        index.setdefault(h.strip().lower(), i)
+    columns = {}
+    for field, aliases in _ALIASES.items():
+        for alias in aliases:
+            if alias in index:
+                columns[field] = index[alias]
+                break
+    return columns
+
+
+def _bad_columns(headers: list[str]) -> SidecarIssue:
+    shown = ", ".join(h.strip() for h in headers if h.strip()) or "none"
+    wanted = "/".join(_ALIASES["path"])
+    return SidecarIssue(1, "sidecar-bad-columns", f"no path column ({wanted}); columns found: {shown}")
+
+
+def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    rows: list[tuple[int, dict]] = []
+    try:
+        headers = next(reader, None)
+        columns = _column_map(headers or [])
+        if "path" not in columns:
+            return [], [_bad_columns(headers or [])]
+        line = reader.line_num + 1
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if any(c.strip() for c in cells):
+                rows.append((start, {f: cells[i] for f, i in columns.items() if i < len(cells)}))
+    except csv.Error as e:  # rows before the damage are kept
+        return rows, [SidecarIssue(reader.line_num, "sidecar-bad-row", f"CSV cannot be parsed from here on: {e}")]
+    return rows, []
+
+
+def _jsonl_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
+    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    rows: list[tuple[int, dict]] = []
+    issues: list[SidecarIssue] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except (ValueError, RecursionError) as e:
+            issues.append(SidecarIssue(number, "sidecar-bad-row", f"line is not valid JSON: {getattr(e, 'msg', e)}"))
+            continue
+        if not isinstance(obj, dict):
+            issues.append(SidecarIssue(number, "sidecar-bad-row", "line is not a JSON object"))
+            continue
+        columns = _column_map([k if isinstance(k, str) else "" for k in obj])
+        values = list(obj.values())
+        rows.append((number, {f: _cell(values[i]) for f, i in columns.items()}))
+    if not rows and not issues:
+        return [], [SidecarIssue(1, "sidecar-bad-columns", "metadata file holds no rows")]
+    if rows and not any("path" in r for _, r in rows):
+        return [], issues + [SidecarIssue(rows[0][0], "sidecar-bad-columns", "no row has a path field (path/file/filename/filepath)")]
+    return rows, issues
+
+
+def _cell(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value if isinstance(value, str) else None
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def normalise_row_path(raw: str) -> tuple[str | None, str | None, str | None]:
+    """(relative POSIX path, None, None), or (None, issue code, reason) for a path that is unusable."""
+    p = raw.strip().replace("\\", "/")
+    if p.startswith("/") or re.match(r"^[A-Za-z]:", p):
+        return None, "sidecar-path-outside", "absolute paths are not accepted; give the path relative to the corpus folder"
+    p = posixpath.normpath(p)
+    if p == ".." or p.startswith("../"):
+        return None, "sidecar-path-outside", "path leads outside the corpus folder"
+    if p in ("", "."):
+        return None, "sidecar-bad-row", "path names the corpus folder itself, not a file"
+    return p, None, None
+
+
+def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], existing: set[str]) -> list[SidecarRow]:
+    by_nfc = {unicodedata.normalize("NFC", p): p for p in existing}
+    seen: dict[str, int] = {}
+    rows: list[SidecarRow] = []
+    for line, cells in raw_rows:
+        values = {k: (v.strip() if isinstance(v, str) and v.strip() else None) for k, v in cells.items()}
+        raw_path = values.get("path")
+        if raw_path is None:
+            issues.append(SidecarIssue(line, "sidecar-bad-row", "row has no path"))
+            continue
+        path, code, reason = normalise_row_path(raw_path)
+        if path is None:
+            issues.append(SidecarIssue(line, code, reason, raw_path))
+            continue
+        if path not in existing:
+            match = by_nfc.get(unicodedata.normalize("NFC", path))
+            if match is None:
+                issues.append(SidecarIssue(line, "sidecar-unknown-path", f"no file {path} in the corpus", path))
+                continue
+            path = match
+        if path in seen:
+            issues.append(SidecarIssue(
+                line, "sidecar-duplicate-path", f"{path} already described on line {seen[path]}; this row is ignored", path))
+            continue
+        seen[path] = line
+        date = values.get("date")
+        if date is not None and parse_date_value(date) is None:
+            issues.append(SidecarIssue(
+                line, "sidecar-bad-date", f"date {date!r} is not a recognised date; the row is kept without it", path))
+            date = None
+        rows.append(SidecarRow(
+            path=path, outlet=values.get("outlet"), date=date,
+            url=values.get("url"), title=values.get("title"), line=line,
+        ))
+    return rows

@@ -1,0 +1,83 @@
+"""Word tokens with character offsets, and stable hashes of words and n-grams.
+
+Hashes are derived from BLAKE2b, never Python's ``hash()``, so fingerprints are
+identical across runs, processes and machines (a persisted index depends on it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True, eq=False)
+class Tokens:
+    """The word tokens of one text: offsets and 64-bit hashes, as NumPy arrays."""
+
+    starts: np.ndarray  # int64, character offset of each token
+    ends: np.ndarray  # int64, end offset (exclusive)
+    hashes: np.ndarray  # uint64, stable hash of the normalised word
+
+    def __len__(self) -> int:
+        return int(self.hashes.shape[0])
+
+
+def normalise_word(word: str) -> str:
+    """Case- and accent-insensitive form, with typographic apostrophes unified."""
+    word = word.replace("’", "'").casefold()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def word_hash(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class Tokenizer:
+    """Splits text into word tokens; caches word hashes across documents."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, int] = {}
+
+    def __call__(self, text: str) -> Tokens:
+        starts: list[int] = []
+        ends: list[int] = []
+        hashes: list[int] = []
+        cache = self._cache
+        for m in _WORD.finditer(text):
+            raw = m.group()
+            h = cache.get(raw)
+            if h is None:
+                h = word_hash(normalise_word(raw))
+                if len(cache) < 2_000_000:
+                    cache[raw] = h
+            starts.append(m.start())
+            ends.append(m.end())
+            hashes.append(h)
+        return Tokens(
+            starts=np.asarray(starts, dtype=np.int64),
+            ends=np.asarray(ends, dtype=np.int64),
+            hashes=np.asarray(hashes, dtype=np.uint64),
+        )
+
+
+def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
+    """Order-sensitive 64-bit hash of every run of ``n`` consecutive tokens."""
+    count = hashes.shape[0] - n + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    out = hashes[:count].copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, n):
+            out = out * _MULT + hashes[k : k + count]
+            out ^= out >> np.uint64(29)
+    return out

@@ -1,0 +1,174 @@
+"""Unit tests of the detection stages: tokens, fingerprints, alignment, clusters."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+from datasketch import MinHash
+
+from provenance.align import align_tokens, is_verbatim, seed_matches
+from provenance.candidates import Fingerprinter, candidate_pairs, _fmix32, _fold32
+from provenance.cluster import build_clusters
+from provenance.model import SpanPair
+from provenance.tokens import Tokenizer, ngram_hashes, normalise_word
+
+WORDS = (
+    "the committee heard evidence from seven witnesses about the collapse of the northern bridge "
+    "engineers said corrosion had weakened the supports for years before anyone noticed the cracks "
+    "residents complained that warnings had been ignored by the council and demanded an inquiry "
+    "the minister promised that every bridge in the region would be inspected before the winter "
+    "traffic has been diverted through the town centre causing long queues at the morning rush hour"
+).split()
+
+
+def text_of(n: int, offset: int = 0) -> str:
+    return " ".join(WORDS[(i + offset) % len(WORDS)] + ("." if i % 17 == 16 else "") for i in range(n))
+
+
+def unique_text(n: int, salt: str) -> str:
+    return " ".join(f"{salt}{i}" for i in range(n))
+
+
+def test_tokens_have_exact_offsets():
+    text = "Reuters’ report: Ünïcode  words\nand new-lines."
+    t = Tokenizer()(text)
+    words = [text[s:e] for s, e in zip(t.starts, t.ends)]
+    assert words == ["Reuters", "report", "Ünïcode", "words", "and", "new", "lines"]
+    assert normalise_word("Ünïcode") == "unicode"
+    assert normalise_word("Don’t") == "don't"
+
+
+def test_token_hashes_are_stable_and_case_insensitive():
+    a = Tokenizer()("Aleppo ALEPPO aleppo")
+    assert len(set(a.hashes.tolist())) == 1
+    # fixed values: never Python's hash(), so identical in every process
+    assert Tokenizer()("aleppo").hashes.tolist() == a.hashes[:1].tolist()
+
+
+def test_ngram_hashes_are_order_sensitive():
+    h = Tokenizer()("a b c b a").hashes
+    g = ngram_hashes(h, 2)
+    assert len(g) == 4 and g[0] != g[3]  # "a b" vs "b a"
+    assert ngram_hashes(h, 6).size == 0
+
+
+def test_signatures_equal_datasketch_update_batch(params):
+    fp = Fingerprinter(params)
+    tokens = Tokenizer()(text_of(120))
+    windows = fp.windows(0, tokens)
+    sigs = fp.signatures(tokens, windows)
+    shingles = _fold32(ngram_hashes(tokens.hashes, params.shingle_size))
+    for w, sig in zip(windows, sigs):
+        m = MinHash(num_perm=params.num_perm, seed=params.seed, hashfunc=lambda x: x)
+        m.update_batch(shingles[w.start : w.end - params.shingle_size + 1].tolist())
+        assert np.array_equal(m.hashvalues, sig)
+    assert _fmix32(np.array([0], dtype=np.uint32))[0] == 0
+
+
+def test_windows_cover_the_whole_document(params):
+    fp = Fingerprinter(params)
+    tokens = Tokenizer()(text_of(107))
+    ws = fp.windows(0, tokens)
+    assert ws[0].start == 0 and ws[-1].end == 107
+    assert all(b.start - a.start <= params.window_stride for a, b in zip(ws, ws[1:]))
+    assert fp.windows(0, Tokenizer()("too short")) == []
+
+
+def test_candidates_find_a_copy_and_skip_unrelated(params):
+    docs = [text_of(300), unique_text(80, "x") + " " + text_of(150, 40) + " " + unique_text(80, "y"), unique_text(300, "z")]
+    tk = Tokenizer()
+    pairs, stats = candidate_pairs([tk(d) for d in docs], params)
+    assert (0, 1) in pairs
+    assert all(2 not in p for p in pairs)
+    assert stats["windows"] > 0
+
+
+def test_seed_matches_skip_overly_common_ngrams():
+    ga = np.array([1, 1, 1, 1, 1, 2], dtype=np.uint64)
+    gb = np.array([1, 2, 3], dtype=np.uint64)
+    assert seed_matches(ga, gb, max_occurrences=4) == [(5, 1)]
+
+
+def test_alignment_verbatim_excerpt_offsets(params):
+    tk = Tokenizer()
+    src = unique_text(60, "p") + " " + text_of(80) + " " + unique_text(60, "q")
+    copy = unique_text(30, "r") + " " + text_of(80) + " " + unique_text(30, "s")
+    ta, tb = tk(src), tk(copy)
+    spans = align_tokens(ta, tb, params)
+    assert len(spans) == 1
+    s = spans[0]
+    assert (s.a_start, s.a_end, s.b_start, s.b_end) == (60, 140, 30, 110)
+    assert s.similarity == 1.0 and is_verbatim(ta, tb, s)
+    a_text = src[ta.starts[s.a_start] : ta.ends[s.a_end - 1]]
+    b_text = copy[tb.starts[s.b_start] : tb.ends[s.b_end - 1]]
+    assert a_text == b_text == text_of(80)
+
+
+def test_alignment_tolerates_edits_and_reordering(params):
+    tk = Tokenizer()
+    sentences = re.split(r"(?<=\.) ", text_of(170))
+    edited = sentences[:]
+    edited[2] = edited[2].replace("bridge", "viaduct", 1).replace("council", "authority", 1)
+    edited[4], edited[5] = edited[5], edited[4]
+    del edited[7]
+    ta, tb = tk(" ".join(sentences)), tk(" ".join(edited))
+    spans = align_tokens(ta, tb, params)
+    covered = sum(s.a_end - s.a_start for s in spans)
+    assert covered >= 0.85 * len(ta)
+    assert all(not is_verbatim(ta, tb, s) for s in spans)
+    assert all(s.similarity >= params.min_similarity for s in spans)
+
+
+def test_short_shared_quote_is_not_reuse(params):
+    tk = Tokenizer()
+    quote = "I would certainly like to see demonstrations outside the Russian embassy"
+    a = unique_text(50, "a") + " " + quote + " " + unique_text(50, "b")
+    b = unique_text(40, "c") + " " + quote + " " + unique_text(40, "d")
+    assert align_tokens(tk(a), tk(b), params) == []
+    looser = dataclasses.replace(params, min_span_tokens=5)
+    assert len(align_tokens(tk(a), tk(b), looser)) == 1
+
+
+def _pair(a, a0, a1, b, b0, b1, sim=1.0):
+    return SpanPair(a, a0, a1, b, b0, b1, sim, sim == 1.0, min(a1 - a0, b1 - b0))
+
+
+def test_clusters_join_copies_of_one_passage():
+    pairs = [_pair(0, 0, 100, 1, 10, 110), _pair(1, 12, 110, 2, 0, 98), _pair(0, 0, 100, 2, 0, 100)]
+    clusters = build_clusters(pairs, 0.5)
+    assert len(clusters) == 1
+    assert sorted(m.doc for m in clusters[0].members) == [0, 1, 2]
+    member1 = [m for m in clusters[0].members if m.doc == 1][0]
+    assert (member1.start, member1.end) == (10, 110)
+
+
+def test_clusters_resist_chaining_through_disjoint_spans():
+    # B holds A's passage at [0,100) and C's at [200,300): two clusters, not one.
+    pairs = [_pair(0, 0, 100, 1, 0, 100), _pair(1, 200, 300, 2, 50, 150)]
+    clusters = build_clusters(pairs, 0.5)
+    assert len(clusters) == 2
+    assert [sorted(m.doc for m in c.members) for c in clusters] == [[0, 1], [1, 2]]
+
+
+def test_clusters_resist_chaining_through_small_overlaps():
+    pairs = [_pair(0, 0, 100, 1, 0, 100), _pair(1, 90, 290, 2, 0, 200)]
+    clusters = build_clusters(pairs, 0.5)
+    assert len(clusters) == 2
+
+
+def test_cluster_members_do_not_overlap_within_a_document():
+    pairs = [_pair(0, 0, 100, 1, 0, 100), _pair(0, 60, 160, 1, 60, 160)]
+    for c in build_clusters(pairs, 0.3):
+        spans = sorted((m.doc, m.start, m.end) for m in c.members)
+        for x, y in zip(spans, spans[1:]):
+            assert x[0] != y[0] or x[2] <= y[1]
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 1, 0], [1, 2, 0]])
+def test_clusters_do_not_depend_on_pair_order(order):
+    pairs = [_pair(0, 0, 100, 1, 10, 110), _pair(1, 200, 300, 2, 0, 100), _pair(0, 300, 400, 2, 300, 400)]
+    ref = build_clusters(pairs, 0.5)
+    assert build_clusters([pairs[i] for i in order], 0.5) == ref
