@@ -86,10 +86,19 @@ _JSONLD_TYPES = frozenset(
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """Decode with the page's declared charset when it is valid and fits, else as text."""
+    """Decode bytes: BOM, then strict UTF-8, then the declared charset, then as text.
+
+    Bytes that are valid UTF-8 are read as UTF-8 even when the page declares
+    a legacy charset: mislabelled UTF-8 pages are common, while legacy text
+    that happens to be valid UTF-8 is vanishingly rare.
+    """
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(data)  # a byte-order mark outranks any declaration
     check_binary(data)
+    try:
+        return normalise_newlines(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
     declared = _declared_charset(data[:_SNIFF_BYTES])
     if declared:
         try:

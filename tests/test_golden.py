@@ -1,0 +1,80 @@
+"""Golden corpora: each folder under fixtures/golden holds corpus/ and expected.json.
+
+Adding a case means adding a folder; the expectations are verified results
+(clusters by member paths, origins, chain relations, derivations), never
+MinHash estimates.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from provenance.pipeline import AuditOptions, audit
+from provenance.report import build_report
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected.json").is_file())
+
+
+def run(case: str) -> dict:
+    result = audit(GOLDEN / case / "corpus", AuditOptions())
+    from provenance.params import default_params
+
+    return build_report(result, default_params(), corpus=case, started="s", finished="f")
+
+
+@pytest.fixture(scope="module", params=CASES)
+def case(request):
+    expected = json.loads((GOLDEN / request.param / "expected.json").read_text(encoding="utf-8"))
+    return request.param, expected, run(request.param)
+
+
+def test_counts(case):
+    _name, expected, report = case
+    assert report["summary"]["documents"] == expected["documents"]
+    assert report["summary"]["rejections"] == expected["rejections"]
+
+
+def test_clusters_origins_and_chains(case):
+    _name, expected, report = case
+    docs = {d["id"]: d["path"] for d in report["documents"]}
+    got = []
+    for c in report["clusters"]:
+        members = sorted({m["path"] for m in c["members"]})
+        origin = docs.get(c["origin"]["document"]) if c["origin"]["document"] else None
+        chain = {l["path"]: l["relation"] for l in c["chain"]}
+        got.append({"members": members, "origin": origin, "origin_rule": c["origin"]["rule"], "chain": chain})
+    want = sorted(expected["clusters"], key=lambda c: c["members"])
+    assert sorted(got, key=lambda c: c["members"]) == want
+
+
+def test_derivations(case):
+    _name, expected, report = case
+    got = {d["path"]: d["derivation"] for d in report["documents"]}
+    assert got == expected["derivation"]
+
+
+def test_chain_starts_after_origin_and_lags_are_consistent(case):
+    _name, _expected, report = case
+    for c in report["clusters"]:
+        if c["origin"]["status"] != "determined":
+            assert c["chain"] == [] and c["origin"]["document"] is None
+            continue
+        assert all(l["document"] != c["origin"]["document"] for l in c["chain"])
+        lags = [l["lag_days"] for l in c["chain"] if l["lag_days"] is not None]
+        assert lags == sorted(lags) and all(x >= 0 for x in lags)
+
+
+def test_passage_offsets_point_at_shared_text(case):
+    name, _expected, report = case
+    from provenance.pipeline import audit as _audit
+
+    docs = {d.path: d for d in _audit(GOLDEN / name / "corpus").inventory.documents}
+    for d in report["documents"]:
+        text = docs[d["path"]].text
+        for p in d["passages"]:
+            assert 0 <= p["start"] < p["end"] <= len(text)
+            assert text[p["start"]].isalnum() and text[p["end"] - 1].isalnum()

@@ -1,0 +1,134 @@
+"""Sidecar discovery, column aliases, path checks and per-row issues."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import SidecarError
+from provenance.model import SidecarRow
+from provenance.sidecar import find_sidecar, load_sidecar, normalise_row_path
+
+EXISTING = {"a.txt", "sub/b.html", "sub/c.txt", "d.txt"}
+
+
+def issues(sidecar) -> list[tuple[int, str, str | None]]:
+    return [(i.line, i.code, i.path) for i in sidecar.issues]
+
+
+def test_find_sidecar_prefers_explicit_then_csv(tmp_path: Path):
+    assert find_sidecar(tmp_path, None) is None
+    (tmp_path / "metadata.jsonl").write_text("{}\n")
+    assert find_sidecar(tmp_path, None) == tmp_path / "metadata.jsonl"
+    (tmp_path / "metadata.csv").write_text("path\n")
+    assert find_sidecar(tmp_path, None) == tmp_path / "metadata.csv"
+    other = tmp_path / "elsewhere.csv"
+    assert find_sidecar(tmp_path, other) == other
+
+
+def test_csv_rows_aliases_and_issues(tmp_path: Path):
+    csv_text = (
+        "File,Source,Publish_Date,Link,Headline,extra\n"
+        "a.txt,Daily One,2000-03-01T16:54,https://one.example/a,Story A,x\n"
+        ".\\sub\\b.html,Two Times,20 October 2016,,,\n"
+        "sub/./c.txt,Wire,not a date,,,\n"
+        "missing.txt,Nobody,2016-10-20,,,\n"
+        "../../etc/passwd,Evil,2016-10-20,,,\n"
+        "/abs/d.txt,Abs,2016-10-20,,,\n"
+        "a.txt,Daily One Again,2016-10-21,,,\n"
+        "\n"
+        '"d.txt","Multi\nline outlet",03/04/2016,,,\n'
+    )
+    path = tmp_path / "metadata.csv"
+    path.write_text(csv_text, encoding="utf-8")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.path == "metadata.csv"
+    assert sidecar.rows == (
+        SidecarRow("a.txt", "Daily One", "2000-03-01T16:54", "https://one.example/a", "Story A", line=2),
+        SidecarRow("sub/b.html", "Two Times", "20 October 2016", None, None, line=3),
+        SidecarRow("sub/c.txt", "Wire", None, None, None, line=4),
+        SidecarRow("d.txt", "Multi\nline outlet", None, None, None, line=10),
+    )
+    assert issues(sidecar) == [
+        (4, "sidecar-bad-date", "sub/c.txt"),
+        (5, "sidecar-unknown-path", "missing.txt"),
+        (6, "sidecar-path-outside", "../../etc/passwd"),
+        (7, "sidecar-path-outside", "/abs/d.txt"),
+        (8, "sidecar-duplicate-path", "a.txt"),
+        (10, "sidecar-bad-date", "d.txt"),  # ambiguous day/month order is not guessed
+    ]
+    assert all(i.reason for i in sidecar.issues)
+
+
+def test_csv_without_path_column(tmp_path: Path):
+    path = tmp_path / "metadata.csv"
+    path.write_text("outlet,date\nDaily,2016-10-20\n")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.rows == ()
+    assert issues(sidecar) == [(1, "sidecar-bad-columns", None)]
+    assert "outlet" in sidecar.issues[0].reason
+
+
+def test_csv_cp1252_fallback_and_bom(tmp_path: Path):
+    path = tmp_path / "metadata.csv"
+    path.write_bytes("path,outlet\na.txt,Caf\u00e9 \u2018Times\u2019\n".encode("cp1252"))
+    assert load_sidecar(tmp_path, path, EXISTING).rows[0].outlet == "Caf\u00e9 \u2018Times\u2019"
+    path.write_bytes("\ufeffPATH,Publisher\na.txt,Bom News\n".encode("utf-8"))
+    assert load_sidecar(tmp_path, path, EXISTING).rows == (SidecarRow("a.txt", "Bom News", line=2),)
+
+
+def test_jsonl_sidecar(tmp_path: Path):
+    lines = [
+        json.dumps({"filename": "a.txt", "media_name": "One", "date": "2016-10-20", "title": "T"}),
+        "{broken",
+        json.dumps({"path": "sub\\c.txt", "publisher": {"name": "Wire"}, "pubdate": 2016}),
+        json.dumps([1, 2]),
+        "",
+        json.dumps({"path": "nope/x.txt"}),
+    ]
+    path = tmp_path / "metadata.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.rows == (
+        SidecarRow("a.txt", "One", "2016-10-20", None, "T", line=1),
+        SidecarRow("sub/c.txt", "Wire", "2016", None, None, line=3),
+    )
+    assert issues(sidecar) == [
+        (2, "sidecar-bad-row", None),
+        (4, "sidecar-bad-row", None),
+        (6, "sidecar-unknown-path", "nope/x.txt"),
+    ]
+
+
+def test_sidecar_outside_root_keeps_given_path(tmp_path: Path):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    path = tmp_path / "meta.csv"
+    path.write_text("path\na.txt\n")
+    assert load_sidecar(root, path, EXISTING).path == str(path)
+
+
+def test_explicit_missing_sidecar_raises(tmp_path: Path):
+    with pytest.raises(SidecarError, match="nothere.csv"):
+        load_sidecar(tmp_path, tmp_path / "nothere.csv", EXISTING)
+    with pytest.raises(SidecarError, match="folder"):
+        load_sidecar(tmp_path, tmp_path, EXISTING)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("a.txt", "a.txt"),
+        ("./a.txt", "a.txt"),
+        ("sub\\b.html", "sub/b.html"),
+        ("sub/../a.txt", "a.txt"),
+        ("../a.txt", None),
+        ("sub/../../a.txt", None),
+        ("C:\\corpus\\a.txt", None),
+        ("/etc/passwd", None),
+    ],
+)
+def test_normalise_row_path(raw, expected):
+    assert normalise_row_path(raw)[0] == expected
