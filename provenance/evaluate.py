@@ -50,12 +50,14 @@ def macro_f1(pairs: list[tuple[str, str]], labels: tuple[str, ...]) -> tuple[flo
     return sum(per.values()) / len(labels), per
 
 
-def main_origin(doc: dict[str, Any], docs_by_id: dict[str, dict[str, Any]]) -> str | None:
-    """The origin document covering most of this document's reused text (its path)."""
+def main_origin(doc: dict[str, Any], docs_by_id: dict[str, dict[str, Any]], key: str = "origin") -> str | None:
+    """The origin (or direct source) document covering most of this document's reused text."""
     weight: dict[str, int] = {}
     for p in doc["passages"]:
-        o = p["origin"]
-        if o["status"] == "determined" and o["document"] and o["document"] != doc["id"]:
+        o = p[key]
+        if key == "origin" and o["status"] != "determined":
+            continue
+        if o and o["document"] and o["document"] != doc["id"]:
             weight[o["document"]] = weight.get(o["document"], 0) + p["end"] - p["start"]
     if not weight:
         return None
@@ -67,7 +69,7 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
     docs = {d["path"]: d for d in report["documents"]}
     by_id = {d["id"]: d for d in report["documents"]}
     pairs, missing = [], []
-    origin_hits = origin_total = 0
+    origin_hits = origin_total = source_hits = 0
     confusion = {t: {p: 0 for p in LABELS} for t in LABELS}
     for t in truth:
         d = docs.get(t.path)
@@ -82,6 +84,8 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
             origin_total += 1
             if d is not None and main_origin(d, by_id) in t.candidates:
                 origin_hits += 1
+            if d is not None and main_origin(d, by_id, "source") in t.candidates:
+                source_hits += 1
     f3, per3 = macro_f1(pairs, LABELS)
     two = [("derived" if a != "non_derived" else "non", "derived" if b != "non_derived" else "non") for a, b in pairs]
     f2, _ = macro_f1(two, ("derived", "non"))
@@ -92,6 +96,8 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
         "macro_f1_2way": round(f2, 4),
         "origin_accuracy": round(origin_hits / origin_total, 4) if origin_total else None,
         "origin_hits": origin_hits,
+        "source_accuracy": round(source_hits / origin_total, 4) if origin_total else None,
+        "source_hits": source_hits,
         "derived_articles": origin_total,
         "confusion": confusion,
         "missing_from_report": len(missing),
@@ -136,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  2-way macro F1 (derived/non):          {scores['macro_f1_2way']:.3f}")
     print(f"  origin accuracy:                       {scores['origin_accuracy']:.3f} "
           f"({scores['origin_hits']}/{scores['derived_articles']})")
+    print(f"  direct-source accuracy:                {scores['source_accuracy']:.3f} "
+          f"({scores['source_hits']}/{scores['derived_articles']})")
     print("  confusion (rows = truth, columns = predicted wholly/partially/non):")
     for t in LABELS:
         print(f"    {t:18s} " + " ".join(f"{scores['confusion'][t][p]:5d}" for p in LABELS))

@@ -45,7 +45,6 @@ class _Walk:
     documents: list[Document] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every accounted path, in walk order
-    sidecar_seen: bool = False
     visited: set[tuple[int, int]] = field(default_factory=set)
 
     def reject(self, rel: str, code: str, reason: str) -> None:
@@ -96,7 +95,9 @@ def build_inventory(
         documents=tuple(walk.documents),
         rejections=tuple(walk.rejections),
         sidecar=sidecar,
-        files_seen=len(walk.files) + (1 if walk.sidecar_seen else 0),
+        # the sidecar counts once, also when given from outside the root, so that
+        # documents ∪ rejections ∪ {sidecar} always has files_seen distinct paths
+        files_seen=len(walk.files) + (1 if sidecar.path is not None else 0),
         encodings=tuple(sorted(encodings.items())),
     )
 
@@ -134,8 +135,7 @@ def _list(walk: _Walk, path: str, rel: str) -> list[os.DirEntry] | None:
 def _visit(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
     """Account for one entry; returns the sorted children when it is a folder to descend."""
     if rel == walk.sidecar_rel:
-        walk.sidecar_seen = True
-        return None
+        return None  # the sidecar: accounted for as Inventory.sidecar
     try:
         if entry.is_symlink():
             return _visit_symlink(walk, entry, rel)

@@ -200,13 +200,20 @@ class Origin:
 
 @dataclass(frozen=True)
 class Link:
-    """One republication in a chain: a member copied from the origin."""
+    """One republication in a chain.
+
+    ``source`` is the member this copy was most likely taken from: among the
+    members it is directly aligned with, published before it (or the origin), the
+    most similar.  ``relation`` and ``similarity`` describe the copy against that
+    source, or against the origin through the best path when there is no source.
+    """
 
     member: int
     date: DateValue | None
-    lag_days: float | None
+    lag_days: float | None  # from the origin's date
     relation: str  # verbatim | near_duplicate | partial
     similarity: float
+    source: int | None = None
 
 
 @dataclass(frozen=True)

@@ -126,9 +126,33 @@ def _best_paths(cluster: RawCluster, source: int) -> dict[int, tuple[float, bool
     return best
 
 
+def direct_source(cluster: RawCluster, member: int, origin_member: int,
+                  attributions: Sequence[Attribution]) -> tuple[int, float, bool] | None:
+    """The member a copy was most likely taken from: directly aligned with it and
+    either the origin or certainly published before it; the most similar wins."""
+    members = cluster.members
+    date = attributions[members[member].doc].date
+    best = None
+    for e in cluster.edges:
+        if member not in (e.u, e.v):
+            continue
+        other = e.v if e.u == member else e.u
+        if members[other].doc == members[member].doc:
+            continue
+        other_date = attributions[members[other].doc].date
+        earlier = date is not None and other_date is not None and compare_dates(other_date, date) == -1
+        if other != origin_member and not earlier:
+            continue
+        key = (e.similarity, e.verbatim, other == origin_member, -other)
+        if best is None or key > best[0]:
+            best = (key, (other, e.similarity, e.verbatim))
+    return best[1] if best else None
+
+
 def build_chain(cluster: RawCluster, origin: Origin, attributions: Sequence[Attribution],
                 near_duplicate: float) -> tuple[Link, ...]:
-    """One link per republication (members in other documents), origin first by date."""
+    """One link per republication (members in other documents than the origin's),
+    ordered by lag from the origin."""
     if origin.member is None:
         return ()
     origin_doc = cluster.members[origin.member].doc
@@ -137,10 +161,15 @@ def build_chain(cluster: RawCluster, origin: Origin, attributions: Sequence[Attr
     for i, m in enumerate(cluster.members):
         if m.doc == origin_doc:
             continue
-        sim, verb = paths.get(i, (m.similarity, False))
+        source = direct_source(cluster, i, origin.member, attributions)
+        if source is not None:
+            src, sim, verb = source
+        else:
+            src = None
+            sim, verb = paths.get(i, (m.similarity, False))
         date = attributions[m.doc].date
         lag = lag_days(origin.date, date) if (origin.date and date) else None
         links.append(Link(member=i, date=date, lag_days=lag, relation=relation_of(sim, verb, near_duplicate),
-                          similarity=round(sim, 4)))
+                          similarity=round(sim, 4), source=src))
     links.sort(key=lambda l: (l.lag_days if l.lag_days is not None else float("inf"), l.member))
     return tuple(links)

@@ -5,7 +5,8 @@
     tokenise   -> word tokens with offsets and stable hashes
     candidates -> MinHash/LSH proposals of document pairs that may share text
     verify     -> alignment keeps only real shared spans, with offsets and scores
-    boilerplate-> same-site short spans (footers, sign-offs) are set aside
+    screen     -> same-site short spans (footers, sign-offs) and shared quotations
+                  of a speaker are set aside: they are not republication
     cluster    -> spans joined into reuse clusters
     origins    -> each cluster's origin and chain of republications
     measure    -> each document's reused fraction and derivation
@@ -27,6 +28,7 @@ from .inventory import build_inventory
 from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, SpanPair
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
+from .quotes import quoted_regions, quoted_share
 from .params import Params, default_params
 from .tokens import Tokenizer, Tokens
 
@@ -65,7 +67,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     tokens = timed("tokenise", tokenise_all, docs)
     pairs, lsh_stats = timed("candidates", candidate_pairs, tokens, params)
     spans = timed("verify", verify, pairs, tokens, params)
-    spans, boilerplate = timed("boilerplate", drop_boilerplate, spans, docs, attributions, registry, params)
+    spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap)
     clusters = timed("origins", decide_origins, raw, docs, attributions, params)
     results = timed("measure", measure, docs, tokens, clusters, params)
@@ -73,7 +75,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         **lsh_stats,
         "verified_pairs": len({(s.a, s.b) for s in spans}),
         "shared_spans": len(spans),
-        "boilerplate_spans": boilerplate,
+        "boilerplate_spans": screened["boilerplate"],
+        "quotation_spans": screened["quotation"],
         "clusters": len(clusters),
         "seconds": timings,
     }
@@ -114,23 +117,39 @@ def site_of(doc: Document, att: Attribution) -> str | None:
     return domain_of(url[0]) if url else None
 
 
-def drop_boilerplate(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
-                     registry: Registry, params: Params) -> tuple[list[SpanPair], int]:
-    """Short spans shared only within one site (footers, sign-offs) are not reuse.
+def is_boilerplate(s: SpanPair, docs: list[Document], atts: list[Attribution], params: Params) -> bool:
+    """A short span shared only within one site (a footer, a sign-off).
 
-    A wire agency's own stories share text because they are revisions of one
+    A wire agency's own stories share text because they are versions of one
     story, so the rule does not apply to wires.
     """
+    site_a, site_b = site_of(docs[s.a], atts[s.a]), site_of(docs[s.b], atts[s.b])
+    same_site = site_a is not None and site_a == site_b and atts[s.a].outlet_kind != "wire"
+    return same_site and s.tokens < params.boilerplate_max_tokens
+
+
+def screen(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
+           params: Params) -> tuple[list[SpanPair], dict[str, int]]:
+    """Set aside verified spans that are not republication: boilerplate and quotations."""
+    quoted: dict[int, list[tuple[int, int]]] = {}
+
+    def regions(i: int) -> list[tuple[int, int]]:
+        if i not in quoted:
+            quoted[i] = quoted_regions(docs[i].text)
+        return quoted[i]
+
     kept: list[SpanPair] = []
-    dropped = 0
+    counts = {"boilerplate": 0, "quotation": 0}
     for s in spans:
-        site_a, site_b = site_of(docs[s.a], atts[s.a]), site_of(docs[s.b], atts[s.b])
-        same_site = site_a is not None and site_a == site_b and atts[s.a].outlet_kind != "wire"
-        if same_site and s.tokens < params.boilerplate_max_tokens:
-            dropped += 1
+        if is_boilerplate(s, docs, atts, params):
+            counts["boilerplate"] += 1
+        elif (s.tokens < params.max_tokens
+              and quoted_share(regions(s.a), s.a_start, s.a_end) >= params.min_share
+              and quoted_share(regions(s.b), s.b_start, s.b_end) >= params.min_share):
+            counts["quotation"] += 1
         else:
             kept.append(s)
-    return kept, dropped
+    return kept, counts
 
 
 def decide_origins(raw: list[RawCluster], docs: list[Document], atts: list[Attribution],

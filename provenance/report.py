@@ -85,27 +85,37 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
     passages: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(docs))}
     clusters_out = []
     for c in result.clusters:
-        origin_doc = c.members[c.origin.member].doc if c.origin.member is not None else None
         link_of = {l.member: l for l in c.chain}
         ref = _origin_ref(c.origin, c, ids)
+
+        def source_ref(link, c=c):
+            if link is None or link.source is None:
+                return None
+            src = c.members[link.source]
+            att = result.attributions[src.doc]
+            return {"document": ids[src.doc], "outlet": att.outlet, "date": _date(att.date)}
+
         for i, m in enumerate(c.members):
             link = link_of.get(i)
             relation = link.relation if link else relation_of(m.similarity, m.verbatim, params.near_duplicate)
             similarity = link.similarity if link else m.similarity
+            role = "origin" if i == c.origin.member else ("copy" if link else "member")
             passages[m.doc].append({
                 "start": m.start,
                 "end": m.end,
                 "cluster": c.id,
                 "similarity": similarity,
                 "relation": relation,
-                "role": "origin" if m.doc == origin_doc else ("copy" if link else "member"),
-                "origin": ref,
+                "role": role,
+                "origin": dict(ref),
+                "source": source_ref(link),
             })
         clusters_out.append({
             "id": c.id,
             "size": len({m.doc for m in c.members}),
-            "members": [{"document": ids[m.doc], "path": docs[m.doc].label, "start": m.start, "end": m.end,
-                         "similarity": m.similarity, "verbatim": m.verbatim} for m in c.members],
+            "members": [{"document": ids[m.doc], "path": docs[m.doc].path, "record": docs[m.doc].record,
+                         "start": m.start, "end": m.end, "similarity": m.similarity, "verbatim": m.verbatim}
+                        for m in c.members],
             "origin": {
                 **ref,
                 "member": c.origin.member,
@@ -116,14 +126,18 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "conflicts": list(c.origin.conflicts),
             },
             "chain": [{
+                "member": l.member,
                 "document": ids[c.members[l.member].doc],
-                "path": docs[c.members[l.member].doc].label,
+                "path": docs[c.members[l.member].doc].path,
+                "record": docs[c.members[l.member].doc].record,
                 "start": c.members[l.member].start,
                 "end": c.members[l.member].end,
                 "date": _date(l.date),
                 "lag_days": l.lag_days,
                 "relation": l.relation,
                 "similarity": l.similarity,
+                "source_member": l.source,
+                "source": source_ref(l),
             } for l in c.chain],
         })
     documents_out = []
@@ -168,8 +182,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "files_with_documents": len({d.path for d in docs}),
                 "rejected_files": len(rejected_files),
                 "rejected_records": sum(1 for r in inv.rejections if r.record is not None),
-                "sidecar": sidecar.path,
-                "encodings": dict(inv.encodings),
+                "encodings": dict(sorted(inv.encodings)),
                 "digest": inputs_digest(result),
             },
             "stats": {k: v for k, v in result.stats.items() if k != "seconds"},
@@ -198,6 +211,7 @@ def _summary(documents: list[dict], clusters: list[dict], inv) -> dict[str, Any]
         "documents": len(documents),
         "rejections": len(inv.rejections),
         "rejections_by_code": dict(sorted(codes.items())),
+        "sidecar_issues": len(inv.sidecar.issues),
         "clusters": len(clusters),
         "undetermined_origins": sum(1 for c in clusters if c["origin"]["status"] == "undetermined"),
         "derivation": derivations,

@@ -118,8 +118,19 @@ def _bad_columns(headers: list[str]) -> SidecarIssue:
     return SidecarIssue(1, "sidecar-bad-columns", f"no path column ({wanted}); columns found: {shown}")
 
 
+def _delimiter(text: str) -> str:
+    """Comma, unless only another common delimiter makes the header name a path column."""
+    first = text.split("\n", 1)[0]
+    for delimiter in (",", ";", "\t", "|"):
+        headers = next(csv.reader([first], delimiter=delimiter), [])
+        if "path" in _column_map(headers):
+            return delimiter
+    return ","
+
+
 def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     rows: list[tuple[int, dict]] = []
     try:
         headers = next(reader, None)

@@ -31,7 +31,7 @@ def render_summary(report: dict[str, Any]) -> str:
     lines = [
         f"provenance {report['tool']['version']}: audited {clean(report['run']['corpus'])}",
         f"  files seen: {inputs['files_seen']}  documents: {s['documents']}  "
-        f"rejected: {s['rejections']}  sidecar: {clean(inputs['sidecar'] or 'none')}",
+        f"rejected: {s['rejections']}  sidecar: {clean(report['sidecar']['path'] or 'none')}",
         f"  reuse clusters: {s['clusters']} ({s['undetermined_origins']} with undetermined origin)",
         f"  derivation: {s['derivation']['wholly_derived']} wholly, {s['derivation']['partially_derived']} partially, "
         f"{s['derivation']['non_derived']} not derived",

@@ -179,6 +179,16 @@ def test_explicit_sidecar_inside_corpus_is_not_a_document(corpus: Path):
     assert len(accounted(inv)) == inv.files_seen
 
 
+def test_explicit_sidecar_outside_corpus_still_counts_once(tmp_path: Path, corpus: Path):
+    meta = tmp_path / "outside-meta.csv"
+    meta.write_text("path,outlet\nB.txt,Bee\n")
+    inv = build_inventory(corpus, metadata=meta)
+    assert inv.sidecar.path == str(meta)
+    assert inv.sidecar.rows[0].outlet == "Bee"
+    assert codes(inv)["metadata.csv"] == "unsupported-format"  # not the sidecar this time
+    assert len(accounted(inv)) == inv.files_seen == 10
+
+
 def test_bad_roots_and_missing_explicit_sidecar(tmp_path: Path, corpus: Path):
     with pytest.raises(CorpusError, match="not found"):
         build_inventory(tmp_path / "missing")

@@ -79,6 +79,12 @@ def test_csv_cp1252_fallback_and_bom(tmp_path: Path):
     assert load_sidecar(tmp_path, path, EXISTING).rows == (SidecarRow("a.txt", "Bom News", line=2),)
 
 
+def test_csv_semicolon_delimiter(tmp_path: Path):
+    path = tmp_path / "metadata.csv"
+    path.write_text("path;outlet;date\na.txt;Semi News;2016-10-20\n")
+    assert load_sidecar(tmp_path, path, EXISTING).rows == (SidecarRow("a.txt", "Semi News", "2016-10-20", line=2),)
+
+
 def test_jsonl_sidecar(tmp_path: Path):
     lines = [
         json.dumps({"filename": "a.txt", "media_name": "One", "date": "2016-10-20", "title": "T"}),

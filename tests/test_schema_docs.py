@@ -1,0 +1,483 @@
+"""The report's JSON Schema and docs/report-format.md describe the same report.
+
+The schema (provenance/data/report.schema.json) is the machine-readable contract,
+the document the human one; these tests keep them from drifting apart and check
+that the schema accepts a well-formed report and rejects a malformed one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from jsonschema import Draft202012Validator
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "report-format.md"
+
+
+# --------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    text = resources.files("provenance").joinpath("data/report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@pytest.fixture(scope="module")
+def doc_text() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def validator(schema) -> Draft202012Validator:
+    return Draft202012Validator(schema)
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    """Follow local ``$ref`` chains, keeping the referring node's own keywords."""
+    seen = set()
+    while "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), f"only local references are expected, got {ref}"
+        assert ref not in seen, f"reference loop at {ref}"
+        seen.add(ref)
+        target: Any = schema
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _alternatives(schema: dict, node: dict) -> list[dict]:
+    """The node itself plus the (resolved) branches of anyOf/oneOf."""
+    node = _resolve(schema, node)
+    out = [node]
+    for key in ("anyOf", "oneOf"):
+        for branch in node.get(key, ()):
+            out.extend(_alternatives(schema, branch))
+    return out
+
+
+def walk_properties(schema: dict, node: dict | None = None, path: str = "") -> Iterator[tuple[str, dict]]:
+    """Every property as (dotted path, its schema); array items add ``[]``; ``$ref`` is followed."""
+    node = schema if node is None else node
+    for alt in _alternatives(schema, node):
+        for name, sub in alt.get("properties", {}).items():
+            child = f"{path}.{name}" if path else name
+            yield child, sub
+            for inner in _alternatives(schema, sub):
+                if "items" in inner:
+                    yield from walk_properties(schema, inner["items"], child + "[]")
+                elif "properties" in inner:
+                    yield from walk_properties(schema, inner, child)
+
+
+def schema_paths(schema: dict) -> set[str]:
+    return {p for p, _ in walk_properties(schema)}
+
+
+def walk_objects(schema: dict, node: Any, where: str = "#") -> Iterator[tuple[str, dict]]:
+    """Every subschema that declares ``properties`` (anywhere, including $defs and conditions)."""
+    if isinstance(node, dict):
+        if "properties" in node and node.get("type") == "object":
+            yield where, node
+        for key, value in node.items():
+            yield from walk_objects(schema, value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from walk_objects(schema, value, f"{where}/{i}")
+
+
+_TABLE_ROW = re.compile(r"^\|(.*)\|\s*$")
+
+
+def doc_table_paths(text: str) -> list[str]:
+    """First-column backticked paths of every ``| field | type | meaning |`` table."""
+    paths: list[str] = []
+    in_field_table = False
+    for line in text.splitlines():
+        m = _TABLE_ROW.match(line.strip())
+        if not m:
+            in_field_table = False
+            continue
+        cells = [c.strip() for c in m.group(1).split("|")]
+        if [c.lower() for c in cells[:3]] == ["field", "type", "meaning"]:
+            in_field_table = True
+            continue
+        if not in_field_table or set(cells[0]) <= set("-: "):
+            continue
+        found = re.findall(r"`([^`]+)`", cells[0])
+        assert found, f"a field table row without a backticked path: {line!r}"
+        paths.extend(found)
+    return paths
+
+
+def doc_code_list(text: str, marker: str) -> list[str]:
+    """Codes in the first column of the table between ``<!-- marker ... -->`` and ``<!-- end of marker -->``."""
+    m = re.search(rf"<!--\s*{re.escape(marker)}\b.*?-->(.*?)<!--\s*end of {re.escape(marker)}\s*-->", text, re.S)
+    assert m, f"the doc has no list marked {marker}"
+    codes = []
+    for line in m.group(1).splitlines():
+        row = _TABLE_ROW.match(line.strip())
+        if row:
+            first = row.group(1).split("|")[0]
+            codes += re.findall(r"`([^`]+)`", first)
+    return codes
+
+
+def _enum_at(schema: dict, path: str) -> list:
+    for p, sub in walk_properties(schema):
+        if p == path:
+            return [v for alt in _alternatives(schema, sub) for v in alt.get("enum", ())]
+    raise KeyError(path)
+
+
+# --------------------------------------------------------------------------
+# A hand-built report
+# --------------------------------------------------------------------------
+
+SHA_A = "a" * 64
+SHA_B = "0123456789abcdef" * 4
+DOC_A = "d-" + SHA_A[:16]
+DOC_B = "d-" + SHA_B[:16]
+CLUSTER = "c-0123456789ab"
+
+
+def _evidence(rule: str, source: str, value: str, precision: str | None = None) -> dict:
+    return {"rule": rule, "source": source, "location": "metadata.csv:2", "text": value, "value": value,
+            "precision": precision, "confidence": "high"}
+
+
+def _parameters() -> dict:
+    text = resources.files("provenance").joinpath("data/defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def minimal_report() -> dict:
+    """One document with one passage, one cluster with one chain link, one rejection, one sidecar issue."""
+    origin_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00",
+                  "in_corpus": True, "status": "determined"}
+    return {
+        "schema_version": "1.0",
+        "tool": {"name": "provenance", "version": "0.1.0"},
+        "run": {
+            "corpus": "corpus",
+            "started": "2024-01-01T00:00:00Z",
+            "finished": "2024-01-01T00:00:01Z",
+            "parameters": _parameters(),
+            "options": {"strict": False, "param": []},
+            "libraries": {"python": "3.11.9", "datasketch": "1.6.5"},
+            "inputs": {
+                "files_seen": 3,
+                "documents": 1,
+                "files_with_documents": 1,
+                "rejected_files": 1,
+                "rejected_records": 0,
+                "sidecar": "metadata.csv",
+                "encodings": {"utf-8": 1},
+                "digest": "f" * 64,
+            },
+            "stats": {"windows": 4, "candidate_pairs": 1},
+        },
+        "summary": {
+            "documents": 1,
+            "rejections": 1,
+            "rejections_by_code": {"binary": 1},
+            "clusters": 1,
+            "undetermined_origins": 0,
+            "derivation": {"wholly_derived": 0, "partially_derived": 1, "non_derived": 0},
+        },
+        "documents": [{
+            "id": DOC_B,
+            "path": "news/story.html",
+            "record": None,
+            "sha256": SHA_B,
+            "format": "html",
+            "encoding": "utf-8",
+            "title": "A story",
+            "url": "https://news.example.org/2020/01/03/story",
+            "characters": 500,
+            "outlet": {"name": "Example News", "kind": "newspaper",
+                       "evidence": [_evidence("sidecar.outlet", "sidecar", "Example News")]},
+            "published": {"date": "2020-01-03", "precision": "day",
+                          "evidence": [_evidence("url.path-date", "url", "2020-01-03", "day")]},
+            "conflicts": [],
+            "reused_fraction": 0.4,
+            "shared_fraction": 0.4,
+            "derivation": "partially_derived",
+            "passages": [{
+                "start": 10, "end": 210, "cluster": CLUSTER, "similarity": 0.9,
+                "relation": "near_duplicate", "role": "copy", "origin": dict(origin_ref),
+            }],
+        }],
+        "clusters": [{
+            "id": CLUSTER,
+            "size": 2,
+            "members": [
+                {"document": DOC_A, "path": "wire/a.txt", "start": 0, "end": 195, "similarity": 0.9, "verbatim": False},
+                {"document": DOC_B, "path": "news/story.html", "start": 10, "end": 210, "similarity": 0.9,
+                 "verbatim": False},
+            ],
+            "origin": {
+                **origin_ref,
+                "member": 0,
+                "rule": "earliest-date",
+                "confidence": "high",
+                "reason": "earliest publication date (2020-01-02T10:00+00:00) among 2 documents sharing this text",
+                "evidence": [_evidence("meta.published", "json-ld", "2020-01-02T10:00+00:00", "minute")],
+                "conflicts": [],
+            },
+            "chain": [{
+                "document": DOC_B, "path": "news/story.html", "start": 10, "end": 210, "date": "2020-01-03",
+                "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
+            }],
+        }],
+        "rejections": [{"path": "img/photo.txt", "record": None, "code": "binary",
+                        "reason": "file contains NUL bytes: binary data, not text"}],
+        "sidecar": {
+            "path": "metadata.csv",
+            "rows": 1,
+            "issues": [{"line": 3, "path": "missing.txt", "code": "sidecar-unknown-path",
+                        "reason": "no file missing.txt in the corpus"}],
+        },
+    }
+
+
+def _errors(validator: Draft202012Validator, report: dict) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(report)]
+
+
+def _objects_in(value: Any, where: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    if isinstance(value, dict):
+        yield where, value
+        for k, v in value.items():
+            yield from _objects_in(v, where + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _objects_in(v, where + (i,))
+
+
+def _get(report: dict, where: tuple) -> Any:
+    node: Any = report
+    for k in where:
+        node = node[k]
+    return node
+
+
+# Objects whose keys are data (free-form maps), not fields.
+FREE_MAPS = {("run", "options"), ("run", "libraries"), ("run", "stats"), ("run", "inputs", "encodings"),
+             ("summary", "rejections_by_code")}
+
+
+# --------------------------------------------------------------------------
+# (a) the schema is a valid draft 2020-12 schema, built as documented
+# --------------------------------------------------------------------------
+
+
+def test_schema_is_valid_draft_2020_12(schema):
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_every_object_is_closed_and_every_field_required(schema):
+    for where, node in walk_objects(schema, schema):
+        if "/if" in where or "/then" in where or "/else" in where:
+            continue  # conditions constrain fields already declared
+        assert node.get("additionalProperties") is False, f"{where}: additionalProperties must be false"
+        assert sorted(node.get("required", [])) == sorted(node["properties"]), f"{where}: every field is required"
+
+
+def test_every_property_has_a_description(schema):
+    missing = [p for p, sub in walk_properties(schema) if not str(sub.get("description", "")).strip()]
+    assert not missing, f"properties without a description: {missing}"
+
+
+def test_parameters_match_defaults_toml(schema):
+    defaults = _parameters()
+    params = _resolve(schema, schema["properties"]["run"])["properties"]["parameters"]
+    assert sorted(params["properties"]) == sorted(defaults)
+    for section, keys in defaults.items():
+        assert sorted(params["properties"][section]["properties"]) == sorted(keys), section
+
+
+# --------------------------------------------------------------------------
+# (b) the schema and docs/report-format.md name the same fields
+# --------------------------------------------------------------------------
+
+
+def test_every_schema_path_is_documented(schema, doc_text):
+    backticked = set(re.findall(r"`([^`]+)`", doc_text))
+    in_tables = set(doc_table_paths(doc_text))
+    paths = schema_paths(schema)
+    assert len(paths) > 100  # the walk reached every part of the report
+    assert not sorted(paths - backticked), "schema fields missing from docs/report-format.md"
+    assert not sorted(paths - in_tables), "schema fields missing from the doc's field tables"
+
+
+def test_every_documented_path_is_in_the_schema(schema, doc_text):
+    documented = doc_table_paths(doc_text)
+    assert documented, "the doc has no | field | type | meaning | tables"
+    unknown = sorted(set(documented) - schema_paths(schema))
+    assert not unknown, f"the doc's tables name fields the schema does not have: {unknown}"
+
+
+def test_code_lists_in_doc_match_schema(schema, doc_text):
+    assert doc_code_list(doc_text, "rejection-codes") == _enum_at(schema, "rejections[].code")
+    assert doc_code_list(doc_text, "sidecar-issue-codes") == _enum_at(schema, "sidecar.issues[].code")
+    summary_keys = _resolve(schema, schema["properties"]["summary"])["properties"]["rejections_by_code"]
+    assert summary_keys["propertyNames"]["enum"] == _enum_at(schema, "rejections[].code")
+
+
+def test_doc_example_is_valid(validator, doc_text):
+    blocks = re.findall(r"```json\n(.*?)```", doc_text, re.S)
+    assert blocks, "the doc has no JSON example"
+    for block in blocks:
+        fragment = json.loads(block)
+        report = minimal_report()
+        for key, value in fragment.items():
+            report[key] = value
+        assert _errors(validator, report) == []
+
+
+# --------------------------------------------------------------------------
+# (c) a hand-built report validates; a broken one does not
+# --------------------------------------------------------------------------
+
+
+def test_minimal_report_is_valid(validator):
+    assert _errors(validator, minimal_report()) == []
+
+
+def test_undetermined_origin_is_valid(validator):
+    report = minimal_report()
+    undetermined = {"document": None, "outlet": None, "date": None, "in_corpus": None, "status": "undetermined"}
+    report["documents"][0]["passages"][0].update(role="member", origin=dict(undetermined))
+    report["clusters"][0]["origin"].update(undetermined, member=None, rule="undetermined", confidence="low",
+                                           reason="no publication date for wire/a.txt", evidence=[])
+    report["clusters"][0]["chain"] = []
+    assert _errors(validator, report) == []
+
+
+def test_every_field_of_every_object_is_required(validator):
+    base = minimal_report()
+    checked = 0
+    for where, obj in _objects_in(base):
+        if where in FREE_MAPS:
+            continue
+        for key in list(obj):
+            report = copy.deepcopy(base)
+            del _get(report, where)[key]
+            assert _errors(validator, report), f"removing {'/'.join(map(str, where + (key,)))} went unnoticed"
+            checked += 1
+    assert checked > 100
+
+
+def test_unknown_fields_are_rejected_everywhere(validator):
+    base = minimal_report()
+    for where, _obj in _objects_in(base):
+        if where in FREE_MAPS:
+            continue
+        report = copy.deepcopy(base)
+        _get(report, where)["unexpected"] = 1
+        assert _errors(validator, report), f"an unknown field in /{'/'.join(map(str, where))} went unnoticed"
+
+
+@pytest.mark.parametrize("where, value", [
+    (("documents", 0, "id"), "d-XYZ"),
+    (("documents", 0, "sha256"), "A" * 64),
+    (("documents", 0, "passages", 0, "cluster"), "c-123"),
+    (("documents", 0, "passages", 0, "start"), -1),
+    (("documents", 0, "passages", 0, "similarity"), 1.5),
+    (("documents", 0, "reused_fraction"), -0.1),
+    (("documents", 0, "derivation"), "derived"),
+    (("documents", 0, "published", "date"), "2020-13-01"),
+    (("documents", 0, "published", "date"), "03/01/2020"),
+    (("documents", 0, "published", "precision"), "hour"),
+    (("documents", 0, "outlet", "evidence", 0, "rule"), "meta.guess"),
+    (("documents", 0, "outlet", "evidence", 0, "source"), "mtime"),
+    (("clusters", 0, "chain", 0, "relation"), "similar"),
+    (("clusters", 0, "origin", "rule"), "first-seen"),
+    (("rejections", 0, "code"), "weird"),
+    (("sidecar", "issues", 0, "code"), "sidecar-weird"),
+    (("run", "parameters", "derivation", "wholly"), 2),
+    (("run", "stats", "windows"), "4"),
+    (("run", "libraries", "python"), 3.11),
+    (("run", "started"), "yesterday"),
+])
+def test_bad_values_are_rejected(validator, where, value):
+    report = minimal_report()
+    _get(report, where[:-1])[where[-1]] = value
+    assert _errors(validator, report)
+
+
+@pytest.mark.parametrize("date", ["2016", "2016-10", "2016-10-20", "2016-10-20T14:30", "2016-10-20T14:30:05",
+                                  "2016-10-20T14:30+01:00", "2016-10-20T14:30:05-05:00"])
+def test_dates_at_every_precision_are_accepted(validator, date):
+    report = minimal_report()
+    report["documents"][0]["published"]["date"] = date
+    report["clusters"][0]["chain"][0]["date"] = date
+    assert _errors(validator, report) == []
+
+
+def test_undetermined_status_requires_null_origin(validator):
+    report = minimal_report()
+    report["documents"][0]["passages"][0]["origin"]["status"] = "undetermined"
+    assert _errors(validator, report)  # document and in_corpus are still set
+
+
+# --------------------------------------------------------------------------
+# (d) what report.build_report actually writes validates too
+# --------------------------------------------------------------------------
+
+
+def test_build_report_output_is_valid(validator):
+    from provenance.model import (Attribution, AuditResult, Cluster, DateValue, Document, DocumentResult,
+                                  Evidence, Inventory, Link, Member, Origin, Rejection, Sidecar, SidecarIssue,
+                                  SidecarRow)
+    from provenance.params import default_params
+    from provenance.report import build_report
+
+    wire = Document(path="wire/a.txt", record=None, sha256=SHA_A, text="x" * 300, format="text", encoding="utf-8")
+    news = Document(path="news/b.jsonl", record="line 1", sha256=SHA_B, text="y" * 400, format="jsonl",
+                    encoding="utf-8", title="B", url="https://news.example.org/b")
+    wire_date = DateValue("2020-01-02T10:00+00:00", "minute", tz=True)
+    news_date = DateValue("2020-01-03", "day")
+    date_ev = Evidence("sidecar.date", "sidecar", "metadata.csv:2", "2020-01-02 10:00Z", wire_date.iso, "minute", "high")
+    outlet_ev = Evidence("sidecar.outlet", "sidecar", "metadata.csv:2", "Example Wire", "Example Wire", None, "high")
+    atts = (
+        Attribution("Example Wire", "wire", (outlet_ev,), wire_date, (date_ev,)),
+        Attribution(None, None, (), news_date, (Evidence("url.path-date", "url", "url", "/2020/01/03",
+                                                         news_date.iso, "day", "medium"),),
+                    conflicts=("date: a says '2020-01-03' but b says '2020-01-04'",)),
+    )
+    origin = Origin(member=0, outlet="Example Wire", date=wire_date, in_corpus=True, rule="earliest-date",
+                    confidence="high", reason="earliest", evidence=(date_ev, outlet_ev))
+    determined = Cluster(id=CLUSTER, members=(Member(0, 0, 200, 1.0, True), Member(1, 50, 250, 1.0, True)),
+                         origin=origin, chain=(Link(1, news_date, 1.0, "verbatim", 1.0),))
+    undetermined = Cluster(id="c-ba9876543210", members=(Member(0, 210, 290, 0.7, False), Member(1, 300, 380, 0.7, False)),
+                           origin=Origin(None, None, None, False, "undetermined", "low", "tie"))
+    inventory = Inventory(
+        documents=(wire, news),
+        rejections=(Rejection("x.bin", "unsupported-format", "not an article"),
+                    Rejection("news/b.jsonl", "invalid-json", "not valid JSON", "line 2")),
+        sidecar=Sidecar("metadata.csv", rows=(SidecarRow("wire/a.txt", "Example Wire", "2020-01-02 10:00Z", line=2),),
+                        issues=(SidecarIssue(3, "sidecar-unknown-path", "no file c.txt", "c.txt"),)),
+        files_seen=4,
+        encodings=(("utf-8", 2),),
+    )
+    result = AuditResult(inventory, atts, (determined, undetermined),
+                         (DocumentResult(0, 0.0, 0.9, "non_derived"), DocumentResult(1, 0.5, 0.7, "partially_derived")),
+                         {"windows": 10, "candidate_pairs": 1, "seconds": {"inventory": 0.1}})
+    report = build_report(result, default_params(), corpus="corpus", started="2024-01-01T00:00:00Z",
+                          finished="2024-01-01T00:00:02Z", options={"strict": True})
+    assert _errors(validator, report) == []
+    assert _errors(validator, json.loads(json.dumps(report))) == []
