@@ -54,37 +54,79 @@ def seed_matches(ga: np.ndarray, gb: np.ndarray, max_occurrences: int) -> list[t
     return [(i, j) for i, h in zip(ia.tolist(), ga[ia].tolist()) for j in positions[h]]
 
 
-def _chain(matches: list[tuple[int, int]], n: int, gap: int) -> list[list[int]]:
+def _chain(matches: list[tuple[int, int]], n: int, gap: int) -> list[list[tuple[int, int]]]:
     """Greedy monotone chaining of seed matches (sorted by i, then j).
 
-    Each chain is ``[a0, a_last, b0, b_last, covered_a, covered_b]``.
+    A match joins the active chain whose last match precedes it on both sides by
+    at most ``n + gap`` words, preferring the one that keeps the diagonal.
     """
     reach = n + gap
-    done: list[list[int]] = []
-    active: list[list[int]] = []
+    done: list[list[tuple[int, int]]] = []
+    active: list[list[tuple[int, int]]] = []
     for i, j in matches:
-        if active and active[0][1] + reach < i:
+        if active and active[0][-1][0] + reach < i:
             keep = []
             for c in active:
-                (keep if c[1] + reach >= i else done).append(c)
+                (keep if c[-1][0] + reach >= i else done).append(c)
             active = keep
         best = None
         best_cost = None
         for c in active:
-            di, dj = i - c[1], j - c[3]
+            di, dj = i - c[-1][0], j - c[-1][1]
             if 0 < di <= reach and 0 < dj <= reach:
                 cost = abs(di - dj)
                 if best_cost is None or cost < best_cost:
                     best, best_cost = c, cost
         if best is None:
-            active.append([i, i, j, j, n, n])
-            active.sort(key=lambda c: c[1])
+            active.append([(i, j)])
         else:
-            best[4] += min(n, i - best[1])
-            best[5] += min(n, j - best[3])
-            best[1], best[3] = i, j
-            active.sort(key=lambda c: c[1])
+            best.append((i, j))
+        active.sort(key=lambda c: c[-1][0])
     return done + active
+
+
+def _trim(chain: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop a lone seed hanging off either end of a solid run.
+
+    After a run of consecutive seeds, one n-gram matched beyond a gap is as likely
+    a stock phrase as a continuation; it would stretch an exact copy's span.
+    Chains of sparse seeds (rewritten text) are left as they are.
+    """
+    def consecutive(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return b[0] - a[0] == 1 and b[1] - a[1] == 1
+
+    if len(chain) >= 3 and not consecutive(chain[-2], chain[-1]) and consecutive(chain[-3], chain[-2]):
+        chain = chain[:-1]
+    if len(chain) >= 3 and not consecutive(chain[0], chain[1]) and consecutive(chain[1], chain[2]):
+        chain = chain[1:]
+    return chain
+
+
+def _span(chain: list[tuple[int, int]], n: int) -> list[int]:
+    """``[a0, a1, b0, b1, matched_a, matched_b]`` of a chain (token indices)."""
+    ma = mb = 0
+    last_a = last_b = -(10**9)
+    for i, j in chain:
+        ma += min(n, i - last_a)
+        mb += min(n, j - last_b)
+        last_a, last_b = i, j
+    return [chain[0][0], chain[-1][0] + n, chain[0][1], chain[-1][1] + n, ma, mb]
+
+
+def _same_words(ta: Tokens, tb: Tokens, span: list[int]) -> bool:
+    a = ta.hashes[span[0] : span[1]]
+    b = tb.hashes[span[2] : span[3]]
+    return a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+def _exact_core(chain: list[tuple[int, int]], n: int, ta: Tokens, tb: Tokens) -> list[int]:
+    """The chain's span, or its trimmed core when that core is an exact copy."""
+    trimmed = _trim(chain)
+    if len(trimmed) < len(chain):
+        core = _span(trimmed, n)
+        if _same_words(ta, tb, core):
+            return core
+    return _span(chain, n)
 
 
 def _distance(s1: int, e1: int, s2: int, e2: int) -> int:
@@ -119,8 +161,8 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params) -> list[TokenSpan]:
     matches = seed_matches(ngram_hashes(ta.hashes, n), ngram_hashes(tb.hashes, n), params.max_seed_occurrences)
     if not matches:
         return []
-    chains = _chain(matches, n, params.max_gap)
-    raw = [[c[0], c[1] + n, c[2], c[3] + n, c[4], c[5]] for c in chains]
+    # A lone seed is never a span, and must not stretch a neighbour when merging.
+    raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1]
     spans = []
     for a0, a1, b0, b1, ma, mb in _merge_nearby(raw, params.max_gap):
         span = TokenSpan(a0, a1, b0, b1, ma, mb)

@@ -25,6 +25,7 @@ class Edge:
     v: int
     similarity: float
     verbatim: bool
+    tokens: int = 0  # matched words of the pair (shorter side)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         else:
             merged.append(r)
     member_of = {k: m for m, r in enumerate(merged) for k in r[3]}
-    best: dict[tuple[int, int], tuple[float, bool]] = {}
+    best: dict[tuple[int, int], tuple[float, bool, int]] = {}
     sim_of = [0.0] * len(merged)
     verb_of = [False] * len(merged)
     for k in member_of:
@@ -122,8 +123,8 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
             continue
         key = (min(u, v), max(u, v))
         old = best.get(key)
-        if old is None or (p.similarity, p.verbatim) > old:
-            best[key] = (p.similarity, p.verbatim)
+        if old is None or (p.tokens, p.similarity, p.verbatim) > (old[2], old[0], old[1]):
+            best[key] = (p.similarity, p.verbatim, p.tokens)
         for m in (u, v):
             sim_of[m] = max(sim_of[m], p.similarity)
             verb_of[m] = verb_of[m] or p.verbatim
@@ -131,7 +132,7 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         Member(doc=d, start=s, end=e, similarity=round(sim_of[m], 4), verbatim=verb_of[m])
         for m, (d, s, e, _ks) in enumerate(merged)
     )
-    edges = tuple(Edge(u, v, round(sim, 4), verb) for (u, v), (sim, verb) in sorted(best.items()))
+    edges = tuple(Edge(u, v, round(sim, 4), verb, tok) for (u, v), (sim, verb, tok) in sorted(best.items()))
     return RawCluster(members, edges)
 
 

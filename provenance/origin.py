@@ -22,6 +22,13 @@ class OriginContext:
     cluster: RawCluster
     documents: Sequence[Document]
     attributions: Sequence[Attribution]
+    min_share: float = 0.5  # cluster.origin_min_share
+
+    def substantial_docs(self) -> list[int]:
+        """Documents holding a member at least ``min_share`` of the longest member:
+        only they can be where the cluster's text first appeared."""
+        longest = max(m.end - m.start for m in self.cluster.members)
+        return sorted({m.doc for m in self.cluster.members if m.end - m.start >= self.min_share * longest})
 
 
 OriginRule = Callable[[OriginContext], Origin | None]
@@ -32,8 +39,9 @@ def _docs(ctx: OriginContext) -> list[int]:
 
 
 def _first_member(ctx: OriginContext, doc: int) -> int:
+    """The document's longest member (earliest on ties)."""
     return min((i for i, m in enumerate(ctx.cluster.members) if m.doc == doc),
-               key=lambda i: ctx.cluster.members[i].start)
+               key=lambda i: (ctx.cluster.members[i].start - ctx.cluster.members[i].end, ctx.cluster.members[i].start))
 
 
 def _undetermined(reason: str, conflicts: tuple[str, ...] = ()) -> Origin:
@@ -48,7 +56,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     agency when exactly one tied member is a wire; otherwise the origin is
     undetermined.
     """
-    docs = _docs(ctx)
+    docs = ctx.substantial_docs()
     atts = ctx.attributions
     undated = [d for d in docs if atts[d].date is None]
     if undated:
@@ -71,8 +79,10 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     if any(compare_dates(date, atts[o].date) is None for o in others) and rule == "earliest-date":
         confidence = "medium"
     evidence = tuple(atts[origin_doc].date_evidence[:1]) + tuple(atts[origin_doc].outlet_evidence[:1])
-    later = len(others)
-    reason = f"earliest publication date ({date.iso}) among {later + 1} documents sharing this text"
+    reason = f"earliest publication date ({date.iso}) among {len(others) + 1} documents holding this text"
+    fragments = len(_docs(ctx)) - len(docs)
+    if fragments:
+        reason += f" ({fragments} more share only a fragment of it)"
     if rule == "earliest-date-wire-tiebreak":
         reason = f"published on {date.iso}, tied with other members at that precision; a wire agency is the origin of a same-day tie"
     return Origin(
@@ -143,7 +153,7 @@ def direct_source(cluster: RawCluster, member: int, origin_member: int,
         earlier = date is not None and other_date is not None and compare_dates(other_date, date) == -1
         if other != origin_member and not earlier:
             continue
-        key = (e.similarity, e.verbatim, other == origin_member, -other)
+        key = (e.tokens, e.similarity, e.verbatim, other == origin_member, -other)
         if best is None or key > best[0]:
             best = (key, (other, e.similarity, e.verbatim))
     return best[1] if best else None
@@ -161,13 +171,15 @@ def build_chain(cluster: RawCluster, origin: Origin, attributions: Sequence[Attr
     for i, m in enumerate(cluster.members):
         if m.doc == origin_doc:
             continue
+        date = attributions[m.doc].date
+        if origin.date is not None and date is not None and compare_dates(date, origin.date) == -1:
+            continue  # an older document sharing only a fragment: not a copy of this origin
         source = direct_source(cluster, i, origin.member, attributions)
         if source is not None:
             src, sim, verb = source
         else:
             src = None
             sim, verb = paths.get(i, (m.similarity, False))
-        date = attributions[m.doc].date
         lag = lag_days(origin.date, date) if (origin.date and date) else None
         links.append(Link(member=i, date=date, lag_days=lag, relation=relation_of(sim, verb, near_duplicate),
                           similarity=round(sim, 4), source=src))

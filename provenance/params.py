@@ -32,6 +32,7 @@ class Params:
     # cluster
     merge_overlap: float
     boilerplate_max_tokens: int
+    origin_min_share: float
     # quotation
     max_tokens: int
     min_share: float
@@ -50,14 +51,14 @@ class Params:
 SECTIONS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold"),
     "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity"),
-    "cluster": ("merge_overlap", "boilerplate_max_tokens"),
+    "cluster": ("merge_overlap", "boilerplate_max_tokens", "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
     "relation": ("near_duplicate",),
     "derivation": ("wholly", "partially"),
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_UNIT_INTERVAL = {"min_share", "lsh_threshold", "min_similarity", "merge_overlap", "near_duplicate", "wholly", "partially"}
+_UNIT_INTERVAL = {"origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "near_duplicate", "wholly", "partially"}
 
 
 def _coerce(name: str, value: object, origin: str) -> object:

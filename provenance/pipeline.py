@@ -157,7 +157,7 @@ def decide_origins(raw: list[RawCluster], docs: list[Document], atts: list[Attri
     ids = document_ids(docs)
     out = []
     for rc in raw:
-        origin = choose_origin(OriginContext(rc, docs, atts))
+        origin = choose_origin(OriginContext(rc, docs, atts, params.origin_min_share))
         chain = build_chain(rc, origin, atts, params.near_duplicate)
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
         out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))

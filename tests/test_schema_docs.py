@@ -166,6 +166,7 @@ def minimal_report() -> dict:
     """One document with one passage, one cluster with one chain link, one rejection, one sidecar issue."""
     origin_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00",
                   "in_corpus": True, "status": "determined"}
+    source_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00"}
     return {
         "schema_version": "1.0",
         "tool": {"name": "provenance", "version": "0.1.0"},
@@ -182,16 +183,16 @@ def minimal_report() -> dict:
                 "files_with_documents": 1,
                 "rejected_files": 1,
                 "rejected_records": 0,
-                "sidecar": "metadata.csv",
                 "encodings": {"utf-8": 1},
                 "digest": "f" * 64,
             },
-            "stats": {"windows": 4, "candidate_pairs": 1},
+            "stats": {"windows": 4, "candidate_pairs": 1, "quotation_spans": 0},
         },
         "summary": {
             "documents": 1,
             "rejections": 1,
             "rejections_by_code": {"binary": 1},
+            "sidecar_issues": 1,
             "clusters": 1,
             "undetermined_origins": 0,
             "derivation": {"wholly_derived": 0, "partially_derived": 1, "non_derived": 0},
@@ -217,15 +218,17 @@ def minimal_report() -> dict:
             "passages": [{
                 "start": 10, "end": 210, "cluster": CLUSTER, "similarity": 0.9,
                 "relation": "near_duplicate", "role": "copy", "origin": dict(origin_ref),
+                "source": dict(source_ref),
             }],
         }],
         "clusters": [{
             "id": CLUSTER,
             "size": 2,
             "members": [
-                {"document": DOC_A, "path": "wire/a.txt", "start": 0, "end": 195, "similarity": 0.9, "verbatim": False},
-                {"document": DOC_B, "path": "news/story.html", "start": 10, "end": 210, "similarity": 0.9,
+                {"document": DOC_A, "path": "wire/a.txt", "record": None, "start": 0, "end": 195, "similarity": 0.9,
                  "verbatim": False},
+                {"document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
+                 "similarity": 0.9, "verbatim": False},
             ],
             "origin": {
                 **origin_ref,
@@ -237,8 +240,9 @@ def minimal_report() -> dict:
                 "conflicts": [],
             },
             "chain": [{
-                "document": DOC_B, "path": "news/story.html", "start": 10, "end": 210, "date": "2020-01-03",
-                "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
+                "member": 1, "document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
+                "date": "2020-01-03", "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
+                "source_member": 0, "source": dict(source_ref),
             }],
         }],
         "rejections": [{"path": "img/photo.txt", "record": None, "code": "binary",
@@ -360,7 +364,7 @@ def test_minimal_report_is_valid(validator):
 def test_undetermined_origin_is_valid(validator):
     report = minimal_report()
     undetermined = {"document": None, "outlet": None, "date": None, "in_corpus": None, "status": "undetermined"}
-    report["documents"][0]["passages"][0].update(role="member", origin=dict(undetermined))
+    report["documents"][0]["passages"][0].update(role="member", origin=dict(undetermined), source=None)
     report["clusters"][0]["origin"].update(undetermined, member=None, rule="undetermined", confidence="low",
                                            reason="no publication date for wire/a.txt", evidence=[])
     report["clusters"][0]["chain"] = []
@@ -405,6 +409,15 @@ def test_unknown_fields_are_rejected_everywhere(validator):
     (("documents", 0, "outlet", "evidence", 0, "rule"), "meta.guess"),
     (("documents", 0, "outlet", "evidence", 0, "source"), "mtime"),
     (("clusters", 0, "chain", 0, "relation"), "similar"),
+    (("clusters", 0, "chain", 0, "member"), -1),
+    (("clusters", 0, "chain", 0, "source_member"), "0"),
+    (("clusters", 0, "chain", 0, "source", "document"), "wire/a.txt"),
+    (("clusters", 0, "chain", 0, "source", "date"), "yesterday"),
+    (("clusters", 0, "members", 0, "record"), 3),
+    (("documents", 0, "passages", 0, "source", "outlet"), 1),
+    (("run", "parameters", "quotation", "min_share"), 1.5),
+    (("run", "parameters", "quotation", "max_tokens"), 0),
+    (("summary", "sidecar_issues"), -1),
     (("clusters", 0, "origin", "rule"), "first-seen"),
     (("rejections", 0, "code"), "weird"),
     (("sidecar", "issues", 0, "code"), "sidecar-weird"),
@@ -426,6 +439,37 @@ def test_dates_at_every_precision_are_accepted(validator, date):
     report["documents"][0]["published"]["date"] = date
     report["clusters"][0]["chain"][0]["date"] = date
     assert _errors(validator, report) == []
+
+
+def test_copy_without_direct_source_is_valid(validator):
+    report = minimal_report()
+    report["documents"][0]["passages"][0]["source"] = None
+    report["clusters"][0]["chain"][0].update(source_member=None, source=None)
+    assert _errors(validator, report) == []
+
+
+def test_chain_source_and_source_member_go_together(validator):
+    report = minimal_report()
+    report["clusters"][0]["chain"][0]["source"] = None
+    assert _errors(validator, report)  # source_member names a source
+    report = minimal_report()
+    report["clusters"][0]["chain"][0]["source_member"] = None
+    assert _errors(validator, report)  # a source without its member
+
+
+@pytest.mark.parametrize("role", ["origin", "member"])
+def test_only_copies_have_a_source(validator, role):
+    report = minimal_report()
+    report["documents"][0]["passages"][0]["role"] = role
+    assert _errors(validator, report)
+    report["documents"][0]["passages"][0]["source"] = None
+    assert _errors(validator, report) == []
+
+
+def test_run_inputs_has_no_sidecar(validator):
+    report = minimal_report()
+    report["run"]["inputs"]["sidecar"] = "metadata.csv"  # removed: the path is in sidecar.path
+    assert _errors(validator, report)
 
 
 def test_undetermined_status_requires_null_origin(validator):
@@ -461,9 +505,11 @@ def test_build_report_output_is_valid(validator):
     )
     origin = Origin(member=0, outlet="Example Wire", date=wire_date, in_corpus=True, rule="earliest-date",
                     confidence="high", reason="earliest", evidence=(date_ev, outlet_ev))
-    determined = Cluster(id=CLUSTER, members=(Member(0, 0, 200, 1.0, True), Member(1, 50, 250, 1.0, True)),
-                         origin=origin, chain=(Link(1, news_date, 1.0, "verbatim", 1.0),))
-    undetermined = Cluster(id="c-ba9876543210", members=(Member(0, 210, 290, 0.7, False), Member(1, 300, 380, 0.7, False)),
+    determined = Cluster(id=CLUSTER,
+                         members=(Member(0, 0, 200, 1.0, True), Member(0, 205, 240, 0.9, False),
+                                  Member(1, 50, 250, 1.0, True)),
+                         origin=origin, chain=(Link(2, news_date, 1.0, "verbatim", 1.0, source=0),))
+    undetermined = Cluster(id="c-ba9876543210", members=(Member(0, 250, 290, 0.7, False), Member(1, 300, 380, 0.7, False)),
                            origin=Origin(None, None, None, False, "undetermined", "low", "tie"))
     inventory = Inventory(
         documents=(wire, news),
@@ -481,3 +527,16 @@ def test_build_report_output_is_valid(validator):
                           finished="2024-01-01T00:00:02Z", options={"strict": True})
     assert _errors(validator, report) == []
     assert _errors(validator, json.loads(json.dumps(report))) == []
+
+    wire_passages, news_passages = (d["passages"] for d in report["documents"])
+    assert [(p["role"], p["source"]) for p in wire_passages] == [("origin", None), ("member", None), ("member", None)]
+    copy_passage = news_passages[0]
+    assert copy_passage["role"] == "copy"
+    assert copy_passage["source"] == {"document": DOC_A, "outlet": "Example Wire", "date": wire_date.iso}
+    (link,) = report["clusters"][0]["chain"]
+    assert (link["member"], link["path"], link["record"], link["source_member"]) == (2, "news/b.jsonl", "line 1", 0)
+    assert link["source"] == copy_passage["source"]
+    assert report["clusters"][0]["members"][2]["record"] == "line 1"
+    assert report["summary"]["sidecar_issues"] == 1
+    assert "sidecar" not in report["run"]["inputs"]
+    assert set(report["run"]["parameters"]["quotation"]) == {"max_tokens", "min_share"}
