@@ -65,6 +65,35 @@ def main_origin(doc: dict[str, Any], docs_by_id: dict[str, dict[str, Any]], key:
     return docs_by_id[best]["path"]
 
 
+def origin_errors(report: dict[str, Any], truth: list[Truth]) -> dict[str, int]:
+    """Why derived articles miss their origin: counts per cause."""
+    docs = {d["path"]: d for d in report["documents"]}
+    by_id = {d["id"]: d for d in report["documents"]}
+    clusters = {c["id"]: c for c in report["clusters"]}
+    causes: dict[str, int] = {}
+    for t in truth:
+        d = docs.get(t.path)
+        if t.label == "non_derived" or d is None:
+            continue
+        found = main_origin(d, by_id)
+        if found in t.candidates:
+            continue
+        if not d["passages"]:
+            cause = "no shared passage detected"
+        elif found is None:
+            undetermined = [clusters[p["cluster"]] for p in d["passages"]
+                            if clusters[p["cluster"]]["origin"]["status"] == "undetermined"]
+            has_pa = any(m["path"].startswith("pa/") for c in undetermined for m in c["members"])
+            cause = ("origin undetermined, wire copy in the cluster" if has_pa
+                     else "origin undetermined, shared only with other newspapers")
+        elif found.startswith("pa/"):
+            cause = "origin is a wire story outside the candidates (other day or catchline)"
+        else:
+            cause = "origin is another newspaper"
+        causes[cause] = causes.get(cause, 0) + 1
+    return dict(sorted(causes.items(), key=lambda kv: -kv[1]))
+
+
 def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
     docs = {d["path"]: d for d in report["documents"]}
     by_id = {d["id"]: d for d in report["documents"]}
@@ -101,6 +130,7 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
         "derived_articles": origin_total,
         "confusion": confusion,
         "missing_from_report": len(missing),
+        "origin_errors": origin_errors(report, truth),
     }
 
 
@@ -147,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     print("  confusion (rows = truth, columns = predicted wholly/partially/non):")
     for t in LABELS:
         print(f"    {t:18s} " + " ".join(f"{scores['confusion'][t][p]:5d}" for p in LABELS))
+    print("  derived articles whose origin is missed, by cause:")
+    for cause, n in scores["origin_errors"].items():
+        print(f"    {n:4d}  {cause}")
     return 0
 
 
