@@ -211,9 +211,12 @@ class Link:
     member: int
     date: DateValue | None
     lag_days: float | None  # from the origin's date
-    relation: str  # verbatim | near_duplicate | partial
-    similarity: float
+    relation: str  # verbatim | near_duplicate | partial | cited
+    similarity: float | None  # None when the original is not in the corpus (relation "cited")
     source: int | None = None
+    credited: str = "unknown"  # credited | uncredited | unknown
+    credit_evidence: tuple[Evidence, ...] = ()
+    credit_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -244,3 +247,6 @@ class AuditResult:
     clusters: tuple[Cluster, ...]
     results: tuple[DocumentResult, ...]
     stats: dict = field(default_factory=dict, hash=False, compare=False)
+    cues: tuple = ()  # per document: tuple of cues.Cue
+    segments: tuple = ()  # per document: tuple of segments.Segment
+    rules: object = None  # the rules.RuleSet used

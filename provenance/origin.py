@@ -1,10 +1,19 @@
 """Origin of a reuse cluster and the chain of republications that follows it.
 
-The origin step is an ordered list of *origin rules*: each looks at the cluster
-and the documents' attributions and either decides (returning an ``Origin``
-with its evidence and confidence) or passes.  The first rule that decides wins;
-when none does, the origin is ``undetermined`` with the reason stated.  New
-rules (explicit pointers, wire cues) plug in by being added to the list.
+The origin step is an ordered list of *origin rules*: each looks at the cluster,
+the documents' attributions and their cues, and either decides (returning an
+``Origin`` with its evidence, confidence and conflicts) or passes.  The first
+rule that decides wins; when none does, the origin is ``undetermined`` with the
+reason stated.  In order:
+
+1. ``explicit-pointer``: a foreign canonical link, isBasedOn, "originally
+   appeared in X", a block's cited source, a byline or source line naming the
+   outlet of another member (or, when no member is that outlet, that outlet as
+   an origin outside the corpus);
+2. ``wire-dateline``: copies carry one wire agency's dateline or credit: the
+   agency's own document, or the agency as an outside origin;
+3. ``earliest-date`` (and ``earliest-date-wire-tiebreak``);
+4. ``undetermined``.
 """
 
 from __future__ import annotations
@@ -13,8 +22,16 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .cluster import RawCluster
+from .cues import Cue
 from .dates import compare_dates, lag_days
-from .model import Attribution, Document, Link, Origin
+from .model import Attribution, DateValue, Document, Evidence, Link, Origin
+from .segments import Segment
+
+# Cue roles that cite where a member's text came from, by origin rule.
+POINTER_ROLES = ("pointer", "byline")
+POINTER_RELATIONS = ("source", "republication")
+WIRE_ROLES = ("dateline", "credit")
+CREDIT_ROLES = ("pointer", "byline", "credit", "dateline")
 
 
 @dataclass(frozen=True)
@@ -23,6 +40,25 @@ class OriginContext:
     documents: Sequence[Document]
     attributions: Sequence[Attribution]
     min_share: float = 0.5  # cluster.origin_min_share
+    cues: Sequence[Sequence[Cue]] = ()
+    segments: Sequence[Sequence[Segment]] = ()
+    kinds: dict[str, str] | None = None  # outlet name -> registry kind
+
+    def kind(self, outlet: str) -> str:
+        return (self.kinds or {}).get(outlet, "unknown")
+
+    def member_cues(self, i: int) -> list[Cue]:
+        """The cues that speak for member ``i``: in a compilation page, those of the
+        block holding it; otherwise the document's citing cues."""
+        m = self.cluster.members[i]
+        segs = self.segments[m.doc] if self.segments else ()
+        cues = self.cues[m.doc] if self.cues else ()
+        if segs:
+            best = max(segs, key=lambda s: min(s.end, m.end) - max(s.start, m.start))
+            if min(best.end, m.end) - max(best.start, m.start) <= 0:
+                return []
+            return [*best.cues, *best.credits]
+        return [c for c in cues if c.role in CREDIT_ROLES]
 
     def substantial_docs(self) -> list[int]:
         """Documents holding a member at least ``min_share`` of the longest member:
@@ -98,7 +134,123 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     )
 
 
-DEFAULT_RULES: tuple[OriginRule, ...] = (earliest_date,)
+def _norm_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    u = url.strip().lower().split("#")[0].split("?")[0].rstrip("/")
+    for prefix in ("https://", "http://"):
+        if u.startswith(prefix):
+            u = u[len(prefix):]
+    return u[4:] if u.startswith("www.") else u
+
+
+def _external(outlet: str, date: DateValue | None, rule: str, confidence: str, reason: str,
+              evidence: list[Evidence], conflicts: tuple[str, ...] = ()) -> Origin:
+    return Origin(member=None, outlet=outlet, date=date, in_corpus=False, rule=rule, confidence=confidence,
+                  reason=reason, evidence=tuple(evidence), conflicts=conflicts)
+
+
+def _in_corpus(ctx: OriginContext, doc: int, rule: str, confidence: str, reason: str,
+               evidence: list[Evidence]) -> Origin:
+    atts = ctx.attributions
+    date = atts[doc].date
+    conflicts = list(atts[doc].conflicts)
+    for d in _docs(ctx):
+        other = atts[d].date
+        if d != doc and date is not None and other is not None and compare_dates(other, date) == -1:
+            conflicts.append(f"{ctx.documents[d].label} is dated {other.iso}, before the origin's {date.iso}")
+    return Origin(member=_first_member(ctx, doc), outlet=atts[doc].outlet, date=date, in_corpus=True, rule=rule,
+                  confidence=confidence, reason=reason,
+                  evidence=tuple(evidence) + tuple(atts[doc].date_evidence[:1]),
+                  conflicts=tuple(dict.fromkeys(conflicts)))
+
+
+def _cited_date(cues: list[Cue]) -> DateValue | None:
+    dates = [c.date for c in cues if c.date is not None]
+    return dates[0] if dates else None
+
+
+def explicit_pointer(ctx: OriginContext) -> Origin | None:
+    """A member says where its text came from, and names a URL or an outlet."""
+    atts = ctx.attributions
+    urls = {_norm_url(ctx.documents[d].url): d for d in _docs(ctx) if ctx.documents[d].url}
+    by_outlet: dict[str, list[int]] = {}
+    for d in _docs(ctx):
+        if atts[d].outlet:
+            by_outlet.setdefault(atts[d].outlet, []).append(d)
+    targets: dict[int, list[Cue]] = {}
+    external: dict[str, list[Cue]] = {}
+    for i, m in enumerate(ctx.cluster.members):
+        own = atts[m.doc].outlet
+        for c in ctx.member_cues(i):
+            if c.role not in POINTER_ROLES and not (c.role == "credit" and c.relation in POINTER_RELATIONS):
+                if not (c.role == "dateline" and ctx.segments and ctx.segments[m.doc]):
+                    continue
+            target = urls.get(_norm_url(c.url)) if c.url else None
+            if target is not None and target != m.doc:
+                targets.setdefault(target, []).append(c)
+                continue
+            for name in c.outlets:
+                if name == own:
+                    continue  # an outlet naming itself is no pointer
+                holders = [d for d in by_outlet.get(name, []) if d != m.doc]
+                for d in holders:
+                    targets.setdefault(d, []).append(c)
+                if not holders:
+                    external.setdefault(name, []).append(c)
+    if targets:
+        ranked = sorted(targets, key=lambda d: (-len(targets[d]),
+                                                 atts[d].date.iso if atts[d].date else "9999", d))
+        doc = ranked[0]
+        cues = targets[doc]
+        by_url = any(c.url for c in cues)
+        reason = (f"{len(cues)} pointer(s) in the cluster name {ctx.documents[doc].label}"
+                  f" ({atts[doc].outlet or 'outlet unknown'}) as the original: "
+                  + "; ".join(f"{c.rule} {c.text[:80]!r}" for c in cues[:3]))
+        return _in_corpus(ctx, doc, "explicit-pointer", "high" if by_url else "medium", reason,
+                          [c.evidence() for c in cues[:5]])
+    if external:
+        ranked = sorted(external, key=lambda k: (-len(external[k]), k))
+        name = ranked[0]
+        cues = external[name]
+        conflicts = tuple(f"other pointers name {k} ({len(external[k])} cue(s))" for k in ranked[1:])
+        date = _cited_date(cues)
+        reason = (f"the cluster's members cite {name} as the original, which is not in the corpus: "
+                  + "; ".join(f"{c.rule} {c.text[:80]!r}" for c in cues[:3]))
+        return _external(name, date, "explicit-pointer", "medium", reason, [c.evidence() for c in cues[:5]],
+                         conflicts)
+    return None
+
+
+def wire_dateline(ctx: OriginContext) -> Origin | None:
+    """Copies carry one wire agency's dateline or credit."""
+    atts = ctx.attributions
+    cited: dict[str, list[Cue]] = {}
+    for i, m in enumerate(ctx.cluster.members):
+        for c in ctx.member_cues(i):
+            if c.role not in WIRE_ROLES:
+                continue
+            for name in c.outlets:
+                if name != atts[m.doc].outlet and ctx.kind(name) == "wire":
+                    cited.setdefault(name, []).append(c)
+    if not cited:
+        return None
+    if len(cited) > 1:
+        return None  # several agencies credited: the date decides, if it can
+    name, cues = next(iter(cited.items()))
+    own = [d for d in ctx.substantial_docs() if atts[d].outlet == name]
+    if own:
+        dated = sorted(own, key=lambda d: (atts[d].date.iso if atts[d].date else "9999", d))
+        reason = (f"copies carry {name}'s dateline or credit ({len(cues)} cue(s)) and {name}'s own story is in "
+                  f"the corpus")
+        return _in_corpus(ctx, dated[0], "wire-dateline", "high", reason, [c.evidence() for c in cues[:5]])
+    reason = f"copies carry {name}'s dateline or credit ({len(cues)} cue(s)); {name}'s own story is not in the corpus"
+    return _external(name, _cited_date(cues), "wire-dateline", "medium", reason, [c.evidence() for c in cues[:5]])
+
+
+DEFAULT_RULES: tuple[OriginRule, ...] = (explicit_pointer, wire_dateline, earliest_date)
+ORIGIN_RULE_IDS = ("explicit-pointer", "wire-dateline", "earliest-date", "earliest-date-wire-tiebreak",
+                   "cited-origin", "undetermined")
 
 
 def choose_origin(ctx: OriginContext, rules: Sequence[OriginRule] = DEFAULT_RULES) -> Origin:
@@ -159,14 +311,33 @@ def direct_source(cluster: RawCluster, member: int, origin_member: int,
     return best[1] if best else None
 
 
-def build_chain(cluster: RawCluster, origin: Origin, attributions: Sequence[Attribution],
-                near_duplicate: float) -> tuple[Link, ...]:
-    """One link per republication (members in other documents than the origin's),
-    ordered by lag from the origin."""
-    if origin.member is None:
+def credit_status(ctx: OriginContext, member: int, origin: Origin,
+                  source: int | None) -> tuple[str, tuple[Evidence, ...], str]:
+    """Whether a copy credits where its text came from: the origin's outlet or its
+    direct source's outlet, by a credit, byline, dateline, pointer or block header."""
+    atts = ctx.attributions
+    m = ctx.cluster.members[member]
+    owed = [o for o in (origin.outlet,
+                        atts[ctx.cluster.members[source].doc].outlet if source is not None else None) if o]
+    if not origin.determined or not owed:
+        return "unknown", (), "the outlet the text came from is not known"
+    if atts[m.doc].outlet in owed:
+        return "credited", (), f"published by {atts[m.doc].outlet} itself"
+    named = [c for c in ctx.member_cues(member) if any(o in owed for o in c.outlets)]
+    if named:
+        return "credited", tuple(c.evidence() for c in named[:3]), f"names {', '.join(owed)}"
+    return "uncredited", (), f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
+
+
+def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tuple[Link, ...]:
+    """One link per republication, ordered by lag from the origin: every member in
+    another document than the origin's (every member, when the origin is outside
+    the corpus)."""
+    if not origin.determined:
         return ()
-    origin_doc = cluster.members[origin.member].doc
-    paths = _best_paths(cluster, origin.member)
+    cluster, attributions = ctx.cluster, ctx.attributions
+    origin_doc = cluster.members[origin.member].doc if origin.member is not None else None
+    paths = _best_paths(cluster, origin.member) if origin.member is not None else {}
     links = []
     for i, m in enumerate(cluster.members):
         if m.doc == origin_doc:
@@ -174,14 +345,19 @@ def build_chain(cluster: RawCluster, origin: Origin, attributions: Sequence[Attr
         date = attributions[m.doc].date
         if origin.date is not None and date is not None and compare_dates(date, origin.date) == -1:
             continue  # an older document sharing only a fragment: not a copy of this origin
-        source = direct_source(cluster, i, origin.member, attributions)
+        source = direct_source(cluster, i, origin.member if origin.member is not None else -1, attributions)
         if source is not None:
             src, sim, verb = source
-        else:
+            relation, similarity = relation_of(sim, verb, near_duplicate), round(sim, 4)
+        elif origin.member is not None:
             src = None
             sim, verb = paths.get(i, (m.similarity, False))
+            relation, similarity = relation_of(sim, verb, near_duplicate), round(sim, 4)
+        else:
+            src, relation, similarity = None, "cited", None  # the original is not here to compare
         lag = lag_days(origin.date, date) if (origin.date and date) else None
-        links.append(Link(member=i, date=date, lag_days=lag, relation=relation_of(sim, verb, near_duplicate),
-                          similarity=round(sim, 4), source=src))
+        credited, evidence, why = credit_status(ctx, i, origin, src)
+        links.append(Link(member=i, date=date, lag_days=lag, relation=relation, similarity=similarity,
+                          source=src, credited=credited, credit_evidence=evidence, credit_reason=why))
     links.sort(key=lambda l: (l.lag_days if l.lag_days is not None else float("inf"), l.member))
     return tuple(links)

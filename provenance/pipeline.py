@@ -1,6 +1,8 @@
 """The audit, stage by stage.  Read this file to see the whole pipeline.
 
     inventory  -> every file under the corpus: documents, rejections, sidecar
+    cues       -> every evidence rule applied to every document
+    segments   -> compilation pages split into blocks, each citing its origin
     attribute  -> outlet and date of each document, with evidence
     tokenise   -> word tokens with offsets and stable hashes
     candidates -> MinHash/LSH proposals of document pairs that may share text
@@ -8,7 +10,8 @@
     screen     -> same-site short spans (footers, sign-offs) and shared quotations
                   of a speaker are set aside: they are not republication
     cluster    -> spans joined into reuse clusters
-    origins    -> each cluster's origin and chain of republications
+    origins    -> each cluster's origin and chain of republications, and the
+                  blocks and republished pages whose cited original is not here
     measure    -> each document's reused fraction and derivation
 """
 
@@ -20,16 +23,19 @@ from pathlib import Path
 from typing import Callable
 
 from .align import align_tokens, is_verbatim
-from .attribution import attribute, document_url
+from .attribution import attribute
+from .cues import Cue, CueReader
 from .candidates import candidate_pairs
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
-from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, SpanPair
+from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, Member, Origin, SpanPair
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
 from .params import Params, default_params
+from .rules import RuleSet, load_rules
+from .segments import Segment, find_segments
 from .tokens import Tokenizer, Tokens
 
 Progress = Callable[[str], None]
@@ -40,6 +46,7 @@ class AuditOptions:
     params: Params = field(default_factory=default_params)
     metadata: Path | None = None
     outlet_files: tuple[Path, ...] = ()
+    rule_files: tuple[Path, ...] = ()
     max_file_bytes: int = 64 * 1024 * 1024
     follow_symlinks: bool = False
 
@@ -59,17 +66,21 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         return out
 
     registry = load_registry(options.outlet_files)
+    rules = load_rules(options.rule_files)  # validated as a whole before any work starts
     inventory = timed("inventory", lambda: build_inventory(
         corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
         follow_symlinks=options.follow_symlinks))
     docs = list(inventory.documents)
-    attributions = timed("attribute", attribute_all, inventory, registry)
+    cues = timed("cues", read_cues, inventory, rules, registry)
+    segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
+    attributions = timed("attribute", lambda: [attribute(c, s, registry) for c, s in zip(cues, segments)])
     tokens = timed("tokenise", tokenise_all, docs)
     pairs, lsh_stats = timed("candidates", candidate_pairs, tokens, params)
     spans = timed("verify", verify, pairs, tokens, params)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap)
-    clusters = timed("origins", decide_origins, raw, docs, attributions, params)
+    context = Context(docs, attributions, cues, segments, registry, params)
+    clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)
     stats = {
         **lsh_stats,
@@ -80,12 +91,15 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         "clusters": len(clusters),
         "seconds": timings,
     }
-    return AuditResult(inventory, tuple(attributions), tuple(clusters), tuple(results), stats)
+    return AuditResult(inventory, tuple(attributions), tuple(clusters), tuple(results), stats,
+                       cues=tuple(tuple(c) for c in cues), segments=tuple(tuple(s) for s in segments),
+                       rules=rules)
 
 
-def attribute_all(inventory: Inventory, registry: Registry) -> list[Attribution]:
+def read_cues(inventory: Inventory, rules: RuleSet, registry: Registry) -> list[list[Cue]]:
+    reader = CueReader(rules, registry)
     rows = {r.path: r for r in inventory.sidecar.rows}
-    return [attribute(d, rows.get(d.path) if d.record is None else None, registry, inventory.sidecar.path)
+    return [reader.read(d, rows.get(d.path) if d.record is None else None, inventory.sidecar.path)
             for d in inventory.documents]
 
 
@@ -113,8 +127,7 @@ def site_of(doc: Document, att: Attribution) -> str | None:
     """The site a document belongs to: its outlet, else its web domain."""
     if att.outlet:
         return att.outlet
-    url = document_url(doc)
-    return domain_of(url[0]) if url else None
+    return domain_of(doc.url) if doc.url else None
 
 
 def is_boilerplate(s: SpanPair, docs: list[Document], atts: list[Attribution], params: Params) -> bool:
@@ -152,15 +165,80 @@ def screen(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
     return kept, counts
 
 
-def decide_origins(raw: list[RawCluster], docs: list[Document], atts: list[Attribution],
-                   params: Params) -> list[Cluster]:
-    ids = document_ids(docs)
+@dataclass(frozen=True)
+class Context:
+    """What the origin step reads about every document."""
+
+    docs: list[Document]
+    attributions: list[Attribution]
+    cues: list[list[Cue]]
+    segments: list[list[Segment]]
+    registry: Registry
+    params: Params
+
+    def origin_context(self, rc: RawCluster) -> OriginContext:
+        kinds = {o.name: o.kind for o in self.registry.outlets}
+        return OriginContext(rc, self.docs, self.attributions, self.params.origin_min_share, self.cues,
+                             self.segments, kinds)
+
+
+def decide_origins(raw: list[RawCluster], ctx: Context) -> list[Cluster]:
+    ids = document_ids(ctx.docs)
     out = []
     for rc in raw:
-        origin = choose_origin(OriginContext(rc, docs, atts, params.origin_min_share))
-        chain = build_chain(rc, origin, atts, params.near_duplicate)
+        octx = ctx.origin_context(rc)
+        origin = choose_origin(octx)
+        chain = build_chain(octx, origin, ctx.params.near_duplicate)
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
         out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))
+    out += cited_origins(out, ctx, ids)
+    out.sort(key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
+    return out
+
+
+def _covered_by(clusters: list[Cluster], doc: int, start: int, end: int) -> int:
+    spans = sorted((max(start, m.start), min(end, m.end)) for c in clusters for m in c.members
+                   if m.doc == doc and m.start < end and start < m.end)
+    total, reach = 0, start
+    for s, e in spans:
+        if e > reach:
+            total += e - max(s, reach)
+            reach = e
+    return total
+
+
+def cited_origins(clusters: list[Cluster], ctx: Context, ids: list[str]) -> list[Cluster]:
+    """Blocks of compilation pages, and pages declaring themselves republications,
+    whose cited original is not in the corpus: each becomes a one-member cluster
+    whose origin is the cited outlet (and date), outside the corpus."""
+    out = []
+    for d, doc in enumerate(ctx.docs):
+        own = ctx.attributions[d].outlet
+        claims: list[tuple[int, int, str, object, list[Cue], str]] = []
+        for seg in ctx.segments[d]:
+            if seg.outlet and seg.outlet != own:
+                title = f"block {seg.title!r}" if seg.title else "a block"
+                claims.append((seg.start, seg.end, seg.outlet, seg.date, list(seg.cues),
+                               f"{title} of this page cites {seg.outlet}"
+                               + (f" ({seg.date.iso})" if seg.date else "") + " as its source"))
+        if not ctx.segments[d]:
+            for c in ctx.cues[d]:
+                if c.role == "pointer" and c.relation == "republication" and c.outlets and c.outlets[0] != own:
+                    claims.append((0, len(doc.text.rstrip()), c.outlets[0], None, [c],
+                                   f"the page says it republishes {c.outlets[0]}: {c.text[:80]!r}"))
+                    break
+        for start, end, outlet, date, cues, why in claims:
+            if end <= start or _covered_by(clusters, d, start, end) >= 0.5 * (end - start):
+                continue  # the text is in a reuse cluster; the origin rules read the same cues there
+            member = Member(doc=d, start=start, end=end, similarity=0.0, verbatim=False)
+            rc = RawCluster((member,), ())
+            origin = Origin(member=None, outlet=outlet, date=date, in_corpus=False, rule="cited-origin",
+                            confidence="high" if date is not None else "medium",
+                            reason=why + "; the original is not in the corpus",
+                            evidence=tuple(c.evidence() for c in cues))
+            chain = build_chain(ctx.origin_context(rc), origin, ctx.params.near_duplicate)
+            cid = cluster_id([f"{ids[d]}:{start}-{end}", f"cited:{outlet}"])
+            out.append(Cluster(id=cid, members=(member,), origin=origin, chain=chain))
     return out
 
 

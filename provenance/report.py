@@ -67,6 +67,51 @@ def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, A
     }
 
 
+CITATION_ROLES = ("dateline", "byline", "credit", "pointer", "reposter", "revision", "citation")
+
+
+def _citation(c) -> dict[str, Any]:
+    """A cue that speaks of another outlet, of reposting, or of a revision."""
+    return {
+        "rule": c.rule,
+        "role": c.role,
+        "relation": c.relation,
+        "outlets": list(c.outlets),
+        "date": _date(c.date),
+        "date_note": c.date_note,
+        "url": c.url,
+        "start": c.start,
+        "end": c.end,
+        "location": c.location,
+        "text": c.text,
+        "confidence": c.confidence,
+    }
+
+
+def _segment(g) -> dict[str, Any]:
+    return {
+        "start": g.start,
+        "end": g.end,
+        "title": g.title,
+        "outlet": g.outlet,
+        "date": _date(g.date),
+        "evidence": [_evidence(c.evidence()) for c in g.cues],
+        "credits": [_evidence(c.evidence()) for c in g.credits],
+    }
+
+
+def rules_record(result: AuditResult) -> dict[str, Any]:
+    rs = result.rules
+    if rs is None:
+        return {"version": None, "files": [], "count": 0, "sha256": None}
+    h = hashlib.sha256()
+    for r in rs.rules:
+        h.update(repr((r.id, r.source, r.role, r.pattern, r.field, r.part, r.where, r.span, r.concludes, r.outlet,
+                       r.outlet_kinds, r.registry_only, r.date_order, r.confidence, r.priority, r.relation,
+                       r.enabled, r.flags)).encode("utf-8"))
+    return {"version": rs.version, "files": list(rs.files), "count": len(rs.rules), "sha256": h.hexdigest()}
+
+
 def inputs_digest(result: AuditResult) -> str:
     h = hashlib.sha256()
     inv = result.inventory
@@ -127,6 +172,9 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             },
             "chain": [{
                 "member": l.member,
+                "credited": l.credited,
+                "credit_reason": l.credit_reason,
+                "credit_evidence": [_evidence(e) for e in l.credit_evidence],
                 "document": ids[c.members[l.member].doc],
                 "path": docs[c.members[l.member].doc].path,
                 "record": docs[c.members[l.member].doc].record,
@@ -140,6 +188,12 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "source": source_ref(l),
             } for l in c.chain],
         })
+    def cues_of(i: int) -> tuple:
+        return result.cues[i] if result.cues else ()
+
+    def segments_of(i: int) -> tuple:
+        return result.segments[i] if result.segments else ()
+
     documents_out = []
     for i, d in enumerate(docs):
         att = result.attributions[i]
@@ -159,6 +213,9 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             "published": {"date": _date(att.date), "precision": att.date.precision if att.date else None,
                           "evidence": [_evidence(e) for e in att.date_evidence]},
             "conflicts": list(att.conflicts),
+            "reposter": any(c.role == "reposter" for c in cues_of(i)),
+            "citations": [_citation(c) for c in cues_of(i) if c.role in CITATION_ROLES],
+            "segments": [_segment(g) for g in segments_of(i)],
             "reused_fraction": res.reused_fraction,
             "shared_fraction": res.shared_fraction,
             "derivation": res.derivation,
@@ -174,6 +231,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             "started": started,
             "finished": finished,
             "parameters": params.as_sections(),
+            "rules": rules_record(result),
             "options": options or {},
             "libraries": library_versions(),
             "inputs": {

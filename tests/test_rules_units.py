@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from provenance.attribution import attribute, url_date
+from provenance.attribution import attribute
+from provenance.cues import CueReader, resolve_date
+from provenance.rules import load_rules
 from provenance.cluster import Edge, RawCluster
 from provenance.dates import parse_date_value
 from provenance.errors import ConfigError
@@ -81,12 +83,18 @@ def doc(text="body text", fmt="text", url=None, meta=()):
                     url=url, metadata=tuple(meta))
 
 
+def attribute_doc(d, row=None):
+    registry = load_registry()
+    cues = CueReader(load_rules(), registry).read(d, row, "metadata.csv")
+    return attribute(cues, [], registry)
+
+
 def test_sidecar_beats_metadata_and_conflicts_are_reported():
     d = doc(fmt="html", url="https://www.theguardian.com/world/2016/oct/21/x",
             meta=[MetaField("published", "2016-10-21T09:00:00Z", 'html:meta[property="article:published_time"]'),
                   MetaField("site_name", "The Guardian", 'html:meta[property="og:site_name"]')])
     row = SidecarRow(path="a.txt", outlet="Guardian", date="2016-10-20", line=2)
-    att = attribute(d, row, load_registry(), "metadata.csv")
+    att = attribute_doc(d, row)
     assert att.outlet == "The Guardian" and att.outlet_kind == "newspaper"
     assert att.date.iso == "2016-10-20"
     assert [e.rule for e in att.date_evidence] == ["sidecar.date", "meta.published", "url.path-date"]
@@ -97,17 +105,51 @@ def test_sidecar_beats_metadata_and_conflicts_are_reported():
 
 def test_plain_text_leading_url_names_the_outlet():
     d = doc(text="http://www.dailymail.co.uk/news/article-3832859/x.html\n120\nStory text here.")
-    att = attribute(d, None, load_registry(), None)
+    att = attribute_doc(d)
     assert att.outlet == "Daily Mail"
-    assert att.outlet_evidence[0].rule == "text.leading-url-domain"
+    assert att.outlet_evidence[0].rule == "text.leading-url"
     assert att.date is None  # no date in that URL, and file times are never evidence
 
 
-def test_url_dates():
-    assert url_date("https://www.theguardian.com/world/2016/oct/20/merkel")[1].iso == "2016-10-20"
-    assert url_date("https://example.com/2016/10/20/story")[1].iso == "2016-10-20"
-    assert url_date("https://example.com/2016/13/40/story") is None
-    assert url_date("https://example.com/article-3832859") is None
+@pytest.mark.parametrize("url,iso", [
+    ("https://www.theguardian.com/world/2016/oct/20/merkel", "2016-10-20"),
+    ("https://example.com/2016/10/20/story", "2016-10-20"),
+    ("https://example.com/2016/13/40/story", None),
+    ("https://example.com/article-3832859", None),
+])
+def test_url_dates(url, iso):
+    att = attribute_doc(doc(fmt="html", url=url))
+    assert (att.date.iso if att.date else None) == iso
+
+
+def test_copyright_year_keeps_year_precision():
+    att = attribute_doc(doc(text="Body of the story.\n\n– (Copyright The Financial Times Limited 2016)"))
+    assert att.outlet == "Financial Times"
+    assert att.date.iso == "2016" and att.date.precision == "year"
+
+
+def test_yearless_dates_need_an_anchor():
+    assert resolve_date("Oct 28", day_first=None, anchor=None)[0] is None
+    value, note = resolve_date("Oct 28", day_first=None, anchor=parse_date_value("2016-11-02"))
+    assert value.iso == "2016-10-28" and "anchor" in note
+    value, _ = resolve_date("Dec 30", day_first=None, anchor=parse_date_value("2017-01-02"))
+    assert value.iso == "2016-12-30"
+
+
+def test_numeric_dates_follow_the_outlet_or_are_flagged():
+    assert resolve_date("03/04/2016", day_first=True, anchor=None)[0].iso == "2016-04-03"
+    assert resolve_date("03/04/2016", day_first=False, anchor=None)[0].iso == "2016-03-04"
+    value, note = resolve_date("03/04/2016", day_first=None, anchor=None)
+    assert value is None and "ambiguous" in note
+    assert resolve_date("13/04/2016", day_first=None, anchor=None)[0].iso == "2016-04-13"
+
+
+def test_wire_dateline_needs_an_allow_listed_agency():
+    reader = CueReader(load_rules(), load_registry())
+    wire = reader.read(doc(text="MOSCOW, Oct 28 (Reuters) - Russia said on Friday that it would wait."))
+    local = reader.read(doc(text="COLUMBIA, Mo. (KMIZ) - A local council said on Friday it would wait."))
+    assert [(c.rule, c.outlets) for c in wire if c.role == "dateline"] == [("text.dateline.wire", ("Reuters",))]
+    assert [c for c in local if c.role == "dateline"] == []
 
 
 # ---- quotations ----------------------------------------------------------------
@@ -142,7 +184,7 @@ def test_earliest_date_wins():
     atts = [att("2016-10-21"), att("2016-10-20"), att("2016-10-22")]
     o = choose_origin(OriginContext(c, docs(3), atts))
     assert (o.member, o.rule, o.confidence) == (1, "earliest-date", "high")
-    chain = build_chain(c, o, atts, 0.8)
+    chain = build_chain(OriginContext(c, docs(3), atts), o, 0.8)
     assert [l.member for l in chain] == [0, 2] and [l.lag_days for l in chain] == [1.0, 2.0]
 
 
@@ -172,5 +214,6 @@ def test_direct_source_is_the_closest_earlier_member():
     atts = [att("2016-10-20"), att("2016-10-21"), att("2016-10-22")]
     assert direct_source(c, 2, 0, atts) == (1, 1.0, True)
     assert direct_source(c, 1, 0, atts) == (0, 0.7, False)
-    chain = build_chain(c, choose_origin(OriginContext(c, docs(3), atts)), atts, 0.8)
+    ctx = OriginContext(c, docs(3), atts)
+    chain = build_chain(ctx, choose_origin(ctx), 0.8)
     assert [(l.member, l.source, l.relation) for l in chain] == [(1, 0, "partial"), (2, 1, "verbatim")]

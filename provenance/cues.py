@@ -1,0 +1,296 @@
+"""Apply evidence rules to one document: every observation becomes a ``Cue``.
+
+A cue records which rule fired, on which text, where (character offsets for
+text cues), and what it concluded (outlets, a date at its stated precision,
+a role).  Dates in text are isolated by the rule's strict pattern first and
+only then parsed; a yearless date (``Oct 28``) is resolved only against a
+known anchor date of the same document, otherwise it is left unresolved; a
+numeric date whose day/month order the outlet does not settle is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as _date
+from urllib.parse import urlsplit
+
+from .dates import compare_dates, parse_date_value
+from .model import DateValue, Document, Evidence, SidecarRow
+from .outlets import Registry, domain_of
+from .rules import Rule, RuleSet
+
+_MAX_MATCHES = 50  # per rule and document: a pathological page cannot flood the report
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_YEARLESS = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})$|^(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?$")
+_NUMERIC = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+
+@dataclass(frozen=True)
+class Cue:
+    rule: str
+    role: str
+    source: str  # sidecar | meta | url | text
+    location: str  # "chars 10-42", a metadata selector, "metadata.csv:3", "url"
+    text: str  # the raw text the rule matched
+    outlets: tuple[str, ...] = ()  # canonical outlet names
+    date: DateValue | None = None
+    date_note: str | None = None  # how a date was resolved, or why it was not
+    url: str | None = None
+    start: int | None = None  # character offsets of text cues
+    end: int | None = None
+    concludes: tuple[str, ...] = ()
+    relation: str | None = None
+    confidence: str = "medium"
+    priority: int = 50
+
+    def evidence(self, about: str | None = None) -> Evidence:
+        """This cue as evidence for its outlet (``about="outlet"``), its date, or its role."""
+        if about == "date" and self.date is not None:
+            value, precision = self.date.iso, self.date.precision
+        elif about == "outlet" and self.outlets:
+            value, precision = ", ".join(self.outlets), None
+        else:
+            value = ", ".join(self.outlets) or (self.date.iso if self.date else self.role)
+            precision = None
+        return Evidence(rule=self.rule, source=self.source, location=self.location, text=self.text,
+                        value=value, precision=precision, confidence=self.confidence)
+
+
+def _canonical(names: list[str], rule: Rule, registry: Registry) -> list[str]:
+    out: list[str] = []
+    for raw in names:
+        raw = raw.strip(" \t.,;:'’\"")
+        if not raw:
+            continue
+        known = registry.by_name(raw)
+        if known is None:
+            if rule.registry_only or rule.outlet_kinds:
+                continue
+            name = raw
+        else:
+            if rule.outlet_kinds and known.kind not in rule.outlet_kinds:
+                continue
+            name = known.name
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
+    if rule.date_order == "day-first":
+        return True
+    if rule.date_order == "month-first":
+        return False
+    for name in outlets:
+        known = registry.by_name(name)
+        if known is not None and known.day_first is not None:
+            return known.day_first
+    return None
+
+
+def resolve_date(raw: str, *, day_first: bool | None, anchor: DateValue | None) -> tuple[DateValue | None, str | None]:
+    """Parse an isolated date string; yearless dates need an anchor."""
+    raw = raw.strip()
+    m = _YEARLESS.match(raw)
+    if m:
+        month = _MONTHS.get((m.group("mon") or m.group("mon2"))[:3].lower())
+        day = int(m.group("day") or m.group("day2"))
+        if month is None:
+            return None, f"{raw!r} is not a date"
+        if anchor is None or anchor.precision in ("year", "month"):
+            return None, f"yearless date {raw!r} left unresolved: no anchor date for this document"
+        year = int(anchor.iso[:4])
+        for y in (year, year - 1):
+            try:
+                candidate = _date(y, month, day)
+            except ValueError:
+                continue
+            value = parse_date_value(candidate.isoformat())
+            if value is not None and compare_dates(value, anchor) in (-1, 0, None):
+                return value, f"yearless date {raw!r} resolved against the anchor {anchor.iso}"
+        return None, f"yearless date {raw!r} cannot precede the anchor {anchor.iso}"
+    if _NUMERIC.match(raw):
+        value = parse_date_value(raw, dayfirst=day_first)
+        if value is None and day_first is None:
+            return None, f"numeric date {raw!r} is ambiguous (day/month order unknown for this outlet)"
+        return value, None if value else f"{raw!r} is not a valid date"
+    value = parse_date_value(raw)
+    if value is None:
+        return None, f"{raw!r} could not be parsed strictly"
+    return value, None
+
+
+def _url_conclusions(url: str, registry: Registry) -> tuple[list[str], DateValue | None, str | None]:
+    known = registry.by_url(url)
+    outlets = [known.name] if known else []
+    date = note = None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = ""
+    m = re.search(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2]|[a-z]{3})[/-](0?[1-9]|[12]\d|3[01])(?=[/-]|$)", path, re.I)
+    if m:
+        month = m.group(2)
+        month_num = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+        if month_num:
+            date = parse_date_value(f"{m.group(1)}-{month_num:02d}-{int(m.group(3)):02d}")
+            note = None if date else f"{m.group(0)!r} is not a valid date"
+    return outlets, date, note
+
+
+class CueReader:
+    """Runs a rule set over documents."""
+
+    def __init__(self, rules: RuleSet, registry: Registry) -> None:
+        self.rules = rules.enabled()
+        self.registry = registry
+        self._patterns = {r.id: r.compiled() for r in self.rules}
+
+    # -- the structured sources --------------------------------------------
+
+    def _sidecar(self, rule: Rule, row: SidecarRow | None, sidecar_path: str | None) -> list[Cue]:
+        if row is None:
+            return []
+        value = getattr(row, rule.field or "", None)
+        if not value:
+            return []
+        where = f"{sidecar_path}:{row.line}"
+        return self._structured(rule, value, "sidecar", where)
+
+    def _structured(self, rule: Rule, value: str, source: str, where: str) -> list[Cue]:
+        pattern = self._patterns[rule.id]
+        if pattern is not None and not pattern.search(value):
+            return []
+        outlets: list[str] = []
+        date = note = url = None
+        if "outlet" in rule.concludes:
+            outlets = _canonical([value], rule, self.registry)
+            if not outlets:
+                return []
+        if "date" in rule.concludes:
+            date, note = resolve_date(value, day_first=None, anchor=None)
+            if date is None:
+                return []
+        if rule.role == "pointer":
+            url = value if value.startswith(("http://", "https://")) else None
+            known = self.registry.by_url(value) if url else self.registry.by_name(value)
+            outlets = [known.name] if known else []
+        return [Cue(rule.id, rule.role, source, where, value, tuple(outlets), date, note, url,
+                    concludes=rule.concludes, relation=rule.relation, confidence=rule.confidence,
+                    priority=rule.priority)]
+
+    def _meta(self, rule: Rule, doc: Document) -> list[Cue]:
+        out: list[Cue] = []
+        for f in doc.metadata:
+            if f.key == rule.field and f.value.strip():
+                source = "json-ld" if f.source.startswith("jsonld") else (
+                    "html-meta" if f.source.startswith("html") else "json")
+                out += self._structured(rule, f.value.strip(), source, f.source)
+        return out
+
+    def _url(self, rule: Rule, url: str | None, where: str) -> list[Cue]:
+        if not url:
+            return []
+        if rule.part == "domain":
+            known = self.registry.by_url(url)
+            if known is None:
+                return []
+            return [Cue(rule.id, rule.role, "url", where, domain_of(url) or url, (known.name,), url=url,
+                        concludes=rule.concludes, relation=rule.relation, confidence=rule.confidence,
+                        priority=rule.priority)]
+        pattern = self._patterns[rule.id]
+        try:
+            path = urlsplit(url).path
+        except ValueError:
+            return []
+        m = pattern.search(path) if pattern else None
+        if not m or not m.groupdict().get("date"):
+            return []
+        raw = m.group("date")
+        _o, date, note = _url_conclusions("http://x" + m.group(0), self.registry)
+        if date is None:
+            return []
+        return [Cue(rule.id, rule.role, "url", where, raw, (), date, note, url, concludes=rule.concludes,
+                    relation=rule.relation, confidence=rule.confidence, priority=rule.priority)]
+
+    # -- the text ------------------------------------------------------------
+
+    def _text(self, rule: Rule, text: str, anchor: DateValue | None) -> list[Cue]:
+        pattern = self._patterns[rule.id]
+        assert pattern is not None
+        offset = 0
+        window = text
+        if rule.where == "head":
+            window = text[: rule.span]
+        elif rule.where == "tail":
+            offset = max(0, len(text) - rule.span)
+            window = text[offset:]
+        out: list[Cue] = []
+        for m in pattern.finditer(window):
+            if len(out) >= _MAX_MATCHES:
+                break
+            cue = self._from_match(rule, m, offset, anchor)
+            if cue is not None:
+                out.append(cue)
+        return out
+
+    def _from_match(self, rule: Rule, m: re.Match[str], offset: int, anchor: DateValue | None) -> Cue | None:
+        groups = {k: v for k, v in m.groupdict().items() if v}
+        names: list[str] = []
+        for key, value in groups.items():
+            if key == "outlets":
+                names += [n for n in _SPLIT.split(value) if n]
+            elif key.startswith("outlet"):
+                names.append(value)
+        if rule.outlet:
+            names.append(rule.outlet)
+        outlets = _canonical(names, rule, self.registry)
+        if names and not outlets:
+            return None  # the named outlet is not allowed by this rule (allow-list, registry only)
+        date = note = url = None
+        if "url" in groups:
+            url = groups["url"]
+            url_outlets, date, note = _url_conclusions(url, self.registry)
+            outlets = url_outlets
+            if not outlets and date is None:
+                return None
+        raw_date = next((v for k, v in sorted(groups.items()) if k.startswith("date")), None)
+        if raw_date is not None:
+            date, note = resolve_date(raw_date, day_first=_day_first(rule, outlets, self.registry), anchor=anchor)
+        start, end = m.start() + offset, m.end() + offset
+        matched = m.group(0).strip()
+        lead = len(m.group(0)) - len(m.group(0).lstrip())
+        trail = len(m.group(0)) - len(m.group(0).rstrip())
+        return Cue(rule.id, rule.role, "text", f"chars {start + lead}-{end - trail}", matched, tuple(outlets),
+                   date, note, url, start + lead, end - trail, rule.concludes, rule.relation, rule.confidence,
+                   rule.priority)
+
+    # -- everything ----------------------------------------------------------
+
+    def read(self, doc: Document, row: SidecarRow | None = None, sidecar_path: str | None = None) -> list[Cue]:
+        """All cues of a document: structured sources first, then the text."""
+        cues: list[Cue] = []
+        for rule in self.rules:
+            if rule.source == "sidecar":
+                cues += self._sidecar(rule, row, sidecar_path)
+            elif rule.source == "meta":
+                cues += self._meta(rule, doc)
+        url, where = (doc.url, "url") if doc.url else ((row.url, f"{sidecar_path}:{row.line}")
+                                                       if row is not None and row.url else (None, ""))
+        anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)
+        text_cues: list[Cue] = []
+        for rule in self.rules:
+            if rule.source == "text":
+                text_cues += self._text(rule, doc.text, anchor)
+        for rule in self.rules:
+            if rule.source == "url":
+                cues += self._url(rule, url, where)
+        if anchor is None:  # a URL date can anchor yearless datelines
+            anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)
+            if anchor is not None:
+                text_cues = [c for rule in self.rules if rule.source == "text" for c in self._text(rule, doc.text, anchor)]
+        text_cues.sort(key=lambda c: (c.start, c.rule))
+        return cues + text_cues

@@ -1,0 +1,269 @@
+"""Evidence rules as data: loading and validating rule files.
+
+A rule reads one kind of evidence (a sidecar column, a metadata field, a part of
+the URL, or a pattern in the text) and concludes something about a document or
+a block of it: its outlet or date, a credit to another outlet, a wire dateline,
+a pointer to an original.  The shipped rules are ``data/rules.toml``; users add
+or override rules (same id replaces) with ``--rules FILE``.  A rule set is
+validated as a whole before any work starts, and every problem is reported with
+its file, rule id and field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+SOURCES = ("sidecar", "meta", "url", "text")
+ROLES = (
+    "publisher",  # names this document's own outlet and/or date (copyright, own byline, metadata)
+    "posted",  # this document's posting date (posting stamp)
+    "dateline",  # a dateline: a wire agency's copy, and/or the date of a story or block
+    "byline",  # an author line naming an outlet (Name / Outlet, By X, PA News)
+    "credit",  # credits another outlet as a contributor or source
+    "pointer",  # an explicit pointer to an original (canonical link, isBasedOn, "originally appeared in")
+    "reposter",  # marks the page as a reposter of other outlets' material (fair-use notice)
+    "revision",  # a wire revision marker (UPDATE 1-): a version of a story, not a new outlet
+    "citation",  # "X reported", "told the BBC": cites a source of information, not of text
+)
+CONCLUSIONS = ("outlet", "date")
+WHERE = ("anywhere", "head", "tail", "line")
+DATE_ORDER = ("outlet", "day-first", "month-first")
+CONFIDENCE = ("high", "medium", "low")
+META_FIELDS = ("published", "modified", "site_name", "publisher", "author", "title", "url", "canonical_url",
+               "is_based_on", "outlet", "id")
+SIDECAR_FIELDS = ("outlet", "date", "url", "title")
+URL_PARTS = ("domain", "path")
+RELATIONS = ("contribution", "source", "republication", "copy", "quotation")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (str,), "description": (str,), "source": (str,), "role": (str,), "pattern": (str,),
+    "field": (str,), "part": (str,), "where": (str,), "span": (int,), "concludes": (list,),
+    "outlet": (str,), "outlet_kinds": (list,), "registry_only": (bool,), "date_order": (str,),
+    "confidence": (str,), "priority": (int,), "relation": (str,), "enabled": (bool,), "flags": (str,),
+}
+_REQUIRED = ("id", "description", "source", "role")
+_MAX_PATTERN = 2000
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    source: str
+    role: str
+    pattern: str | None = None
+    field: str | None = None
+    part: str | None = None
+    where: str = "anywhere"
+    span: int = 600
+    concludes: tuple[str, ...] = ()
+    outlet: str | None = None
+    outlet_kinds: tuple[str, ...] = ()
+    registry_only: bool = False
+    date_order: str = "outlet"
+    confidence: str = "medium"
+    priority: int = 50
+    relation: str | None = None
+    enabled: bool = True
+    flags: str = ""
+    origin: str = ""  # the file the rule came from
+
+    def compiled(self) -> re.Pattern[str] | None:
+        return _compile(self.pattern, self.flags) if self.pattern else None
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    version: str
+    files: tuple[str, ...]
+
+    def enabled(self) -> tuple[Rule, ...]:
+        return tuple(r for r in self.rules if r.enabled)
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+class RuleError(ConfigError):
+    """One or more rule files are invalid; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("invalid rules:\n  " + "\n  ".join(problems))
+        self.problems = problems
+
+
+_FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
+_cache: dict[tuple[str, str], re.Pattern[str]] = {}
+
+
+def _compile(pattern: str, flags: str) -> re.Pattern[str]:
+    key = (pattern, flags)
+    if key not in _cache:
+        bits = 0
+        for f in flags:
+            bits |= _FLAG_BITS[f]
+        _cache[key] = re.compile(pattern, bits)
+    return _cache[key]
+
+
+# Unbounded repetition of a group that itself repeats, such as (a+)+ or (\w*)*, can
+# take exponential time on hostile text; bounded repeats such as (...){0,4} are fine.
+_NESTED = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
+
+
+def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | None:
+    rid = raw.get("id") if isinstance(raw.get("id"), str) else "?"
+    at = f"{where}: rule {rid}"
+    before = len(problems)
+    for key in raw:
+        if key not in _TYPES:
+            problems.append(f"{at}: unknown field '{key}'")
+    for key in _REQUIRED:
+        if key not in raw:
+            problems.append(f"{at}: missing required field '{key}'")
+    for key, value in raw.items():
+        if key in _TYPES and not isinstance(value, _TYPES[key]) or (key in _TYPES and isinstance(value, bool)
+                                                                     and bool not in _TYPES[key]):
+            problems.append(f"{at}: field '{key}' must be {_TYPES[key][0].__name__}, got {type(value).__name__}")
+    if len(problems) > before:
+        return None
+
+    def choice(key: str, allowed: tuple[str, ...]) -> None:
+        if key in raw and raw[key] not in allowed:
+            problems.append(f"{at}: field '{key}' must be one of {', '.join(allowed)}, got {raw[key]!r}")
+
+    if not _ID.match(raw["id"]):
+        problems.append(f"{at}: field 'id' must be lower-case letters, digits, '.', '_' or '-' (2-64 chars)")
+    choice("source", SOURCES)
+    choice("role", ROLES)
+    choice("where", WHERE)
+    choice("date_order", DATE_ORDER)
+    choice("confidence", CONFIDENCE)
+    choice("relation", RELATIONS)
+    for c in raw.get("concludes", []):
+        if c not in CONCLUSIONS:
+            problems.append(f"{at}: field 'concludes' entries must be one of {', '.join(CONCLUSIONS)}, got {c!r}")
+    for k in raw.get("outlet_kinds", []):
+        from .outlets import KINDS
+
+        if k not in KINDS:
+            problems.append(f"{at}: field 'outlet_kinds' entries must be outlet kinds ({', '.join(KINDS)}), got {k!r}")
+    source = raw["source"]
+    if source in ("meta", "sidecar") and "field" not in raw:
+        problems.append(f"{at}: field 'field' is required for source '{source}'")
+    if source == "meta":
+        choice("field", META_FIELDS)
+    if source == "sidecar":
+        choice("field", SIDECAR_FIELDS)
+    if source == "url":
+        choice("part", URL_PARTS)
+    if source == "text" and "pattern" not in raw:
+        problems.append(f"{at}: field 'pattern' is required for source 'text'")
+    if "span" in raw and raw["span"] < 1:
+        problems.append(f"{at}: field 'span' must be positive")
+    flags = raw.get("flags", "")
+    if any(f not in _FLAG_BITS for f in flags):
+        problems.append(f"{at}: field 'flags' may hold only the letters i, m, s, x")
+    elif "pattern" in raw:
+        pattern = raw["pattern"]
+        if len(pattern) > _MAX_PATTERN:
+            problems.append(f"{at}: field 'pattern' is longer than {_MAX_PATTERN} characters")
+        elif _NESTED.search(pattern):
+            problems.append(f"{at}: field 'pattern' has a nested quantifier such as (a+)+, which can take "
+                            f"exponential time on hostile text; rewrite it")
+        else:
+            try:
+                _compile(pattern, flags)
+            except re.error as exc:
+                problems.append(f"{at}: field 'pattern' is not a valid regular expression: {exc}")
+    if len(problems) > before:
+        return None
+    return Rule(
+        id=raw["id"], description=raw["description"], source=source, role=raw["role"],
+        pattern=raw.get("pattern"), field=raw.get("field"), part=raw.get("part"),
+        where=raw.get("where", "anywhere"), span=raw.get("span", 600),
+        concludes=tuple(raw.get("concludes", ())), outlet=raw.get("outlet"),
+        outlet_kinds=tuple(raw.get("outlet_kinds", ())), registry_only=raw.get("registry_only", False),
+        date_order=raw.get("date_order", "outlet"), confidence=raw.get("confidence", "medium"),
+        priority=raw.get("priority", 50), relation=raw.get("relation"), enabled=raw.get("enabled", True),
+        flags=flags, origin=where,
+    )
+
+
+def parse_rules(text: str, where: str, problems: list[str]) -> tuple[list[Rule], str | None]:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{where}: not valid TOML: {exc}")
+        return [], None
+    extra = set(doc) - {"rule", "version"}
+    for key in sorted(extra):
+        problems.append(f"{where}: unknown top-level key '{key}' (expected 'version' and [[rule]] tables)")
+    version = doc.get("version")
+    if version is not None and not isinstance(version, str):
+        problems.append(f"{where}: 'version' must be a string")
+        version = None
+    entries = doc.get("rule", [])
+    if not isinstance(entries, list):
+        problems.append(f"{where}: 'rule' must be an array of tables ([[rule]])")
+        return [], version
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            problems.append(f"{where}: rule #{i + 1} must be a table")
+            continue
+        rule = _check_rule(raw, where, problems)
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(f"{where}: rule {rule.id}: duplicate id in the same file")
+            continue
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules, version
+
+
+def load_rules(extra: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
+    """The shipped rules plus user files (a user rule with a shipped id replaces it)."""
+    problems: list[str] = []
+    text = resources.files("provenance").joinpath("data/rules.toml").read_text(encoding="utf-8")
+    base, version = parse_rules(text, "rules.toml", problems)
+    merged: dict[str, Rule] = {r.id: r for r in base}
+    files = ["rules.toml"]
+    for path in extra:
+        try:
+            user_text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{path}: cannot read rule file: {getattr(exc, 'strerror', None) or exc}")
+            continue
+        user, _ = parse_rules(user_text, str(path), problems)
+        for r in user:
+            merged[r.id] = r
+        files.append(str(path))
+    if problems:
+        raise RuleError(problems)
+    ordered = sorted(merged.values(), key=lambda r: (SOURCES.index(r.source), -r.priority, r.id))
+    return RuleSet(tuple(ordered), version or "unversioned", tuple(files))
+
+
+def check_rule_file(path: Path) -> list[Rule]:
+    """Validate one file on its own; raises RuleError listing every problem."""
+    problems: list[str] = []
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError([f"{path}: cannot read rule file: {getattr(exc, 'strerror', None) or exc}"]) from None
+    rules, _ = parse_rules(text, str(path), problems)
+    if problems:
+        raise RuleError(problems)
+    return rules
