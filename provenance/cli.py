@@ -74,6 +74,7 @@ def audit_command(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON report here (atomically). Without it, print a summary."),
     metadata: Optional[Path] = typer.Option(None, "--metadata", help="Sidecar metadata file (CSV or JSON Lines); default: metadata.csv or metadata.jsonl at the corpus root."),
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
+    rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter, e.g. align.min_span_tokens=25; repeatable."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
@@ -96,6 +97,7 @@ def audit_command(
             params=params,
             metadata=metadata,
             outlet_files=tuple(outlets),
+            rule_files=tuple(rules),
             max_file_bytes=int(max_file_mb * 1024 * 1024),
             follow_symlinks=follow_symlinks,
         )
@@ -107,6 +109,7 @@ def audit_command(
     recorded = {
         "metadata": str(metadata) if metadata else None,
         "outlets": [str(p) for p in outlets],
+        "rules": [str(p) for p in rules],
         "param": sorted(param),
         "strict": strict,
         "max_file_mb": max_file_mb,
@@ -149,6 +152,86 @@ def summary_command(report: Path = typer.Argument(..., help="A report written by
     except ProvenanceError as exc:
         _fail(str(exc))
     typer.echo(render_summary(data))
+
+
+rules_app = typer.Typer(help="List, check and explain the evidence rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+def rules_list(
+    rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
+) -> None:
+    """List every rule: id, where it looks, what it concludes."""
+    from .rules import load_rules
+
+    try:
+        rule_set = load_rules(rules)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    typer.echo(f"rule set {rule_set.version}: {len(rule_set.rules)} rules from {', '.join(rule_set.files)}")
+    for r in rule_set.rules:
+        state = "" if r.enabled else " (disabled)"
+        typer.echo(f"  {r.id:26s} {r.source:8s} {r.role:10s} p{r.priority:<3d} {r.description}{state}")
+
+
+@rules_app.command("check")
+def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to validate.")) -> None:
+    """Validate a rule file: every problem with its file, rule id and field."""
+    from .rules import check_rule_file, load_rules
+
+    try:
+        checked = check_rule_file(file)
+        load_rules([file])  # also valid together with the shipped rules
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    typer.echo(f"{file}: {len(checked)} rule(s), all valid")
+
+
+@rules_app.command("explain")
+def rules_explain(
+    document: Path = typer.Argument(..., help="An article file (text, HTML or JSON) to explain."),
+    rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
+    outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file; repeatable."),
+) -> None:
+    """Show which rules fire on DOCUMENT, on which text, and the outlet and date they decide."""
+    from .outlets import load_registry
+    from .readers import read_file
+    from .rules import load_rules
+    from .trace import explain_document
+
+    try:
+        rule_set = load_rules(rules)
+        registry = load_registry(outlets)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    try:
+        data = document.read_bytes()
+    except OSError as exc:
+        _fail(f"{document}: cannot read: {exc.strerror or exc}")
+    docs, rejections = read_file(document.name, data)
+    for r in rejections:
+        typer.echo(f"{document}{'#' + r.record if r.record else ''}: rejected ({r.code}): {r.reason}", err=True)
+    if not docs:
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo("\n\n".join(explain_document(d, rule_set, registry) for d in docs))
+
+
+@app.command("trace")
+def trace_command(
+    report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
+    document: Optional[str] = typer.Argument(None, help="A document id or path; default: every document with passages."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The audited folder, to quote each passage's text."),
+) -> None:
+    """For each passage of a document: where it first appeared, who copied it when, credited or not, and why."""
+    from .report import load_report
+    from .trace import trace_report
+
+    try:
+        data = load_report(report)
+        typer.echo(trace_report(data, document, corpus))
+    except ProvenanceError as exc:
+        _fail(str(exc))
 
 
 def main() -> None:

@@ -317,8 +317,8 @@ def credit_status(ctx: OriginContext, member: int, origin: Origin,
     direct source's outlet, by a credit, byline, dateline, pointer or block header."""
     atts = ctx.attributions
     m = ctx.cluster.members[member]
-    owed = [o for o in (origin.outlet,
-                        atts[ctx.cluster.members[source].doc].outlet if source is not None else None) if o]
+    owed = list(dict.fromkeys(o for o in (origin.outlet, atts[ctx.cluster.members[source].doc].outlet
+                                          if source is not None else None) if o))
     if not origin.determined or not owed:
         return "unknown", (), "the outlet the text came from is not known"
     if atts[m.doc].outlet in owed:
