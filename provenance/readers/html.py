@@ -134,6 +134,11 @@ def _parse(text: str) -> etree._Element:
         raise ReadFailure("no-text", f"no HTML content could be parsed ({e})")
     if root is None:
         raise ReadFailure("no-text", "no HTML content could be parsed")
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        # libxml2 stops at 256 levels to bound memory; what lies deeper would be lost
+        # silently, so the page is refused rather than read in part.
+        raise ReadFailure("too-deep", "HTML elements nested more than 256 levels deep: the page cannot be "
+                                      "read completely (parser limit that protects memory)")
     return root
 
 
@@ -356,6 +361,9 @@ def _container(root: etree._Element) -> etree._Element:
         for el in root.iter(tag):
             if _collapse(el.text_content()):
                 return el
+    # No body text at all: the <head> (title, metadata) is not article text.
+    for head in list(root.iter("head")):
+        head.getparent().remove(head)
     return root
 
 
