@@ -52,9 +52,12 @@ class Cue:
             value, precision = self.date.iso, self.date.precision
         elif about == "outlet" and self.outlets:
             value, precision = ", ".join(self.outlets), None
+        elif self.outlets:
+            value, precision = ", ".join(self.outlets), None
+        elif self.date is not None:
+            value, precision = self.date.iso, self.date.precision
         else:
-            value = ", ".join(self.outlets) or (self.date.iso if self.date else self.role)
-            precision = None
+            value, precision = self.role, None
         return Evidence(rule=self.rule, source=self.source, location=self.location, text=self.text,
                         value=value, precision=precision, confidence=self.confidence)
 

@@ -70,6 +70,16 @@ def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, A
 CITATION_ROLES = ("dateline", "byline", "credit", "pointer", "reposter", "revision", "citation")
 
 
+def _speaks_of_others(c, own: str | None) -> bool:
+    """A cue worth listing as a citation: it names another outlet, or marks the page
+    as a reposter or a revision (a page's canonical link to itself is not one)."""
+    if c.role not in CITATION_ROLES:
+        return False
+    if c.role in ("reposter", "revision"):
+        return True
+    return any(o != own for o in c.outlets)
+
+
 def _citation(c) -> dict[str, Any]:
     """A cue that speaks of another outlet, of reposting, or of a revision."""
     return {
@@ -214,7 +224,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                           "evidence": [_evidence(e) for e in att.date_evidence]},
             "conflicts": list(att.conflicts),
             "reposter": any(c.role == "reposter" for c in cues_of(i)),
-            "citations": [_citation(c) for c in cues_of(i) if c.role in CITATION_ROLES],
+            "citations": [_citation(c) for c in cues_of(i) if _speaks_of_others(c, att.outlet)],
             "segments": [_segment(g) for g in segments_of(i)],
             "reused_fraction": res.reused_fraction,
             "shared_fraction": res.shared_fraction,

@@ -157,13 +157,26 @@ def _evidence(rule: str, source: str, value: str, precision: str | None = None) 
             "precision": precision, "confidence": "high"}
 
 
+def _text_evidence(rule: str, text: str, value: str, start: int) -> dict:
+    return {"rule": rule, "source": "text", "location": f"chars {start}-{start + len(text)}", "text": text,
+            "value": value, "precision": None, "confidence": "high"}
+
+
+def _citation(rule: str, role: str, text: str, start: int | None, *, outlets: tuple = (), relation=None,
+              date=None, date_note=None, url=None, location: str | None = None) -> dict:
+    return {"rule": rule, "role": role, "relation": relation, "outlets": list(outlets), "date": date,
+            "date_note": date_note, "url": url, "start": start, "end": None if start is None else start + len(text),
+            "location": location or f"chars {start}-{start + len(text)}", "text": text, "confidence": "high"}
+
+
 def _parameters() -> dict:
     text = resources.files("provenance").joinpath("data/defaults.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
 def minimal_report() -> dict:
-    """One document with one passage, one cluster with one chain link, one rejection, one sidecar issue."""
+    """One document with one passage, citations and a segment, one cluster with one credited chain link,
+    one rejection, one sidecar issue."""
     origin_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00",
                   "in_corpus": True, "status": "determined"}
     source_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00"}
@@ -175,6 +188,8 @@ def minimal_report() -> dict:
             "started": "2024-01-01T00:00:00Z",
             "finished": "2024-01-01T00:00:01Z",
             "parameters": _parameters(),
+            "rules": {"version": "2026.11.1", "files": ["rules.toml", "/home/me/more-rules.toml"], "count": 28,
+                      "sha256": "e" * 64},
             "options": {"strict": False, "param": []},
             "libraries": {"python": "3.11.9", "datasketch": "1.6.5"},
             "inputs": {
@@ -212,6 +227,22 @@ def minimal_report() -> dict:
             "published": {"date": "2020-01-03", "precision": "day",
                           "evidence": [_evidence("url.path-date", "url", "2020-01-03", "day")]},
             "conflicts": [],
+            "reposter": True,
+            "citations": [
+                _citation("meta.canonical", "pointer", "https://wire.example.org/a", None, relation="republication",
+                          outlets=("Example Wire",), url="https://wire.example.org/a",
+                          location="html:link[rel=canonical]"),
+                _citation("text.dateline.wire", "dateline", "MOSCOW, Jan 2 (Example Wire) -", 10,
+                          outlets=("Example Wire",), relation="copy", date="2020-01-02",
+                          date_note="yearless date 'Jan 2' resolved against the anchor 2020-01-03"),
+                _citation("text.fair-use", "reposter", "fair use", 480),
+            ],
+            "segments": [{
+                "start": 0, "end": 470, "title": "A story", "outlet": "Example Wire", "date": "2020-01-02",
+                "evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (Example Wire) -", "Example Wire", 10)],
+                "credits": [_text_evidence("text.credit.contributed", "Example Wire contributed to this report",
+                                           "Example Wire", 420)],
+            }],
             "reused_fraction": 0.4,
             "shared_fraction": 0.4,
             "derivation": "partially_derived",
@@ -240,7 +271,10 @@ def minimal_report() -> dict:
                 "conflicts": [],
             },
             "chain": [{
-                "member": 1, "document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
+                "member": 1, "credited": "credited", "credit_reason": "names Example Wire",
+                "credit_evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (Example Wire) -",
+                                                   "Example Wire", 10)],
+                "document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
                 "date": "2020-01-03", "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
                 "source_member": 0, "source": dict(source_ref),
             }],
@@ -254,6 +288,31 @@ def minimal_report() -> dict:
                         "reason": "no file missing.txt in the corpus"}],
         },
     }
+
+
+def external_origin_report(rule: str = "cited-origin") -> dict:
+    """The minimal report's document as the only member of a cluster whose origin is an outlet outside the
+    corpus: a determined origin without a document, and a `cited` chain link without a similarity."""
+    report = minimal_report()
+    external = {"document": None, "outlet": "The Guardian", "date": "2020-01-01", "in_corpus": False,
+                "status": "determined"}
+    evidence = [_text_evidence("text.outlet-line", "The Guardian", "The Guardian", 0)]
+    report["documents"][0]["passages"][0].update(similarity=None, relation="cited", role="copy",
+                                                 origin=dict(external), source=None)
+    report["clusters"][0].update(
+        size=1,
+        members=[{"document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
+                  "similarity": 0.0, "verbatim": False}],
+        origin={**external, "member": None, "rule": rule, "confidence": "high",
+                "reason": "a block of this page cites The Guardian (2020-01-01) as its source; the original is "
+                          "not in the corpus",
+                "evidence": evidence, "conflicts": []},
+        chain=[{"member": 0, "credited": "credited", "credit_reason": "names The Guardian",
+                "credit_evidence": evidence, "document": DOC_B, "path": "news/story.html", "record": None,
+                "start": 10, "end": 210, "date": "2020-01-03", "lag_days": 2.0, "relation": "cited",
+                "similarity": None, "source_member": None, "source": None}],
+    )
+    return report
 
 
 def _errors(validator: Draft202012Validator, report: dict) -> list[str]:
@@ -406,7 +465,29 @@ def test_unknown_fields_are_rejected_everywhere(validator):
     (("documents", 0, "published", "date"), "2020-13-01"),
     (("documents", 0, "published", "date"), "03/01/2020"),
     (("documents", 0, "published", "precision"), "hour"),
-    (("documents", 0, "outlet", "evidence", 0, "rule"), "meta.guess"),
+    (("documents", 0, "outlet", "evidence", 0, "rule"), "Meta Guess"),
+    (("documents", 0, "outlet", "evidence", 0, "rule"), "x"),
+    (("clusters", 0, "origin", "evidence", 0, "rule"), "-text.dateline"),
+    (("clusters", 0, "chain", 0, "credited"), "yes"),
+    (("clusters", 0, "chain", 0, "credit_reason"), None),
+    (("clusters", 0, "chain", 0, "credit_evidence", 0, "source"), "mtime"),
+    (("clusters", 0, "chain", 0, "similarity"), None),
+    (("documents", 0, "passages", 0, "similarity"), None),
+    (("documents", 0, "reposter"), "yes"),
+    (("documents", 0, "citations", 0, "role"), "publisher"),
+    (("documents", 0, "citations", 0, "relation"), "inspiration"),
+    (("documents", 0, "citations", 0, "outlets"), "Example Wire"),
+    (("documents", 0, "citations", 0, "confidence"), "certain"),
+    (("documents", 0, "citations", 1, "date"), "Jan 2"),
+    (("documents", 0, "citations", 1, "start"), -1),
+    (("documents", 0, "citations", 1, "end"), None),
+    (("documents", 0, "citations", 0, "end"), 5),
+    (("documents", 0, "segments", 0, "end"), None),
+    (("documents", 0, "segments", 0, "date"), "20 January 2020"),
+    (("documents", 0, "segments", 0, "credits", 0, "rule"), "Text Credit"),
+    (("run", "rules", "sha256"), "not-a-digest"),
+    (("run", "rules", "count"), -1),
+    (("run", "rules", "files"), "rules.toml"),
     (("documents", 0, "outlet", "evidence", 0, "source"), "mtime"),
     (("clusters", 0, "chain", 0, "relation"), "similar"),
     (("clusters", 0, "chain", 0, "member"), -1),
@@ -472,6 +553,78 @@ def test_run_inputs_has_no_sidecar(validator):
     assert _errors(validator, report)
 
 
+@pytest.mark.parametrize("rule", ["rule.custom", "my_rules.byline-2", "x1"])
+def test_user_rule_ids_are_accepted(validator, rule):
+    report = minimal_report()
+    report["documents"][0]["outlet"]["evidence"][0]["rule"] = rule
+    report["documents"][0]["citations"][0]["rule"] = rule
+    report["clusters"][0]["chain"][0]["credit_evidence"][0]["rule"] = rule
+    assert _errors(validator, report) == []
+
+
+def test_run_rules_without_a_rule_set_is_valid(validator):
+    report = minimal_report()
+    report["run"]["rules"] = {"version": None, "files": [], "count": 0, "sha256": None}
+    assert _errors(validator, report) == []
+
+
+@pytest.mark.parametrize("rule", ["explicit-pointer", "wire-dateline", "cited-origin"])
+def test_external_origin_with_cited_link_is_valid(validator, rule):
+    assert _errors(validator, external_origin_report(rule)) == []
+
+
+@pytest.mark.parametrize("rule", ["earliest-date", "earliest-date-wire-tiebreak"])
+def test_date_rules_decide_only_origins_in_the_corpus(validator, rule):
+    assert _errors(validator, external_origin_report(rule))
+    report = minimal_report()
+    report["clusters"][0]["origin"]["rule"] = rule
+    assert _errors(validator, report) == []
+
+
+def test_cited_origin_is_outside_the_corpus(validator):
+    report = minimal_report()
+    report["clusters"][0]["origin"]["rule"] = "cited-origin"
+    assert _errors(validator, report)
+
+
+@pytest.mark.parametrize("where, value", [
+    (("clusters", 0, "origin", "document"), DOC_A),  # outside the corpus, yet a document
+    (("clusters", 0, "origin", "member"), 0),  # outside the corpus, yet a member
+    (("clusters", 0, "origin", "in_corpus"), None),  # determined origins say where they are
+    (("clusters", 0, "origin", "in_corpus"), True),  # in the corpus without a document
+    (("documents", 0, "passages", 0, "origin", "document"), DOC_A),
+    (("documents", 0, "passages", 0, "origin", "in_corpus"), None),
+    (("documents", 0, "passages", 0, "origin", "in_corpus"), True),
+    (("clusters", 0, "chain", 0, "similarity"), 0.9),  # cited: nothing to measure against
+    (("clusters", 0, "chain", 0, "source_member"), 0),  # cited: no source in the corpus
+    (("documents", 0, "passages", 0, "similarity"), 0.9),
+    (("documents", 0, "passages", 0, "role"), "member"),  # only a copy is cited
+    (("clusters", 0, "origin", "rule"), "first-seen"),
+])
+def test_external_origin_constraints(validator, where, value):
+    report = external_origin_report()
+    _get(report, where[:-1])[where[-1]] = value
+    assert _errors(validator, report)
+
+
+def test_in_corpus_origin_needs_its_member(validator):
+    report = minimal_report()
+    report["clusters"][0]["origin"]["member"] = None
+    assert _errors(validator, report)
+
+
+def test_only_credited_copies_have_credit_evidence(validator):
+    for status in ("uncredited", "unknown"):
+        report = minimal_report()
+        report["clusters"][0]["chain"][0].update(credited=status, credit_reason="no credit")
+        assert _errors(validator, report), status
+        report["clusters"][0]["chain"][0]["credit_evidence"] = []
+        assert _errors(validator, report) == [], status
+    report = minimal_report()
+    report["clusters"][0]["chain"][0]["credit_evidence"] = []  # published by the owed outlet itself
+    assert _errors(validator, report) == []
+
+
 def test_undetermined_status_requires_null_origin(validator):
     report = minimal_report()
     report["documents"][0]["passages"][0]["origin"]["status"] = "undetermined"
@@ -487,8 +640,11 @@ def test_build_report_output_is_valid(validator):
     from provenance.model import (Attribution, AuditResult, Cluster, DateValue, Document, DocumentResult,
                                   Evidence, Inventory, Link, Member, Origin, Rejection, Sidecar, SidecarIssue,
                                   SidecarRow)
+    from provenance.cues import Cue
     from provenance.params import default_params
     from provenance.report import build_report
+    from provenance.rules import load_rules
+    from provenance.segments import Segment
 
     wire = Document(path="wire/a.txt", record=None, sha256=SHA_A, text="x" * 300, format="text", encoding="utf-8")
     news = Document(path="news/b.jsonl", record="line 1", sha256=SHA_B, text="y" * 400, format="jsonl",
@@ -508,9 +664,30 @@ def test_build_report_output_is_valid(validator):
     determined = Cluster(id=CLUSTER,
                          members=(Member(0, 0, 200, 1.0, True), Member(0, 205, 240, 0.9, False),
                                   Member(1, 50, 250, 1.0, True)),
-                         origin=origin, chain=(Link(2, news_date, 1.0, "verbatim", 1.0, source=0),))
+                         origin=origin, chain=(Link(2, news_date, 1.0, "verbatim", 1.0, source=0, credited="uncredited",
+                                                    credit_reason="no credit naming Example Wire"),))
     undetermined = Cluster(id="c-ba9876543210", members=(Member(0, 250, 290, 0.7, False), Member(1, 300, 380, 0.7, False)),
                            origin=Origin(None, None, None, False, "undetermined", "low", "tie"))
+    # The news page is a compilation: one block cites The Guardian, which is not in the corpus.
+    outlet_line = Cue("text.outlet-line", "byline", "text", "chars 300-312", "The Guardian", ("The Guardian",),
+                      start=300, end=312, confidence="medium")
+    dateline = Cue("text.dateline.dated", "dateline", "text", "chars 313-345", "LONDON (January 1, 2020) —",
+                   date=DateValue("2020-01-01", "day"), start=313, end=345, confidence="high")
+    yearless = Cue("text.dateline.wire", "dateline", "text", "chars 20-44", "MOSCOW, Jan 2 (Reuters) -", ("Reuters",),
+                   date_note="yearless date 'Jan 2' left unresolved: no anchor date for this document",
+                   start=20, end=44, relation="copy", confidence="high")
+    credit = Cue("text.credit.contributed", "credit", "text", "chars 350-390", "Reuters contributed to this report",
+                 ("Reuters",), start=350, end=390, relation="contribution", confidence="high")
+    canonical = Cue("meta.canonical", "pointer", "html-meta", "html:link[rel=canonical]", "https://news.example.org/b",
+                    url="https://news.example.org/b", relation="republication", confidence="high")
+    notice = Cue("text.fair-use", "reposter", "text", "chars 395-403", "fair use", start=395, end=403, confidence="high")
+    own = Cue("url.domain", "publisher", "url", "url", "news.example.org", ("Example News",))
+    segment = Segment(300, 394, "A Guardian story", "The Guardian", dateline.date, (outlet_line, dateline), (credit,))
+    external = Cluster(id="c-0a0a0a0a0a0a", members=(Member(1, 300, 394, 0.0, False),),
+                       origin=Origin(None, "The Guardian", dateline.date, False, "cited-origin", "high",
+                                     "a block cites The Guardian", evidence=(outlet_line.evidence(), dateline.evidence())),
+                       chain=(Link(0, news_date, 2.0, "cited", None, credited="credited",
+                                   credit_evidence=(outlet_line.evidence(),), credit_reason="names The Guardian"),))
     inventory = Inventory(
         documents=(wire, news),
         rejections=(Rejection("x.bin", "unsupported-format", "not an article"),
@@ -520,9 +697,11 @@ def test_build_report_output_is_valid(validator):
         files_seen=4,
         encodings=(("utf-8", 2),),
     )
-    result = AuditResult(inventory, atts, (determined, undetermined),
-                         (DocumentResult(0, 0.0, 0.9, "non_derived"), DocumentResult(1, 0.5, 0.7, "partially_derived")),
-                         {"windows": 10, "candidate_pairs": 1, "seconds": {"inventory": 0.1}})
+    result = AuditResult(inventory, atts, (determined, undetermined, external),
+                         (DocumentResult(0, 0.0, 0.9, "non_derived"), DocumentResult(1, 0.7, 0.9, "partially_derived")),
+                         {"windows": 10, "candidate_pairs": 1, "seconds": {"inventory": 0.1}},
+                         cues=((), (own, canonical, yearless, outlet_line, dateline, credit, notice)),
+                         segments=((), (segment,)))
     report = build_report(result, default_params(), corpus="corpus", started="2024-01-01T00:00:00Z",
                           finished="2024-01-01T00:00:02Z", options={"strict": True})
     assert _errors(validator, report) == []
@@ -540,3 +719,39 @@ def test_build_report_output_is_valid(validator):
     assert report["summary"]["sidecar_issues"] == 1
     assert "sidecar" not in report["run"]["inputs"]
     assert set(report["run"]["parameters"]["quotation"]) == {"max_tokens", "min_share"}
+
+    # The cues, segments and the external origin.
+    assert report["run"]["rules"] == {"version": None, "files": [], "count": 0, "sha256": None}
+    wire_doc, news_doc = report["documents"]
+    assert (wire_doc["reposter"], wire_doc["citations"], wire_doc["segments"]) == (False, [], [])
+    assert news_doc["reposter"] is True
+    # cues naming another outlet, and the reposting notice; not the publisher cue, and not
+    # cues that name no outlet (a canonical link without a known outlet, a bare dated dateline)
+    assert [c["rule"] for c in news_doc["citations"]] == [r for r in (
+        "meta.canonical", "text.dateline.wire", "text.outlet-line", "text.dateline.dated",
+        "text.credit.contributed", "text.fair-use") if r in {c["rule"] for c in news_doc["citations"]}]
+    assert {"text.dateline.wire", "text.fair-use"} <= {c["rule"] for c in news_doc["citations"]}
+    assert all(c["outlets"] or c["role"] in ("reposter", "revision") for c in news_doc["citations"])
+    by_rule = {c["rule"]: c for c in news_doc["citations"]}
+    assert by_rule["text.dateline.wire"]["date"] is None and "unresolved" in by_rule["text.dateline.wire"]["date_note"]
+    (seg,) = news_doc["segments"]
+    assert (seg["outlet"], seg["date"], [e["rule"] for e in seg["credits"]]) == (
+        "The Guardian", "2020-01-01", ["text.credit.contributed"])
+    cited = next(c for c in report["clusters"] if c["origin"]["rule"] == "cited-origin")
+    assert (cited["origin"]["document"], cited["origin"]["member"], cited["origin"]["in_corpus"]) == (None, None, False)
+    assert (cited["chain"][0]["relation"], cited["chain"][0]["similarity"], cited["chain"][0]["credited"]) == (
+        "cited", None, "credited")
+    cited_passage = next(p for p in news_doc["passages"] if p["cluster"] == cited["id"])
+    assert (cited_passage["role"], cited_passage["relation"], cited_passage["similarity"]) == ("copy", "cited", None)
+    assert report["clusters"][0]["chain"][0]["credited"] == "uncredited"
+
+    # With the rule set recorded.
+    rules = load_rules()
+    with_rules = build_report(AuditResult(inventory, atts, result.clusters, result.results, {}, result.cues,
+                                          result.segments, rules),
+                              default_params(), corpus="corpus", started="2024-01-01T00:00:00Z",
+                              finished="2024-01-01T00:00:02Z")
+    assert _errors(validator, with_rules) == []
+    recorded = with_rules["run"]["rules"]
+    assert recorded["files"][0] == "rules.toml" and recorded["count"] == len(rules.rules)
+    assert re.fullmatch(r"[0-9a-f]{64}", recorded["sha256"]) and recorded["version"] == rules.version
