@@ -86,26 +86,79 @@ class Fingerprinter:
         )
 
 
-def candidate_pairs(all_tokens: list[Tokens], params: Params) -> tuple[list[tuple[int, int]], dict[str, int]]:
-    """Document pairs (a < b) that share at least one LSH bucket between windows."""
-    fp = Fingerprinter(params)
+def band_parameters(params: Params) -> tuple[int, int]:
+    """Bands and rows per band, exactly as datasketch's MinHashLSH chooses them."""
     lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm)
-    keyed: list[tuple[tuple[int, int], MinHash]] = []
-    with lsh.insertion_session() as session:
-        for doc, tokens in enumerate(all_tokens):
-            windows = fp.windows(doc, tokens)
-            if not windows:
-                continue
-            sigs = fp.signatures(tokens, windows)
-            for w, sig in zip(windows, sigs):
-                key = (doc, w.index)
-                m = fp.minhash(sig)
-                session.insert(key, m, check_duplication=False)
-                keyed.append((key, m))
-    pairs: set[tuple[int, int]] = set()
-    for (doc, _), m in keyed:
-        for other, _w in lsh.query(m):
-            if other != doc:
-                pairs.add((doc, other) if doc < other else (other, doc))
-    stats = {"windows": len(keyed), "candidate_pairs": len(pairs)}
-    return sorted(pairs), stats
+    return lsh.b, lsh.r
+
+
+def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
+    """One 64-bit key per window and band: two windows share a key exactly when
+    their signatures agree on every row of that band (as MinHashLSH buckets them;
+    for r > 2 the rows are mixed into 64 bits, where a collision is negligible
+    and only adds a candidate that alignment then rejects)."""
+    n = signatures.shape[0]
+    keys = np.empty((n, b), dtype=np.uint64)
+    sig = signatures.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(b):
+            acc = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for row in range(band * r, (band + 1) * r):
+                acc = (acc ^ sig[:, row]) * np.uint64(0xBF58476D1CE4E5B9)
+                acc ^= acc >> np.uint64(31)
+            keys[:, band] = acc
+    if r <= 2:  # exact: the rows themselves fit in 64 bits
+        for band in range(b):
+            lo = band * r
+            exact = sig[:, lo] << np.uint64(32)
+            if r == 2:
+                exact |= sig[:, lo + 1]
+            keys[:, band] = exact
+    return keys
+
+
+def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int) -> np.ndarray:
+    """Document pairs (a < b) sharing a band key in the same band, deduplicated,
+    as an int64 array of ``a * 2**32 + b``: banding as a sort on band keys."""
+    found: list[np.ndarray] = []
+    for band in range(b):
+        k = keys[:, band]
+        order = np.lexsort((docs, k))
+        ks, ds = k[order], docs[order]
+        keep = np.ones(len(ks), dtype=bool)
+        keep[1:] = (ks[1:] != ks[:-1]) | (ds[1:] != ds[:-1])  # one entry per (key, doc)
+        ks, ds = ks[keep], ds[keep]
+        if len(ks) < 2:
+            continue
+        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+        sizes = np.diff(np.r_[starts, len(ks)])
+        two = starts[sizes == 2]  # the common case, vectorised
+        if len(two):
+            found.append(ds[two].astype(np.int64) << 32 | ds[two + 1].astype(np.int64))
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            members = ds[start : start + size].astype(np.int64)
+            ii, jj = np.triu_indices(size, k=1)
+            found.append(members[ii] << 32 | members[jj])
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found))
+
+
+def candidate_pairs(all_tokens: list[Tokens], params: Params) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    """Document pairs (a < b) with at least one pair of windows in a common LSH bucket."""
+    fp = Fingerprinter(params)
+    b, r = band_parameters(params)
+    sigs: list[np.ndarray] = []
+    owners: list[np.ndarray] = []
+    for doc, tokens in enumerate(all_tokens):
+        windows = fp.windows(doc, tokens)
+        if windows:
+            sigs.append(fp.signatures(tokens, windows))
+            owners.append(np.full(len(windows), doc, dtype=np.int64))
+    if not sigs:
+        return [], {"windows": 0, "candidate_pairs": 0}
+    signatures = np.concatenate(sigs)
+    docs = np.concatenate(owners)
+    packed = pairs_from_keys(band_keys(signatures, b, r), docs, b)
+    pairs = [(int(x >> 32), int(x & 0xFFFFFFFF)) for x in packed.tolist()]
+    return pairs, {"windows": int(len(docs)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}

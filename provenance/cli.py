@@ -55,6 +55,15 @@ def _inside(path: Path, folder: Path) -> bool:
         return False
 
 
+def _progress(quiet: bool):
+    """A progress line on a terminal; nothing when quiet or when stderr is not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from .parallel import ProgressLine
+
+    return ProgressLine(lambda text: (sys.stderr.write(text), sys.stderr.flush()))
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"provenance {__version__}")
@@ -79,8 +88,11 @@ def audit_command(
     strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores); the report is the same for any number."),
     summary: bool = typer.Option(False, "--summary", help="Print the summary even when writing a report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    export: list[str] = typer.Option([], "--export", metavar="FORMAT:FILE",
+                                     help="Also write an export (prov-json, prov-n, prov-xml, csv, html) to FILE; repeatable."),
 ) -> None:
     """Audit CORPUS: find republished passages, their origins and chains."""
     if not corpus.exists():
@@ -91,6 +103,9 @@ def audit_command(
         _fail(f"{output}: the report would be written inside the corpus folder; choose a path outside {corpus}")
     if max_file_mb <= 0:
         _fail("--max-file-mb must be positive")
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1")
+    exports = _parse_exports(export, corpus, output)
     try:
         params = with_overrides(default_params(), _parse_params(param))
         options = AuditOptions(
@@ -100,9 +115,10 @@ def audit_command(
             rule_files=tuple(rules),
             max_file_bytes=int(max_file_mb * 1024 * 1024),
             follow_symlinks=follow_symlinks,
+            jobs=jobs,
         )
         started = now_iso()
-        result = audit(corpus, options)
+        result = audit(corpus, options, progress=_progress(quiet))
         finished = now_iso()
     except ProvenanceError as exc:
         _fail(str(exc))
@@ -122,6 +138,8 @@ def audit_command(
             write_report(report, output)
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror or exc}", EXIT_WRITE)
+    if exports:
+        _write_exports(report, exports, {d.path: d.text for d in result.inventory.documents if d.record is None})
     if not quiet and (output is None or summary):
         typer.echo(render_summary(report))
     elif not quiet:
@@ -232,6 +250,80 @@ def trace_command(
         typer.echo(trace_report(data, document, corpus))
     except ProvenanceError as exc:
         _fail(str(exc))
+
+
+# ---------------------------------------------------------------- exports (docs/exports.md)
+
+
+def _check_export_target(target: Path, corpus: Optional[Path], taken: list[Path]) -> None:
+    if corpus is not None and _inside(target, corpus):
+        _fail(f"{target}: the export would be written inside the corpus folder; choose a path outside {corpus}")
+    if any(target.resolve() == t.resolve() for t in taken):
+        _fail(f"{target}: already written by this command (the report or another export); choose another path")
+
+
+def _parse_exports(values: list[str], corpus: Path, output: Optional[Path]) -> list[tuple[str, Path]]:
+    """--export FORMAT:FILE values, checked before the audit starts."""
+    from .export import FORMATS
+
+    out: list[tuple[str, Path]] = []
+    for item in values:
+        fmt, sep, file = item.partition(":")
+        fmt = fmt.strip()
+        if not sep or not fmt or not file:
+            _fail(f"--export expects FORMAT:FILE (FORMAT one of: {', '.join(FORMATS)}), got {item!r}")
+        if fmt not in FORMATS:
+            _fail(f"--export: unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        target = Path(file)
+        _check_export_target(target, corpus, ([output] if output is not None else []) + [p for _, p in out])
+        out.append((fmt, target))
+    return out
+
+
+def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optional[dict[str, str]]) -> None:
+    from .export import export as write_export
+
+    for fmt, target in exports:
+        try:
+            write_export(report, fmt, target, texts)
+        except ProvenanceError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{target}: cannot write {fmt} export: {exc.strerror or exc}", EXIT_WRITE)
+
+
+@app.command("export")
+def export_command(
+    report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
+    fmt: str = typer.Option(..., "--format", metavar="FORMAT",
+                            help="prov-json, prov-n, prov-xml (W3C PROV), csv (one row per republished passage) or html."),
+    output: Path = typer.Option(..., "--output", "-o", help="Write the export here (atomically)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus",
+                                          help="The audited folder: show passage texts side by side in the HTML export."),
+) -> None:
+    """Export a saved report as W3C PROV, CSV or a self-contained HTML page."""
+    from .export import FORMATS, texts_for
+    from .inventory import build_inventory
+    from .report import load_report
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    _check_export_target(output, corpus, [report])
+    try:
+        data = load_report(report)
+        texts = None
+        if corpus is not None:
+            opts = data.get("run", {}).get("options") or {}
+            max_mb = opts.get("max_file_mb")
+            inventory = build_inventory(
+                corpus,
+                max_file_bytes=int(max_mb * 1024 * 1024) if isinstance(max_mb, (int, float)) and max_mb > 0
+                else 64 * 1024 * 1024,
+                follow_symlinks=bool(opts.get("follow_symlinks", False)))
+            texts = texts_for(data, inventory.documents)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    _write_exports(data, [(fmt, output)], texts)
 
 
 def main() -> None:

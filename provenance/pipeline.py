@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .align import align_tokens, is_verbatim
 from .attribution import attribute
@@ -33,12 +33,13 @@ from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, 
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
+from .parallel import default_jobs, map_chunks, state
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .tokens import Tokenizer, Tokens
 
-Progress = Callable[[str], None]
+Progress = Callable[[str, int, int], None]  # stage, done, total
 
 
 @dataclass(frozen=True)
@@ -49,20 +50,20 @@ class AuditOptions:
     rule_files: tuple[Path, ...] = ()
     max_file_bytes: int = 64 * 1024 * 1024
     follow_symlinks: bool = False
+    jobs: int | None = None  # processes for the per-document and per-pair stages; None: all cores
 
 
 def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress | None = None) -> AuditResult:
     """Audit a corpus folder end to end and return everything the report needs."""
     options = options or AuditOptions()
     params = options.params
-    say = progress or (lambda _msg: None)
+    jobs = options.jobs or default_jobs()
     timings: dict[str, float] = {}
 
     def timed(name: str, fn, *args):
         t0 = time.perf_counter()
         out = fn(*args)
         timings[name] = round(time.perf_counter() - t0, 4)
-        say(name)
         return out
 
     registry = load_registry(options.outlet_files)
@@ -71,12 +72,11 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
         follow_symlinks=options.follow_symlinks))
     docs = list(inventory.documents)
-    cues = timed("cues", read_cues, inventory, rules, registry)
+    cues, tokens = timed("analyse", analyse, inventory, rules, registry, jobs, progress)
     segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
     attributions = timed("attribute", lambda: [attribute(c, s, registry) for c, s in zip(cues, segments)])
-    tokens = timed("tokenise", tokenise_all, docs)
     pairs, lsh_stats = timed("candidates", candidate_pairs, tokens, params)
-    spans = timed("verify", verify, pairs, tokens, params)
+    spans = timed("verify", verify, pairs, tokens, params, jobs, progress)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap)
     context = Context(docs, attributions, cues, segments, registry, params)
@@ -96,20 +96,31 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                        rules=rules)
 
 
-def read_cues(inventory: Inventory, rules: RuleSet, registry: Registry) -> list[list[Cue]]:
-    reader = CueReader(rules, registry)
-    rows = {r.path: r for r in inventory.sidecar.rows}
-    return [reader.read(d, rows.get(d.path) if d.record is None else None, inventory.sidecar.path)
-            for d in inventory.documents]
+def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
+    st = state()
+    docs, rows, reader, sidecar = st["docs"], st["rows"], st["reader"], st["sidecar"]
+    tokenizer = st.setdefault("tokenizer", Tokenizer())
+    out = []
+    for i in indices:
+        d = docs[i]
+        row = rows.get(d.path) if d.record is None else None
+        out.append((reader.read(d, row, sidecar), tokenizer(d.text)))
+    return out
 
 
-def tokenise_all(docs: list[Document]) -> list[Tokens]:
-    tokenizer = Tokenizer()
-    return [tokenizer(d.text) for d in docs]
+def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int = 1,
+            progress: Progress | None = None) -> tuple[list[list[Cue]], list[Tokens]]:
+    """Every document's cues (evidence rules applied) and word tokens."""
+    shared = {"docs": inventory.documents, "rows": {r.path: r for r in inventory.sidecar.rows},
+              "reader": CueReader(rules, registry), "sidecar": inventory.sidecar.path}
+    done = map_chunks(_analyse_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
+                      stage="documents analysed", progress=progress, chunk_size=64)
+    return [c for c, _ in done], [t for _, t in done]
 
 
-def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params) -> list[SpanPair]:
-    """Align every candidate pair; keep verified spans with character offsets."""
+def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
+    st = state()
+    tokens, params = st["tokens"], st["params"]
     out: list[SpanPair] = []
     for a, b in pairs:
         ta, tb = tokens[a], tokens[b]
@@ -121,6 +132,13 @@ def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params) -
                 tokens=min(s.matched_a, s.matched_b),
             ))
     return out
+
+
+def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params, jobs: int = 1,
+           progress: Progress | None = None) -> list[SpanPair]:
+    """Align every candidate pair; keep verified spans with character offsets."""
+    return map_chunks(_verify_chunk, pairs, jobs=jobs, shared={"tokens": tokens, "params": params},
+                      stage="candidates verified", progress=progress, chunk_size=512)
 
 
 def site_of(doc: Document, att: Attribution) -> str | None:

@@ -167,3 +167,46 @@ def test_terminal_output_strips_control_characters(tmp_path):
 def test_version():
     result = invoke("--version")
     assert result.exit_code == 0 and result.output.startswith("provenance ")
+
+
+def test_jobs_one_and_two_give_the_same_report(tmp_path):
+    reports = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        result = invoke("audit", SYNDICATION, "-o", out, "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+        reports.append(strip_times(json.loads(out.read_text())))
+    assert reports[0] == reports[1]
+    assert invoke("audit", SYNDICATION, "--jobs", "0").exit_code == 2
+
+
+def test_parallel_map_keeps_order_and_matches_serial():
+    from provenance.parallel import map_chunks, state
+
+    items = list(range(1000))
+    serial = map_chunks(_square_chunk, items, jobs=1, shared={"k": 3}, stage="t", chunk_size=7)
+    parallel = map_chunks(_square_chunk, items, jobs=2, shared={"k": 3}, stage="t", chunk_size=7)
+    assert serial == parallel == [3 * i * i for i in items]
+    assert state() == {}
+
+
+def _square_chunk(chunk):
+    from provenance.parallel import state
+
+    return [state()["k"] * i * i for i in chunk]
+
+
+def test_progress_line_shows_rate_and_time_left():
+    from provenance.parallel import ProgressLine
+
+    written = []
+    line = ProgressLine(written.append)
+    line("candidates verified", 0, 10)
+    line("candidates verified", 10, 10)
+    assert written[0].startswith("\rcandidates verified: 0/10")
+    assert "10/10" in written[-2] and written[-1] == "\n"
+
+
+def test_no_progress_output_when_not_a_terminal():
+    result = runner.invoke(app, ["audit", str(SYNDICATION), "-q"])
+    assert result.exit_code == 0 and result.output == ""

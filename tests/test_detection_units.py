@@ -172,3 +172,32 @@ def test_clusters_do_not_depend_on_pair_order(order):
     pairs = [_pair(0, 0, 100, 1, 10, 110), _pair(1, 200, 300, 2, 0, 100), _pair(0, 300, 400, 2, 300, 400)]
     ref = build_clusters(pairs, 0.5)
     assert build_clusters([pairs[i] for i in order], 0.5) == ref
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.3, 0.5])
+def test_banding_proposes_exactly_what_datasketch_minhashlsh_proposes(params, threshold):
+    from datasketch import MinHashLSH
+
+    p = dataclasses.replace(params, lsh_threshold=threshold)
+    tk = Tokenizer()
+    docs = [text_of(200, k * 7) + " " + unique_text(60, f"u{k}") for k in range(6)]
+    docs += [unique_text(50, "x") + " " + text_of(90, 14), unique_text(120, "lonely")]
+    tokens = [tk(d) for d in docs]
+    ours, stats = candidate_pairs(tokens, p)
+    fp = Fingerprinter(p)
+    lsh = MinHashLSH(threshold=threshold, num_perm=p.num_perm)
+    assert (stats["lsh_bands"], stats["lsh_rows"]) == (lsh.b, lsh.r)
+    hashes = []
+    for d, t in enumerate(tokens):
+        ws = fp.windows(d, t)
+        for w, sig in zip(ws, fp.signatures(t, ws)):
+            m = fp.minhash(sig)
+            lsh.insert((d, w.index), m)
+            hashes.append((d, m))
+    theirs = set()
+    for d, m in hashes:
+        for other, _ in lsh.query(m):
+            if other != d:
+                theirs.add((min(d, other), max(d, other)))
+    assert set(ours) == theirs
+    assert ours == sorted(ours)
