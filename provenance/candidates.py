@@ -144,21 +144,29 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int) -> np.ndarray:
     return np.unique(np.concatenate(found))
 
 
-def candidate_pairs(all_tokens: list[Tokens], params: Params) -> tuple[list[tuple[int, int]], dict[str, int]]:
-    """Document pairs (a < b) with at least one pair of windows in a common LSH bucket."""
+def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Band keys of every window (rows) and the document each window belongs to."""
     fp = Fingerprinter(params)
     b, r = band_parameters(params)
     sigs: list[np.ndarray] = []
     owners: list[np.ndarray] = []
-    for doc, tokens in enumerate(all_tokens):
+    for doc, tokens in enumerate(all_tokens, start=first_doc):
         windows = fp.windows(doc, tokens)
         if windows:
             sigs.append(fp.signatures(tokens, windows))
             owners.append(np.full(len(windows), doc, dtype=np.int64))
     if not sigs:
-        return [], {"windows": 0, "candidate_pairs": 0}
-    signatures = np.concatenate(sigs)
-    docs = np.concatenate(owners)
-    packed = pairs_from_keys(band_keys(signatures, b, r), docs, b)
-    pairs = [(int(x >> 32), int(x & 0xFFFFFFFF)) for x in packed.tolist()]
+        return np.zeros((0, b), dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    return band_keys(np.concatenate(sigs), b, r), np.concatenate(owners)
+
+
+def unpack_pairs(packed: np.ndarray) -> list[tuple[int, int]]:
+    return [(int(x >> 32), int(x & 0xFFFFFFFF)) for x in packed.tolist()]
+
+
+def candidate_pairs(all_tokens: list[Tokens], params: Params) -> tuple[list[tuple[int, int]], dict[str, int]]:
+    """Document pairs (a < b) with at least one pair of windows in a common LSH bucket."""
+    b, r = band_parameters(params)
+    keys, docs = window_keys(all_tokens, params)
+    pairs = unpack_pairs(pairs_from_keys(keys, docs, b)) if len(docs) else []
     return pairs, {"windows": int(len(docs)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}

@@ -89,6 +89,9 @@ def audit_command(
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores); the report is the same for any number."),
+    index: Optional[Path] = typer.Option(None, "--index", help="An archive index (SQLite) to audit the corpus against."),
+    add: bool = typer.Option(False, "--add", help="With --index: also add the audited documents to the index."),
+    source: Optional[str] = typer.Option(None, "--source", help="The corpus's name in the index (default: its folder name)."),
     summary: bool = typer.Option(False, "--summary", help="Print the summary even when writing a report."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     export: list[str] = typer.Option([], "--export", metavar="FORMAT:FILE",
@@ -105,6 +108,10 @@ def audit_command(
         _fail("--max-file-mb must be positive")
     if jobs is not None and jobs < 1:
         _fail("--jobs must be at least 1")
+    if add and index is None:
+        _fail("--add needs --index")
+    if index is not None and _inside(index, corpus):
+        _fail(f"{index}: the index would be written inside the corpus folder; choose a path outside {corpus}")
     exports = _parse_exports(export, corpus, output)
     try:
         params = with_overrides(default_params(), _parse_params(param))
@@ -116,6 +123,9 @@ def audit_command(
             max_file_bytes=int(max_file_mb * 1024 * 1024),
             follow_symlinks=follow_symlinks,
             jobs=jobs,
+            index=index,
+            add_to_index=add,
+            source=source,
         )
         started = now_iso()
         result = audit(corpus, options, progress=_progress(quiet))
@@ -130,6 +140,9 @@ def audit_command(
         "strict": strict,
         "max_file_mb": max_file_mb,
         "follow_symlinks": follow_symlinks,
+        "index": str(index) if index else None,
+        "add": add,
+        "source": source,
     }
     report = build_report(result, params, corpus=corpus.name or str(corpus), started=started,
                           finished=finished, options=recorded)
@@ -170,6 +183,64 @@ def summary_command(report: Path = typer.Argument(..., help="A report written by
     except ProvenanceError as exc:
         _fail(str(exc))
     typer.echo(render_summary(data))
+
+
+index_app = typer.Typer(help="Keep a persistent archive index to audit new material against.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+@index_app.command("add")
+def index_add(
+    corpus: Path = typer.Argument(..., help="Folder of articles to add to the index."),
+    index: Path = typer.Option(..., "--index", help="The index file (SQLite); created when missing."),
+    source: Optional[str] = typer.Option(None, "--source", help="The corpus's name in the index (default: its folder name)."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", help="Sidecar metadata file (CSV or JSON Lines)."),
+    outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
+    rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
+    param: list[str] = typer.Option([], "--param", help="Override a detection parameter; repeatable."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Add CORPUS to the index: unchanged files are skipped, changed ones replaced."""
+    from .pipeline import index_corpus
+
+    if not corpus.is_dir():
+        _fail(f"{corpus}: no such folder")
+    if _inside(index, corpus):
+        _fail(f"{index}: the index would be written inside the corpus folder")
+    try:
+        options = AuditOptions(params=with_overrides(default_params(), _parse_params(param)), metadata=metadata,
+                               outlet_files=tuple(outlets), rule_files=tuple(rules), jobs=jobs, source=source)
+        stats, inventory = index_corpus(corpus, index, options, progress=_progress(quiet))
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    if not quiet:
+        typer.echo(f"{index}: {stats.added} added, {stats.replaced} replaced, {stats.unchanged} unchanged; "
+                   f"{len(inventory.rejections)} rejected")
+
+
+@index_app.command("info")
+def index_info(
+    index: Path = typer.Option(..., "--index", help="The index file."),
+) -> None:
+    """Print what an index holds and the parameters it was built with."""
+    import sqlite3
+
+    if not index.exists():
+        _fail(f"{index}: no such index")
+    try:
+        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        sources = db.execute("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY source").fetchall()
+        db.close()
+    except sqlite3.DatabaseError as exc:
+        _fail(f"{index}: not a provenance index or damaged: {exc}")
+    typer.echo(f"{index}: {docs} documents")
+    for name, count in sources:
+        typer.echo(f"  source {name}: {count}")
+    for key in sorted(meta):
+        typer.echo(f"  {key} = {meta[key]}")
 
 
 rules_app = typer.Typer(help="List, check and explain the evidence rules.", no_args_is_help=True)

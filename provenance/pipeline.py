@@ -18,6 +18,8 @@
 from __future__ import annotations
 
 import time
+
+import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -25,7 +27,8 @@ from typing import Callable, Sequence
 from .align import align_tokens, is_verbatim
 from .attribution import attribute
 from .cues import Cue, CueReader
-from .candidates import candidate_pairs
+from .archive import AddStats, Archived, ArchiveIndex
+from .candidates import band_parameters, pairs_from_keys, unpack_pairs, window_keys
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
@@ -51,6 +54,9 @@ class AuditOptions:
     max_file_bytes: int = 64 * 1024 * 1024
     follow_symlinks: bool = False
     jobs: int | None = None  # processes for the per-document and per-pair stages; None: all cores
+    index: Path | None = None  # an archive index to audit against
+    add_to_index: bool = False  # also add the audited documents to it
+    source: str | None = None  # the name the corpus has in the index (default: its folder name)
 
 
 def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress | None = None) -> AuditResult:
@@ -73,15 +79,37 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         follow_symlinks=options.follow_symlinks))
     docs = list(inventory.documents)
     cues, tokens = timed("analyse", analyse, inventory, rules, registry, jobs, progress)
+    keys, owners = timed("fingerprint", window_keys, tokens, params)
+    b, r = band_parameters(params)
+    pairs = unpack_pairs(pairs_from_keys(keys, owners, b)) if len(owners) else []
+    lsh_stats = {"windows": int(len(owners)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}
+    archive: list[Archived] = []
+    index = None
+    source = options.source or corpus.resolve().name
+    if options.index is not None:
+        index = ArchiveIndex(options.index, params, rules.digest(), create=options.add_to_index)
+        archive, archive_pairs = timed("index-lookup", lookup_archive, index, source, docs, keys, owners)
+        reader = CueReader(rules, registry)
+        tokenizer = Tokenizer()
+        for a in archive:
+            docs.append(a.document)
+            cues.append(reader.read(a.document, a.sidecar, a.sidecar_path))
+            tokens.append(tokenizer(a.document.text))
+        pairs = sorted(set(pairs) | set(archive_pairs))
+        lsh_stats.update(candidate_pairs=len(pairs), archive_documents=len(archive))
     segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
     attributions = timed("attribute", lambda: [attribute(c, s, registry) for c, s in zip(cues, segments)])
-    pairs, lsh_stats = timed("candidates", candidate_pairs, tokens, params)
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap)
     context = Context(docs, attributions, cues, segments, registry, params)
     clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)
+    if index is not None:
+        if options.add_to_index:
+            added = timed("index-add", add_documents, index, source, inventory, keys, owners)
+            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged)
+        index.close()
     stats = {
         **lsh_stats,
         "verified_pairs": len({(s.a, s.b) for s in spans}),
@@ -93,7 +121,57 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     }
     return AuditResult(inventory, tuple(attributions), tuple(clusters), tuple(results), stats,
                        cues=tuple(tuple(c) for c in cues), segments=tuple(tuple(s) for s in segments),
-                       rules=rules)
+                       rules=rules, archive=tuple((a.source, a.document) for a in archive))
+
+
+def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys: np.ndarray,
+                   owners: np.ndarray) -> tuple[list[Archived], list[tuple[int, int]]]:
+    """Indexed documents sharing a band key with the new ones, and the pairs to verify.
+    A file of this corpus already in the index is not compared with itself."""
+    found = index.candidates(keys, owners)
+    own = {index.find(source, d.path, d.record): i for i, d in enumerate(docs)}
+    rows = sorted({row for doc, row in found if own.get(row) != doc and row not in own})
+    archived = index.load(rows)
+    position = {a.row: len(docs) + k for k, a in enumerate(archived)}
+    pairs = [(doc, position[row]) for doc, row in found if row in position]
+    return archived, pairs
+
+
+def _split_keys(keys: np.ndarray, owners: np.ndarray, count: int) -> list[np.ndarray]:
+    out = []
+    for i in range(count):
+        lo, hi = np.searchsorted(owners, i, side="left"), np.searchsorted(owners, i, side="right")
+        out.append(keys[lo:hi])
+    return out
+
+
+def add_documents(index: ArchiveIndex, source: str, inventory: Inventory, keys: np.ndarray,
+                  owners: np.ndarray) -> AddStats:
+    rows = {r.path: r for r in inventory.sidecar.rows}
+    per_doc = _split_keys(keys, owners, len(inventory.documents))
+    items = ((d, rows.get(d.path) if d.record is None else None, inventory.sidecar.path, k)
+             for d, k in zip(inventory.documents, per_doc))
+    from .report import now_iso
+
+    return index.add(source, items, added_at=now_iso())
+
+
+def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = None,
+                 progress: Progress | None = None) -> tuple[AddStats, Inventory]:
+    """``provenance index add``: read, fingerprint and store a corpus in the index."""
+    options = options or AuditOptions()
+    registry = load_registry(options.outlet_files)
+    rules = load_rules(options.rule_files)
+    index = ArchiveIndex(index_path, options.params, rules.digest(), create=True)
+    try:
+        inventory = build_inventory(corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
+                                    follow_symlinks=options.follow_symlinks)
+        _cues, tokens = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress)
+        keys, owners = window_keys(tokens, options.params)
+        stats = add_documents(index, options.source or corpus.resolve().name, inventory, keys, owners)
+    finally:
+        index.close()
+    return stats, inventory
 
 
 def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:

@@ -114,12 +114,7 @@ def rules_record(result: AuditResult) -> dict[str, Any]:
     rs = result.rules
     if rs is None:
         return {"version": None, "files": [], "count": 0, "sha256": None}
-    h = hashlib.sha256()
-    for r in rs.rules:
-        h.update(repr((r.id, r.source, r.role, r.pattern, r.field, r.part, r.where, r.span, r.concludes, r.outlet,
-                       r.outlet_kinds, r.registry_only, r.date_order, r.confidence, r.priority, r.relation,
-                       r.enabled, r.flags)).encode("utf-8"))
-    return {"version": rs.version, "files": list(rs.files), "count": len(rs.rules), "sha256": h.hexdigest()}
+    return {"version": rs.version, "files": list(rs.files), "count": len(rs.rules), "sha256": rs.digest()}
 
 
 def inputs_digest(result: AuditResult) -> str:
@@ -135,7 +130,8 @@ def inputs_digest(result: AuditResult) -> str:
 def build_report(result: AuditResult, params: Params, *, corpus: str, started: str, finished: str,
                  options: dict[str, Any] | None = None) -> dict[str, Any]:
     inv = result.inventory
-    docs = inv.documents
+    docs = tuple(inv.documents) + tuple(d for _source, d in result.archive)
+    collection = [None] * len(inv.documents) + [f"index:{source}" for source, _d in result.archive]
     ids = document_ids(docs)
     passages: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(docs))}
     clusters_out = []
@@ -211,6 +207,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
         documents_out.append({
             "id": ids[i],
             "path": d.path,
+            "collection": collection[i],
             "record": d.record,
             "sha256": d.sha256,
             "format": d.format,
@@ -246,8 +243,9 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             "libraries": library_versions(),
             "inputs": {
                 "files_seen": inv.files_seen,
-                "documents": len(docs),
-                "files_with_documents": len({d.path for d in docs}),
+                "documents": len(inv.documents),
+                "archive_documents": len(result.archive),
+                "files_with_documents": len({d.path for d in inv.documents}),
                 "rejected_files": len(rejected_files),
                 "rejected_records": sum(1 for r in inv.rejections if r.record is not None),
                 "encodings": dict(sorted(inv.encodings)),
@@ -269,6 +267,8 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
 
 
 def _summary(documents: list[dict], clusters: list[dict], inv) -> dict[str, Any]:
+    """Counts over the audited corpus (documents brought in from an index are not counted)."""
+    documents = [d for d in documents if d["collection"] is None]
     derivations = {"wholly_derived": 0, "partially_derived": 0, "non_derived": 0}
     for d in documents:
         derivations[d["derivation"]] += 1

@@ -92,6 +92,17 @@ class RuleSet:
     def by_id(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
 
+    def digest(self) -> str:
+        """SHA-256 of everything in the rule set that can change a result."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for r in self.rules:
+            h.update(repr((r.id, r.source, r.role, r.pattern, r.field, r.part, r.where, r.span, r.concludes,
+                           r.outlet, r.outlet_kinds, r.registry_only, r.date_order, r.confidence, r.priority,
+                           r.relation, r.enabled, r.flags)).encode("utf-8"))
+        return h.hexdigest()
+
 
 class RuleError(ConfigError):
     """One or more rule files are invalid; ``problems`` lists every one."""

@@ -36,7 +36,10 @@ def render_summary(report: dict[str, Any]) -> str:
         f"  derivation: {s['derivation']['wholly_derived']} wholly, {s['derivation']['partially_derived']} partially, "
         f"{s['derivation']['non_derived']} not derived",
     ]
-    derived = [d for d in report["documents"] if d["derivation"] != "non_derived"]
+    audited = [d for d in report["documents"] if d.get("collection") is None]
+    if inputs.get("archive_documents"):
+        lines.append(f"  compared with {inputs['archive_documents']} indexed document(s) sharing fingerprints")
+    derived = [d for d in audited if d["derivation"] != "non_derived"]
     if derived:
         lines.append("")
         lines.append("Republished documents (share of text from elsewhere, and where it first appeared):")
@@ -52,13 +55,15 @@ def render_summary(report: dict[str, Any]) -> str:
                     continue
                 if o["document"] is not None and o["document"] in docs:
                     src = docs[o["document"]]
-                    name = f"{clean(src['path'], 50)} ({clean(o['outlet'] or 'outlet unknown', 30)}, {o['date'] or 'undated'})"
+                    where = f"[{src['collection']}] " if src.get("collection") else ""
+                    name = (f"{where}{clean(src['path'], 50)} ({clean(o['outlet'] or 'outlet unknown', 30)}, "
+                            f"{o['date'] or 'undated'})")
                 else:
                     name = f"{clean(o['outlet'] or 'unknown source', 40)} ({o['date'] or 'undated'}), not in corpus"
                 origins[name] = origins.get(name, 0) + (p["end"] - p["start"])
             for name, _chars in sorted(origins.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"      from {name}")
-    shared = [d for d in report["documents"] if d["derivation"] == "non_derived" and d["shared_fraction"] > 0]
+    shared = [d for d in audited if d["derivation"] == "non_derived" and d["shared_fraction"] > 0]
     if shared:
         lines.append("")
         lines.append("Documents sharing text whose origin is their own or undetermined:")

@@ -195,6 +195,7 @@ def minimal_report() -> dict:
             "inputs": {
                 "files_seen": 3,
                 "documents": 1,
+                "archive_documents": 0,
                 "files_with_documents": 1,
                 "rejected_files": 1,
                 "rejected_records": 0,
@@ -215,6 +216,7 @@ def minimal_report() -> dict:
         "documents": [{
             "id": DOC_B,
             "path": "news/story.html",
+            "collection": None,
             "record": None,
             "sha256": SHA_B,
             "format": "html",

@@ -1,0 +1,133 @@
+"""The persistent archive index: incremental adds, audits against it, parameters, crash safety."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from provenance.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SYNDICATION = ROOT / "fixtures" / "golden" / "syndication" / "corpus"
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def split_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    """The syndication fixture as an archive (everything but the verbatim copy) and new material."""
+    old, new = tmp_path / "archive", tmp_path / "incoming"
+    shutil.copytree(SYNDICATION, old)
+    new.mkdir()
+    shutil.move(old / "verbatim-copy.txt", new / "verbatim-copy.txt")
+    (new / "metadata.csv").write_text("path,outlet,date\nverbatim-copy.txt,Daily Planet Online,2016-10-21\n")
+    return old, new
+
+
+def documents(index: Path) -> int:
+    db = sqlite3.connect(index)
+    try:
+        return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_adding_is_incremental(tmp_path):
+    old, _new = split_corpus(tmp_path)
+    index = tmp_path / "archive.db"
+    first = invoke("index", "add", old, "--index", index)
+    assert first.exit_code == 0 and "6 added, 0 replaced, 0 unchanged" in first.output
+    again = invoke("index", "add", old, "--index", index)
+    assert "0 added, 0 replaced, 6 unchanged" in again.output
+    (old / "valley-school.txt").write_text("A different story about the school fete and its cake stall.\n")
+    changed = invoke("index", "add", old, "--index", index)
+    assert "0 added, 1 replaced, 5 unchanged" in changed.output
+    assert documents(index) == 6
+
+
+def test_audit_against_the_index_finds_the_archived_origin(tmp_path):
+    old, new = split_corpus(tmp_path)
+    index = tmp_path / "archive.db"
+    assert invoke("index", "add", old, "--index", index).exit_code == 0
+    out = tmp_path / "r.json"
+    result = invoke("audit", new, "--index", index, "-o", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    docs = {d["id"]: d for d in report["documents"]}
+    (copy,) = [d for d in report["documents"] if d["collection"] is None]
+    assert copy["path"] == "verbatim-copy.txt" and copy["derivation"] == "wholly_derived"
+    origin = docs[copy["passages"][0]["origin"]["document"]]
+    assert (origin["path"], origin["collection"]) == ("guardian-origin.txt", "index:archive")
+    assert report["summary"]["documents"] == 1
+    assert report["run"]["inputs"]["archive_documents"] >= 1
+    # the same answer as auditing everything at once
+    full = tmp_path / "full.json"
+    assert invoke("audit", SYNDICATION, "-o", full).exit_code == 0
+    whole = json.loads(full.read_text())
+    whole_docs = {d["id"]: d for d in whole["documents"]}
+    (same,) = [d for d in whole["documents"] if d["path"] == "verbatim-copy.txt"]
+    assert whole_docs[same["passages"][0]["origin"]["document"]]["path"] == "guardian-origin.txt"
+    assert same["reused_fraction"] == copy["reused_fraction"]
+
+
+def test_audit_with_add_grows_the_index(tmp_path):
+    old, new = split_corpus(tmp_path)
+    index = tmp_path / "archive.db"
+    invoke("index", "add", old, "--index", index)
+    assert invoke("audit", new, "--index", index, "--add", "-q").exit_code == 0
+    assert documents(index) == 7
+    assert invoke("audit", new, "--add").exit_code == 2  # --add needs --index
+
+
+def test_other_parameters_are_refused(tmp_path):
+    old, new = split_corpus(tmp_path)
+    index = tmp_path / "archive.db"
+    invoke("index", "add", old, "--index", index)
+    result = invoke("audit", new, "--index", index, "--param", "fingerprint.num_perm=64")
+    assert result.exit_code == 2
+    assert "num_perm: index has 128, this run uses 64" in result.output
+    missing = invoke("audit", new, "--index", tmp_path / "none.db")
+    assert missing.exit_code == 2 and "no such index" in missing.output
+
+
+def test_a_killed_add_leaves_a_usable_index(tmp_path):
+    corpus = tmp_path / "big"
+    corpus.mkdir()
+    words = "council bridge river engineers supports closed minister inquiry report court police traffic".split()
+    for i in range(3000):
+        body = " ".join(f"{words[(i * 7 + k) % len(words)]}{(i * 31 + k) % 997}" for k in range(120))
+        (corpus / f"d{i:05d}.txt").write_text(body + "\n")
+    index = tmp_path / "archive.db"
+    cmd = [sys.executable, "-m", "provenance.cli", "index", "add", str(corpus), "--index", str(index), "-q",
+           "--jobs", "1"]
+    proc = subprocess.Popen(cmd, cwd=ROOT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            if index.exists() and documents(index) > 0:
+                break
+        except sqlite3.OperationalError:
+            continue
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    db = sqlite3.connect(index)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    count = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    keyed = db.execute("SELECT COUNT(DISTINCT doc) FROM keys").fetchone()[0]
+    db.close()
+    assert 0 < count <= 3000 and keyed == count  # whole batches only: every stored document has its keys
+    finish = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert finish.returncode == 0, finish.stderr
+    assert documents(index) == 3000
