@@ -16,11 +16,12 @@ from typing import Sequence
 
 from .cues import Cue
 from .dates import compare_dates
-from .model import Attribution
+from .model import Attribution, DateValue
 from .outlets import Registry
 from .segments import Segment
 
-SOURCE_RANK = {"sidecar": 0, "json": 1, "json-ld": 1, "html-meta": 1, "metadata": 1, "url": 2, "text": 3}
+SOURCE_RANK = {"sidecar": 0, "json": 1, "json-ld": 1, "html-meta": 1, "xml": 1, "warc": 1, "metadata": 1, "url": 2,
+               "text": 3}
 _ROLES = ("publisher", "posted")
 
 
@@ -32,7 +33,8 @@ def _order(cue: Cue) -> tuple:
     return (SOURCE_RANK.get(cue.source, 9), -cue.priority, cue.start if cue.start is not None else -1, cue.rule)
 
 
-def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Registry) -> Attribution:
+def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Registry,
+              captured: DateValue | None = None) -> Attribution:
     own = sorted((c for c in cues if c.role in _ROLES and not _inside(c, segments)), key=_order)
     outlets = [c for c in own if "outlet" in c.concludes and c.outlets]
     dates = [c for c in own if "date" in c.concludes and c.date is not None]
@@ -47,6 +49,9 @@ def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Regist
         if compare_dates(date, c.date) in (-1, 1):
             conflicts.append(f"date: {dates[0].rule} says {date.iso!r} but {c.rule} ({c.location}) says "
                              f"{c.date.iso!r}")
+    if date is not None and captured is not None and compare_dates(date, captured) == 1:
+        conflicts.append(f"date: {dates[0].rule} says {date.iso!r}, after the page was captured ({captured.iso}); "
+                         "a page cannot be published after its capture")
     return Attribution(
         outlet=outlet,
         outlet_kind=registry.kind_of(outlet),
@@ -54,4 +59,5 @@ def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Regist
         date=date,
         date_evidence=tuple(c.evidence("date") for c in dates),
         conflicts=tuple(dict.fromkeys(conflicts)),
+        captured=captured,
     )

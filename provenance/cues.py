@@ -62,6 +62,25 @@ class Cue:
                         value=value, precision=precision, confidence=self.confidence)
 
 
+def _meta_source(where: str) -> str:
+    """The kind of metadata a field came from, by the reader's location prefix."""
+    for prefix, kind in (("jsonld", "json-ld"), ("html", "html-meta"), ("nitf", "xml"), ("newsml", "xml"),
+                         ("warc", "warc"), ("json", "json")):
+        if where.startswith(prefix):
+            return kind
+    return "metadata"
+
+
+def captured_date(doc: Document) -> DateValue | None:
+    """A web archive's capture time (WARC-Date): never a publication date."""
+    for f in doc.metadata:
+        if f.key == "captured":
+            value = parse_date_value(f.value)
+            if value is not None:
+                return value
+    return None
+
+
 def _canonical(names: list[str], rule: Rule, registry: Registry) -> list[str]:
     out: list[str] = []
     for raw in names:
@@ -189,8 +208,7 @@ class CueReader:
         out: list[Cue] = []
         for f in doc.metadata:
             if f.key == rule.field and f.value.strip():
-                source = "json-ld" if f.source.startswith("jsonld") else (
-                    "html-meta" if f.source.startswith("html") else "json")
+                source = _meta_source(f.source)
                 out += self._structured(rule, f.value.strip(), source, f.source)
         return out
 
@@ -284,6 +302,8 @@ class CueReader:
         url, where = (doc.url, "url") if doc.url else ((row.url, f"{sidecar_path}:{row.line}")
                                                        if row is not None and row.url else (None, ""))
         anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)
+        if anchor is None:  # a capture time anchors yearless dates (a date cannot follow it)
+            anchor = captured_date(doc)
         text_cues: list[Cue] = []
         for rule in self.rules:
             if rule.source == "text":

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .errors import CorpusError, SidecarError
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
-from .readers import read_file, unsupported_reason
+from .readers import is_archive, read_file, unsupported_reason
+from .readers.warc import read_archive
 from .sidecar import find_sidecar, load_sidecar, relative_inside, sidecar_label
 
 __all__ = ["build_inventory", "display_path"]
@@ -46,6 +47,9 @@ class _Walk:
     rejections: list[Rejection] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every accounted path, in walk order
     visited: set[tuple[int, int]] = field(default_factory=set)
+    # records of web archives that are not documents (revisits, requests, images...),
+    # summed over all archives; Inventory has no field for them yet
+    archive_counts: Counter = field(default_factory=Counter)
 
     def reject(self, rel: str, code: str, reason: str) -> None:
         self.files.append(rel)
@@ -99,6 +103,7 @@ def build_inventory(
         # documents ∪ rejections ∪ {sidecar} always has files_seen distinct paths
         files_seen=len(walk.files) + (1 if sidecar.path is not None else 0),
         encodings=tuple(sorted(encodings.items())),
+        skipped_records=tuple(sorted(walk.archive_counts.items())),
     )
 
 
@@ -198,6 +203,15 @@ def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
         walk.reject(rel, "unsupported-format", reason)
         return
     limit = walk.max_file_bytes
+    if is_archive(rel):
+        # web archives are streamed record by record: exempt from the file size
+        # limit, while each record's payload is held to it
+        walk.files.append(rel)
+        documents, rejections, counts = read_archive(rel, Path(path), limit)
+        walk.documents.extend(documents)
+        walk.rejections.extend(rejections)
+        walk.archive_counts.update(counts)
+        return
     too_large = f"over the size limit of {_size(limit)} ({limit} bytes)"
     if st.st_size > limit:
         walk.reject(rel, "too-large", f"file is {_size(st.st_size)}, {too_large}")

@@ -101,6 +101,7 @@ class Inventory:
     sidecar: Sidecar
     files_seen: int
     encodings: tuple[tuple[str, int], ...] = ()  # encoding -> document count
+    skipped_records: tuple[tuple[str, int], ...] = ()  # web-archive records that are not documents
 
 
 # --------------------------------------------------------------------------
@@ -146,6 +147,7 @@ class Attribution:
     date: DateValue | None
     date_evidence: tuple[Evidence, ...]
     conflicts: tuple[str, ...] = ()
+    captured: DateValue | None = None  # web-archive capture time: an upper bound, never the date
 
 
 # --------------------------------------------------------------------------

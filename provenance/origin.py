@@ -95,6 +95,15 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     docs = ctx.substantial_docs()
     atts = ctx.attributions
     undated = [d for d in docs if atts[d].date is None]
+    for u in undated:  # captured before every other member was published: it came first
+        cap = atts[u].captured
+        if cap is not None and all(o == u or (atts[o].date is not None and compare_dates(cap, atts[o].date) == -1)
+                                   for o in docs):
+            return Origin(member=_first_member(ctx, u), outlet=atts[u].outlet, date=None, in_corpus=True,
+                          rule="earliest-date", confidence="medium",
+                          reason=f"{ctx.documents[u].label} has no publication date but was captured on {cap.iso}, "
+                                 "before every other member was published",
+                          evidence=tuple(atts[u].outlet_evidence[:1]), conflicts=atts[u].conflicts)
     if undated:
         names = ", ".join(ctx.documents[d].label for d in undated[:3])
         more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""

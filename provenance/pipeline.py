@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 
 from .align import align_tokens, is_verbatim
 from .attribution import attribute
-from .cues import Cue, CueReader
+from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
 from .candidates import band_parameters, pairs_from_keys, unpack_pairs, window_keys
 from .cluster import RawCluster, build_clusters, cluster_id
@@ -98,7 +98,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         pairs = sorted(set(pairs) | set(archive_pairs))
         lsh_stats.update(candidate_pairs=len(pairs), archive_documents=len(archive))
     segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
-    attributions = timed("attribute", lambda: [attribute(c, s, registry) for c, s in zip(cues, segments)])
+    attributions = timed("attribute", lambda: [attribute(c, s, registry, captured_date(d))
+                                               for d, c, s in zip(docs, cues, segments)])
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .attribution import attribute
-from .cues import CueReader
+from .cues import CueReader, captured_date
 from .errors import ProvenanceError
 from .model import Document
 from .outlets import Registry
@@ -108,7 +108,7 @@ def explain_document(doc: Document, rules: RuleSet, registry: Registry) -> str:
     """Which rules fired on one document, on which text, and what was decided."""
     cues = CueReader(rules, registry).read(doc)
     segments = find_segments(doc.text, cues)
-    att = attribute(cues, segments, registry)
+    att = attribute(cues, segments, registry, captured_date(doc))
     lines = [f"{clean(doc.label)} ({doc.format}, {len(doc.text)} characters)",
              f"  {len(cues)} rule match(es) of {len(rules.enabled())} enabled rules"]
     for c in cues:

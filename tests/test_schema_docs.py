@@ -200,6 +200,7 @@ def minimal_report() -> dict:
                 "rejected_files": 1,
                 "rejected_records": 0,
                 "encodings": {"utf-8": 1},
+                "skipped_records": {},
                 "digest": "f" * 64,
             },
             "stats": {"windows": 4, "candidate_pairs": 1, "quotation_spans": 0},
@@ -217,6 +218,7 @@ def minimal_report() -> dict:
             "id": DOC_B,
             "path": "news/story.html",
             "collection": None,
+            "captured": None,
             "record": None,
             "sha256": SHA_B,
             "format": "html",
@@ -340,6 +342,7 @@ def _get(report: dict, where: tuple) -> Any:
 
 # Objects whose keys are data (free-form maps), not fields.
 FREE_MAPS = {("run", "options"), ("run", "libraries"), ("run", "stats"), ("run", "inputs", "encodings"),
+             ("run", "inputs", "skipped_records"),
              ("summary", "rejections_by_code")}
 
 

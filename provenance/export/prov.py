@@ -129,6 +129,7 @@ def build_document(report: dict[str, Any]) -> ProvDocument:
             "prov:label": d["path"] + (f"#{d['record']}" if d.get("record") else ""),
             "provenance:path": d["path"],
             "provenance:record": d.get("record"),
+            "provenance:collection": d.get("collection"),
             "provenance:sha256": d["sha256"],
             "provenance:title": d.get("title"),
             "provenance:url": d.get("url"),

@@ -7,12 +7,13 @@ fatal, so one bad file never stops an audit of thousands.
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..model import Document, MetaField, Rejection
 
-__all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "unsupported_reason"]
+__all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "is_archive", "unsupported_reason"]
 
 
 class ReadFailure(Exception):
@@ -48,6 +49,12 @@ SUPPORTED: dict[str, str] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".xml": "xml",
+    # web archives: many documents per file, each read as "html" or "text"
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".arc": "warc",
+    ".arc.gz": "warc",
 }
 
 
@@ -56,7 +63,15 @@ def format_for(rel_path: str) -> str | None:
     name = PurePosixPath(rel_path).name
     if name.startswith("."):
         return None
+    archive = warc.archive_suffix(name)  # a double suffix such as .warc.gz
+    if archive is not None:
+        return SUPPORTED[archive]
     return SUPPORTED.get(PurePosixPath(name).suffix.lower())
+
+
+def is_archive(rel_path: str) -> bool:
+    """Whether a path is a web archive, read as a stream by ``warc.read_archive``."""
+    return format_for(rel_path) == "warc"
 
 
 def unsupported_reason(rel_path: str) -> str | None:
@@ -78,6 +93,9 @@ def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejectio
     if fmt is None:
         reason = unsupported_reason(rel_path) or "unsupported format"
         return [], [Rejection(rel_path, "unsupported-format", reason)]
+    if fmt == "warc":  # the bytes are in memory already: no per-record limit beyond their size
+        documents, rejections, _counts = warc.read_archive_stream(rel_path, io.BytesIO(data), len(data))
+        return documents, rejections
     try:
         parsed, failures = _dispatch(fmt, data)
     except ReadFailure as f:
@@ -108,7 +126,9 @@ def _dispatch(fmt: str, data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
         return [text.read_text(data)], []
     if fmt == "html":
         return [html.read_html(data)], []
+    if fmt == "xml":
+        return xml.read_xml(data)
     return jsonrec.read_json(data, lines=(fmt == "jsonl"))
 
 
-from . import html, jsonrec, text  # noqa: E402  (submodules need ReadFailure defined first)
+from . import html, jsonrec, text, warc, xml  # noqa: E402  (submodules need ReadFailure defined first)

@@ -1,0 +1,422 @@
+"""Read web archives (WARC and ARC, plain or gzipped): each captured page is a document.
+
+A crawl stores many pages in one file, so an archive is read as a stream, record
+by record, with warcio; only one record's payload is held at a time, and no more
+of it than the size limit allows. Every ``response`` (and ``resource``) record
+whose content type is HTML or plain text becomes a document named by the
+record's byte offset in the file (``offset 1234``). HTML payloads go through
+the HTML reader, so their metadata is kept; the archive adds where and when the
+page was captured: ``url`` (WARC-Target-URI), ``id`` (WARC-Record-ID) and
+``captured`` (WARC-Date). The capture time is when the crawler fetched the
+page, not when it was published, and is never recorded as ``published``.
+
+Records that are not pages (requests, metadata, warcinfo, revisits of a page
+already stored, images, PDFs, error pages) are counted, not reported one by one.
+A record that is truncated or cannot be decoded is a ``corrupt-record``
+rejection; the pages read before it are kept. A file that is not an archive at
+all is one ``invalid-warc`` rejection.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import gzip
+import hashlib
+import io
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urljoin
+
+from ..model import Document, MetaField, Rejection
+from . import Parsed, ReadFailure
+from .html import read_html
+from .text import read_text
+
+__all__ = ["ARCHIVE_SUFFIXES", "archive_suffix", "read_archive", "read_archive_stream"]
+
+ARCHIVE_SUFFIXES = (".warc.gz", ".arc.gz", ".warc", ".arc")  # longest first
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_TEXT_TYPES = frozenset({"text/plain"})
+_CHUNK = 64 * 1024
+_UTF_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+# counts returned for each archive; every record read lands in exactly one of
+# documents / rejected / the skip reasons
+COUNT_KEYS = (
+    "records", "documents", "rejected", "revisit", "request", "metadata", "warcinfo",
+    "other_type", "non_text", "http_error",
+)
+
+
+def archive_suffix(name: str) -> str | None:
+    """The archive suffix of a file name (``.warc.gz`` is one suffix), or None."""
+    lowered = name.lower()
+    return next((s for s in ARCHIVE_SUFFIXES if lowered.endswith(s) and len(lowered) > len(s)), None)
+
+
+def read_archive(rel_path: str, path: Path, max_record_bytes: int) -> tuple[list[Document], list[Rejection], dict[str, int]]:
+    """Read one archive file from disk, streaming; never raises for a bad file."""
+    try:
+        fh = open(path, "rb")
+    except PermissionError:
+        return [], [Rejection(rel_path, "permission-denied", "file cannot be opened: permission denied")], _counts()
+    except OSError as e:
+        return [], [Rejection(rel_path, "unreadable", f"file cannot be read: {e.strerror or e}")], _counts()
+    with fh:
+        return read_archive_stream(rel_path, fh, max_record_bytes)
+
+
+def read_archive_stream(rel_path: str, stream: BinaryIO, max_record_bytes: int) -> tuple[list[Document], list[Rejection], dict[str, int]]:
+    """Read an archive from a binary stream (see ``read_archive``)."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError:  # pragma: no cover - warcio is a declared dependency
+        return [], [Rejection(rel_path, "unreadable", "warcio is not installed; web archives cannot be read")], _counts()
+
+    # warcio prints its warnings to stderr; what they mean shows up as rejections instead
+    with contextlib.redirect_stderr(io.StringIO()):
+        try:
+            start = stream.tell() if stream.seekable() else 0
+            head = _peek(stream)
+        except OSError as e:
+            return [], [Rejection(rel_path, "unreadable", f"file cannot be read: {e.strerror or e}")], _counts()
+        if not head:
+            return [], [Rejection(rel_path, "empty", "file is empty")], _counts()
+        reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=_is_arc(head))
+        outcome = reader.run(ArchiveIterator(stream, arc2warc=True))
+        if outcome == "whole-gzip":
+            # gzipped as a whole rather than record by record: read it through one
+            # streaming decompressor; offsets are then into the decompressed data
+            stream.seek(start)
+            reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=reader.is_arc)
+            with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
+                reader.run(ArchiveIterator(unzipped, arc2warc=True))
+    return reader.finish()
+
+
+def _counts() -> dict[str, int]:
+    return dict.fromkeys(COUNT_KEYS, 0)
+
+
+def _message(e: BaseException, limit: int = 240) -> str:
+    text = " ".join(str(e).split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return f"{type(e).__name__}: {text}" if text else type(e).__name__
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    """The first bytes of the stream, without consuming them (when it can seek)."""
+    if not stream.seekable():
+        return b"?"  # cannot look ahead; let the archive reader decide
+    start = stream.tell()
+    head = stream.read(512)
+    stream.seek(start)
+    return head
+
+
+def _is_arc(head: bytes) -> bool:
+    """Whether the archive is ARC (its records have no ids of their own)."""
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip().startswith(b"filedesc://")
+
+
+class _Corrupt(Exception):
+    """A record that cannot be read; ``fatal`` when the stream cannot be followed past it."""
+
+    def __init__(self, reason: str, fatal: bool):
+        super().__init__(reason)
+        self.reason = reason
+        self.fatal = fatal
+
+
+def _watch_gzip_end(iterator):
+    """A check, for after the last record, of whether the file ended inside a gzip member.
+
+    warcio stops quietly when compressed data breaks off; its decompressor knows
+    whether it saw the end of the member, until warcio discards it.
+    """
+    reader = iterator.reader
+    state = {"cut_short": False}
+    close = reader.close_decompressor
+
+    def close_decompressor() -> None:
+        decompressor = reader.decompressor
+        if decompressor is not None and not decompressor.eof:
+            state["cut_short"] = True
+        close()
+
+    reader.close_decompressor = close_decompressor
+    return lambda: state["cut_short"]
+
+
+class _ArchiveReader:
+    def __init__(self, rel_path: str, max_record_bytes: int, *, is_arc: bool = False):
+        self.rel_path = rel_path
+        self.limit = max_record_bytes
+        self.is_arc = is_arc
+        self.documents: list[Document] = []
+        self.rejections: list[Rejection] = []
+        self.counts = _counts()
+
+    def reject(self, offset: int, code: str, reason: str) -> None:
+        self.counts["rejected"] += 1
+        self.rejections.append(Rejection(self.rel_path, code, reason, f"offset {offset}"))
+
+    def run(self, iterator) -> str:
+        """Read every record; returns "done", "stopped" (after a fatal error) or "whole-gzip"."""
+        cut_short = _watch_gzip_end(iterator)
+        records = iter(iterator)
+        while True:
+            offset = iterator.offset
+            try:
+                record = next(records)
+            except StopIteration:
+                if cut_short():
+                    end = _position(iterator.fh, offset)
+                    reason = (f"the file is truncated: its gzip data breaks off at byte {end} (the end of the file), "
+                              "in the middle of a compressed record")
+                    if self.counts["records"] == 0:
+                        self.rejections.append(Rejection(self.rel_path, "invalid-warc",
+                                                         f"no WARC or ARC record could be read: {reason}"))
+                    else:
+                        self.reject(offset, "corrupt-record", reason)
+                return "done"
+            except Exception as e:  # a header that cannot be parsed, a broken gzip member
+                if "non-chunked gzip" in str(e) and self.counts["records"] == 1 and self._can_restart(iterator):
+                    return "whole-gzip"
+                self._stream_error(offset, e)
+                return "stopped"
+            offset = iterator.offset  # where this record starts
+            self.counts["records"] += 1
+            try:
+                self._record(record, iterator, offset)
+            except _Corrupt as c:
+                self.reject(offset, "corrupt-record", c.reason)
+                if c.fatal:
+                    return "stopped"
+            except Exception as e:  # a bug or a pathological record must not stop the audit
+                self.reject(offset, "corrupt-record", f"record cannot be read: {_message(e)}")
+                return "stopped"
+
+    @staticmethod
+    def _can_restart(iterator) -> bool:
+        fh = iterator.fh
+        return not isinstance(fh, gzip.GzipFile) and hasattr(fh, "seekable") and fh.seekable()
+
+    def _stream_error(self, offset: int, e: Exception) -> None:
+        if self.counts["records"] == 0:
+            self.rejections.append(Rejection(self.rel_path, "invalid-warc", f"not a WARC or ARC file: {_message(e)}"))
+            return
+        self.reject(offset, "corrupt-record", "record header is incomplete or malformed (the file may be truncated "
+                    f"or damaged here); nothing after it was read: {_message(e)}")
+
+    def finish(self) -> tuple[list[Document], list[Rejection], dict[str, int]]:
+        if not self.documents and not self.rejections:
+            if self.counts["records"] == 0:
+                reason = "not a WARC or ARC file: no record could be read from it (it may be truncated)"
+                self.rejections.append(Rejection(self.rel_path, "invalid-warc", reason))
+            else:
+                skipped = ", ".join(f"{k} {v}" for k, v in self.counts.items()
+                                    if v and k not in ("records", "documents", "rejected"))
+                reason = (f"none of the archive's {self.counts['records']} records is an HTML or plain-text "
+                          f"page ({skipped})")
+                self.rejections.append(Rejection(self.rel_path, "no-text", reason))
+        return self.documents, self.rejections, self.counts
+
+    # -- one record ------------------------------------------------------------
+
+    def _record(self, record, iterator, offset: int) -> None:
+        rec_type = record.rec_type
+        length = _declared_length(record)
+        if length is None:
+            raise _Corrupt("record header is incomplete or has no valid Content-Length (the file may be truncated "
+                           "here); nothing after it was read", True)
+        if rec_type not in ("response", "resource"):
+            key = rec_type if rec_type in ("revisit", "request", "metadata", "warcinfo") else "other_type"
+            self.counts[key] += 1
+            self._finish_record(record, iterator)
+            return
+
+        http = record.http_headers if rec_type == "response" else None
+        headers = http if http is not None else record.rec_headers
+        content_type = headers.get_header("Content-Type")
+        media, charset = _parse_content_type(content_type)
+        status = http.get_statuscode() if http is not None else None
+        if status is not None and not str(status).startswith("2"):
+            self.counts["http_error"] += 1
+            self._finish_record(record, iterator)
+            return
+        if media not in _HTML_TYPES and media not in _TEXT_TYPES:
+            self.counts["non_text"] += 1
+            self._finish_record(record, iterator)
+            return
+
+        payload, over = self._payload(record, iterator)
+        self._finish_record(record, iterator)  # raises _Corrupt when the record is cut short
+        if over:
+            self.reject(offset, "too-large",
+                        f"record payload is over the size limit of {_size(self.limit)} ({self.limit} bytes); not read")
+            return
+        fmt = "html" if media in _HTML_TYPES else "text"
+        try:
+            parsed, encoding = _read_payload(payload, fmt, charset)
+        except ReadFailure as f:
+            self.reject(offset, f.code, f.reason)
+            return
+        self.documents.append(self._document(record, offset, payload, parsed, encoding, fmt))
+        self.counts["documents"] += 1
+
+    def _payload(self, record, iterator) -> tuple[bytes, bool]:
+        """The HTTP entity (de-chunked, content-decoded), at most limit+1 bytes."""
+        stream = record.content_stream()
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while size <= self.limit:
+                chunk = stream.read(min(_CHUNK, self.limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except Exception as e:  # a broken content-encoding or chunked body
+            self._finish_record(record, iterator)  # the record itself may still be whole
+            raise _Corrupt(f"record payload cannot be decoded: {_message(e)}", False)
+        return b"".join(chunks), size > self.limit
+
+    def _finish_record(self, record, iterator) -> None:
+        """Read the record to its end (bounded chunks) and check it was complete."""
+        try:
+            _drain(record.raw_stream)
+            missing = getattr(record.raw_stream, "limit", 0) or 0
+            iterator.read_to_end()  # consumes the separator, finds the next record's offset
+        except Exception as e:
+            raise _Corrupt(f"record cannot be read: {_message(e)}", True)
+        if missing > 0:
+            raise _Corrupt(f"record is truncated: {missing} of its {_declared_length(record)} bytes are missing "
+                           "(the file ends or its compressed data breaks off inside it)", True)
+
+    def _document(self, record, offset: int, payload: bytes, parsed: Parsed, encoding: str | None,
+                  fmt: str) -> Document:
+        headers = record.rec_headers
+        target = _clean(headers.get_header("WARC-Target-URI"))
+        fields = list(parsed.metadata)
+        if target:
+            fields.append(MetaField("url", target, "warc:WARC-Target-URI"))
+        record_id = _clean(headers.get_header("WARC-Record-ID"))
+        if record_id and not self.is_arc:  # an ARC record has no id; warcio makes up a random one
+            fields.append(MetaField("id", record_id, "warc:WARC-Record-ID"))
+        captured = _clean(headers.get_header("WARC-Date"))
+        if captured:
+            fields.append(MetaField("captured", captured, "warc:WARC-Date"))
+        canonical = next((f.value for f in parsed.metadata if f.key == "canonical_url"), None)
+        url = target
+        if canonical:
+            url = urljoin(target, canonical) if target else canonical
+        return Document(
+            path=self.rel_path,
+            record=f"offset {offset}",
+            sha256=hashlib.sha256(payload).hexdigest(),
+            text=parsed.text,
+            format=fmt,
+            encoding=encoding,
+            title=parsed.title,
+            url=url or None,
+            metadata=tuple(fields),
+        )
+
+
+def _position(fh, default: int) -> int:
+    try:
+        return fh.tell()
+    except Exception:
+        return default
+
+
+def _drain(stream) -> None:
+    while stream.read(_CHUNK):
+        pass
+
+
+def _declared_length(record) -> int | None:
+    value = record.rec_headers.get_header("Content-Length")
+    try:
+        length = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return length if length >= 0 else None
+
+
+def _clean(value: str | None) -> str | None:
+    value = " ".join((value or "").split())
+    return value or None
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    parts = value.split(";")
+    media = parts[0].strip().lower() or None
+    charset = None
+    for param in parts[1:]:
+        name, _, val = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = val.strip().strip("\"'") or None
+    return media, charset
+
+
+def _http_charset(label: str | None) -> str | None:
+    """A codec for the HTTP header's charset, or None when it names none Python knows."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name in ("ascii", "latin-1", "iso8859-1"):
+        return "cp1252"  # browsers read these labels as windows-1252
+    return name
+
+
+def _read_payload(payload: bytes, fmt: str, charset: str | None) -> tuple[Parsed, str | None]:
+    """Parse a page; the HTTP charset decides unless a BOM does or the bytes are valid UTF-8.
+
+    The readers prefer valid UTF-8 to any declaration (mislabelled UTF-8 is common);
+    otherwise the header's charset outranks a ``<meta charset>`` in the page, as in browsers.
+    """
+    read = read_html if fmt == "html" else read_text
+    codec = _http_charset(charset)
+    if codec is None or payload.startswith(_UTF_BOMS) or _is_utf8(payload):
+        parsed = read(payload)
+        return parsed, parsed.encoding
+    try:
+        text = payload.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        parsed = read(payload)  # the header is wrong: the reader's own detection decides
+        return parsed, parsed.encoding
+    if "\x00" in text:
+        raise ReadFailure("binary", f"payload decoded as {codec} contains NUL characters: binary data, not text")
+    parsed = read(text.encode("utf-8"))
+    return parsed, codec
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{int(n)} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} bytes"

@@ -1,0 +1,411 @@
+"""Read news-agency XML: NITF articles and IPTC NewsML-G2 items.
+
+Agency feeds deliver each story with its metadata in the same file: the
+headline, byline and dateline, the issue date, the copyright holder and the
+distributing agency. These are read with the exact element or attribute they
+came from (``nitf:docdata/date.issue@norm``, ``newsml:itemMeta/firstCreated``),
+so the attribution stage can weigh them like any other structured metadata.
+
+XML can make a parser do harmful work: a DOCTYPE may declare entities that
+expand exponentially ("billion laughs") or that name a local file or URL to be
+inserted ("external entities"). The parser here never loads a DTD, never
+touches the network and never substitutes entities; a document whose DOCTYPE
+declares entities at all is rejected as ``unsafe-xml`` instead of being read.
+Elements are matched by local name, so namespaced and plain files read alike.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from ..model import MetaField
+from . import Parsed, ReadFailure
+
+__all__ = ["read_xml", "nitf_date"]
+
+_ENTITY_DECL_RE = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_ELEMENT_START_RE = re.compile(rb"<[A-Za-z_]")
+_EXPANSION_SIGNS = ("amplification", "entity reference loop", "entity loop")
+_NITF_DATE_RE = re.compile(
+    r"^(\d{4})(\d{2})(\d{2})"  # date
+    r"(?:T(\d{2})(\d{2})(\d{2})?(?:[.,]\d+)?"  # time, seconds and fractions optional
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?$"  # zone
+)
+# paragraph-like elements of NITF body.content and XHTML; the outermost one is taken whole
+_BLOCK_PARAS = frozenset({"p", "hl2", "li", "blockquote", "pre"})
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+        remove_comments=True, remove_pis=True,
+    )
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
+    """One Parsed per article (NITF: one; NewsML-G2: one per newsItem); failures per item."""
+    if not data.strip():
+        raise ReadFailure("empty", "file is empty" if not data else "file holds only whitespace")
+    _refuse_entity_declarations(data)
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
+    except etree.XMLSyntaxError as e:
+        message = _syntax_message(e)
+        if any(sign in message.lower() for sign in _EXPANSION_SIGNS):  # libxml2's own guard tripped
+            raise ReadFailure("unsafe-xml", f"{_UNSAFE_REASON} (parser: {message})")
+        raise ReadFailure("invalid-xml", f"not well-formed XML: {message}")
+    except ValueError as e:  # e.g. an encoding declaration lxml cannot honour
+        raise ReadFailure("invalid-xml", f"not well-formed XML: {e}")
+    _refuse_declared_entities(tree)
+    root = tree.getroot()
+    encoding = _encoding(tree)
+    name = _local(root)
+    if name == "nitf":
+        return [_read_nitf(root, encoding)], []
+    if name == "newsItem":
+        return [_read_newsitem(root, encoding, record=None, raw=None)], []
+    if name == "newsMessage":
+        return _read_newsmessage(root, encoding)
+    namespace = etree.QName(root).namespace
+    shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
+    raise ReadFailure(
+        "unsupported-format",
+        f"XML root element {shown} is not a supported news format (supported: NITF <nitf>, "
+        "NewsML-G2 <newsItem> or <newsMessage>)",
+    )
+
+
+def _syntax_message(e: etree.XMLSyntaxError) -> str:
+    msg = (e.msg or str(e)).strip()
+    line, column = e.position if e.position else (e.lineno, None)
+    if line and f"line {line}" not in msg:
+        msg += f" (line {line}" + (f", column {column}" if column else "") + ")"
+    return msg
+
+
+def _refuse_entity_declarations(data: bytes) -> None:
+    """Reject a DOCTYPE that declares entities, before the parser sees the file.
+
+    Looks at the prolog only (up to the first element start tag), so an article
+    that merely mentions ``<!ENTITY`` in its text is not affected. The check on
+    bytes covers ASCII-compatible encodings; ``_refuse_declared_entities`` repeats
+    it on the parsed tree, for any encoding.
+    """
+    doctype = _DOCTYPE_RE.search(data)
+    if doctype is None:
+        return
+    first_element = _ELEMENT_START_RE.search(data)
+    if first_element is not None and first_element.start() < doctype.start():
+        return  # not in the prolog: text of the document, not a declaration
+    declaration = _ENTITY_DECL_RE.search(data, doctype.end())
+    if declaration is not None and (first_element is None or declaration.start() < first_element.start()):
+        raise ReadFailure("unsafe-xml", _UNSAFE_REASON)
+
+
+_UNSAFE_REASON = (
+    "the DOCTYPE declares XML entities; they are neither expanded nor fetched (entity expansion "
+    "can exhaust memory and external entities can read local files), so the file is not read. "
+    "Remove the <!ENTITY> declarations to have it read"
+)
+
+
+def _refuse_declared_entities(tree: etree._ElementTree) -> None:
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ReadFailure("unsafe-xml", _UNSAFE_REASON)
+
+
+def _encoding(tree: etree._ElementTree) -> str | None:
+    name = tree.docinfo.encoding
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name.lower()
+
+
+# --------------------------------------------------------------------------
+# Namespace-insensitive helpers
+# --------------------------------------------------------------------------
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def _children(el, name: str) -> list:
+    return [c for c in el if isinstance(c.tag, str) and _local(c) == name]
+
+
+def _child(el, *path: str):
+    """The first element along a path of child names, or None."""
+    for name in path:
+        if el is None:
+            return None
+        found = _children(el, name)
+        el = found[0] if found else None
+    return el
+
+
+def _descendants(el, name: str) -> list:
+    return [d for d in el.iterdescendants() if isinstance(d.tag, str) and _local(d) == name]
+
+
+def _first_descendant(el, name: str):
+    for d in el.iterdescendants():
+        if isinstance(d.tag, str) and _local(d) == name:
+            return d
+    return None
+
+
+def _attr(el, name: str) -> str | None:
+    """An attribute by local name (``norm`` or ``{ns}norm``)."""
+    if el is None:
+        return None
+    for key, value in el.attrib.items():
+        if etree.QName(key).localname == name:
+            return value
+    return None
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _text(el) -> str:
+    """All text inside an element (entity references left unexpanded are skipped)."""
+    if el is None:
+        return ""
+    return _collapse("".join(el.itertext()))
+
+
+def _paragraphs(container, names: frozenset[str] = _BLOCK_PARAS) -> list[str]:
+    """Text of the outermost paragraph-like elements under ``container``, in document order."""
+    out: list[str] = []
+    for el in container.iterdescendants():
+        if not isinstance(el.tag, str) or _local(el) not in names or _inside_block(el, container, names):
+            continue
+        text = _text(el)
+        if text:
+            out.append(text)
+    return out
+
+
+def _inside_block(el, container, names: frozenset[str]) -> bool:
+    """Whether ``el`` lies in an outer paragraph-like element (already taken whole)."""
+    for a in el.iterancestors():
+        if a is container:
+            return False
+        if isinstance(a.tag, str) and _local(a) in names:
+            return True
+    return False
+
+
+class _Fields:
+    def __init__(self) -> None:
+        self.items: list[MetaField] = []
+
+    def add(self, key: str, value: str | None, source: str) -> None:
+        value = _collapse(value)
+        if value:
+            self.items.append(MetaField(key, value, source))
+
+    def first(self, key: str) -> str | None:
+        return next((f.value for f in self.items if f.key == key), None)
+
+
+# --------------------------------------------------------------------------
+# NITF
+# --------------------------------------------------------------------------
+
+
+def nitf_date(value: str | None) -> str | None:
+    """An NITF (ISO 8601 basic) date as extended ISO 8601; other values pass unchanged.
+
+    ``20161028T091500Z`` → ``2016-10-28T09:15:00Z``, ``20161028`` → ``2016-10-28``,
+    ``20161028T0915+0100`` → ``2016-10-28T09:15+01:00``.
+    """
+    value = _collapse(value)
+    if not value:
+        return None
+    m = _NITF_DATE_RE.match(value)
+    if m is None:
+        return value
+    year, month, day, hour, minute, second, zone = m.groups()
+    out = f"{year}-{month}-{day}"
+    if hour is not None:
+        out += f"T{hour}:{minute}" + (f":{second}" if second else "")
+        if zone:
+            if zone != "Z" and ":" not in zone and len(zone) == 5:
+                zone = f"{zone[:3]}:{zone[3:]}"
+            elif zone != "Z" and len(zone) == 3:
+                zone = f"{zone}:00"
+            out += zone
+    return out
+
+
+def _read_nitf(root, encoding: str | None) -> Parsed:
+    head = _child(root, "head")
+    body = _child(root, "body")
+    body_head = _child(body, "body.head")
+    fields = _Fields()
+
+    docdata = _child(head, "docdata")
+    fields.add("published", nitf_date(_attr(_child(docdata, "date.issue"), "norm")),
+               "nitf:docdata/date.issue@norm")
+    pubdata = _child(head, "pubdata")
+    fields.add("published", nitf_date(_attr(pubdata, "date.publication")), "nitf:pubdata@date.publication")
+    fields.add("publisher", _attr(_child(docdata, "doc.copyright"), "holder"), "nitf:docdata/doc.copyright@holder")
+
+    distributor = _child(body_head, "distributor")
+    fields.add("outlet", _text(distributor), "nitf:body.head/distributor")
+    fields.add("outlet", _attr(pubdata, "name"), "nitf:pubdata@name")
+    ex_ref = _attr(pubdata, "ex-ref") or ""
+    if ex_ref.startswith(("http://", "https://")):
+        fields.add("url", ex_ref, "nitf:pubdata@ex-ref")
+
+    hedline = _child(body_head, "hedline")
+    headlines = [_text(h) for h in _children(hedline, "hl1")] if hedline is not None else []
+    subheads = [_text(h) for h in _children(hedline, "hl2")] if hedline is not None else []
+    for h in headlines:
+        fields.add("title", h, "nitf:hedline/hl1")
+    if not headlines:
+        fields.add("title", _text(_child(head, "title")), "nitf:head/title")
+
+    bylines = _children(body_head, "byline") if body_head is not None else []
+    for b in bylines:
+        fields.add("author", _author(_text(b)), "nitf:byline")
+    datelines = _children(body_head, "dateline") if body_head is not None else []
+
+    content = _child(body, "body.content")
+    paragraphs = _paragraphs(content) if content is not None else []
+    if content is not None and not paragraphs and _text(content):
+        paragraphs = [_text(content)]
+
+    if not paragraphs:
+        raise ReadFailure("no-text", "NITF document has no body text (no paragraphs in <body.content>)")
+    # the dateline stays in the text (dateline rules read it), once: often the body repeats it
+    datelines_text = [t for t in (_text(d) for d in datelines) if t and not paragraphs[0].startswith(t)]
+    blocks = [t for t in headlines + subheads + [_text(b) for b in bylines] + datelines_text if t]
+    return Parsed(
+        text="\n\n".join(blocks + paragraphs),
+        encoding=encoding,
+        title=fields.first("title"),
+        url=fields.first("url"),
+        metadata=tuple(fields.items),
+    )
+
+
+def _author(byline: str) -> str:
+    return re.sub(r"^by\s+", "", byline, flags=re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------
+# NewsML-G2
+# --------------------------------------------------------------------------
+
+
+def _read_newsmessage(root, encoding: str | None) -> tuple[list[Parsed], list[ReadFailure]]:
+    items = _descendants(root, "newsItem")
+    if not items:
+        raise ReadFailure("no-text", "NewsML-G2 <newsMessage> holds no <newsItem>")
+    parsed: list[Parsed] = []
+    failures: list[ReadFailure] = []
+    for i, item in enumerate(items):
+        record = f"item {i}"
+        try:
+            parsed.append(_read_newsitem(item, encoding, record=record, raw=etree.tostring(item)))
+        except ReadFailure as f:
+            failures.append(ReadFailure(f.code, f.reason, record))
+    return parsed, failures
+
+
+def _strip_scheme(qcode: str | None) -> str | None:
+    """``nprov:REUTERS`` → ``REUTERS`` (a QCode's scheme alias is not part of the name)."""
+    if not qcode:
+        return None
+    return qcode.split(":", 1)[1] if ":" in qcode else qcode
+
+
+def _read_newsitem(item, encoding: str | None, *, record: str | None, raw: bytes | None) -> Parsed:
+    item_meta = _child(item, "itemMeta")
+    content_meta = _child(item, "contentMeta")
+    fields = _Fields()
+
+    headlines = _children(content_meta, "headline") if content_meta is not None else []
+    headline = next((t for t in (_text(h) for h in headlines) if t), "")
+    fields.add("title", headline, "newsml:contentMeta/headline")
+
+    fields.add("published", _text(_child(item_meta, "firstCreated")), "newsml:itemMeta/firstCreated")
+    fields.add("published", _text(_child(content_meta, "contentCreated")), "newsml:contentMeta/contentCreated")
+    fields.add("modified", _text(_child(item_meta, "versionCreated")), "newsml:itemMeta/versionCreated")
+
+    holder = _child(item, "rightsInfo", "copyrightHolder")
+    fields.add("publisher", _text(_child(holder, "name")), "newsml:rightsInfo/copyrightHolder/name")
+    if not fields.first("publisher"):
+        fields.add("publisher", _attr(holder, "literal"), "newsml:rightsInfo/copyrightHolder@literal")
+
+    provider = _child(item_meta, "provider")
+    fields.add("outlet", _text(_child(provider, "name")), "newsml:itemMeta/provider/name")
+    if not fields.first("outlet"):
+        fields.add("outlet", _attr(provider, "literal"), "newsml:itemMeta/provider@literal")
+    if not fields.first("outlet"):
+        fields.add("outlet", _strip_scheme(_attr(provider, "qcode")), "newsml:itemMeta/provider@qcode")
+
+    for creator in (_children(content_meta, "creator") if content_meta is not None else []):
+        name = _text(_child(creator, "name"))
+        if name:
+            fields.add("author", name, "newsml:contentMeta/creator/name")
+        else:
+            fields.add("author", _attr(creator, "literal"), "newsml:contentMeta/creator@literal")
+    if not fields.first("author"):
+        fields.add("author", _author(_text(_child(content_meta, "by"))), "newsml:contentMeta/by")
+
+    paragraphs = _newsitem_body(item)
+    if not paragraphs:
+        raise ReadFailure("no-text", "NewsML-G2 item has no body text (no paragraphs in contentSet/inlineXML)",
+                          record)
+    dateline = _text(_child(content_meta, "dateline"))
+    blocks = [headline] if headline else []
+    if dateline and not paragraphs[0].startswith(dateline):
+        blocks.append(dateline)
+    return Parsed(
+        text="\n\n".join(blocks + paragraphs),
+        encoding=encoding,
+        title=headline or None,
+        url=None,
+        metadata=tuple(fields.items),
+        record=record,
+        raw=raw,
+    )
+
+
+def _newsitem_body(item) -> list[str]:
+    """Paragraphs of the first rendition with text: inlineXML (XHTML or NITF), else inlineData."""
+    content_set = _child(item, "contentSet")
+    if content_set is None:
+        return []
+    for inline in _descendants(content_set, "inlineXML"):
+        nitf_content = _first_descendant(inline, "body.content")  # NITF inside: its body only
+        paragraphs = _paragraphs(nitf_content if nitf_content is not None else inline)
+        if not paragraphs:
+            text = _text(inline)
+            paragraphs = [text] if text else []
+        if paragraphs:
+            return paragraphs
+    for inline in _descendants(content_set, "inlineData"):
+        raw = "".join(inline.itertext()).replace("\r\n", "\n")
+        paragraphs = [_collapse(p) for p in re.split(r"\n\s*\n", raw) if _collapse(p)]
+        if paragraphs:
+            return paragraphs
+    return []

@@ -1,0 +1,64 @@
+"""WARC-Date is a capture time: an upper bound and an anchor, never a publication date."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from provenance.cli import app
+
+SEED = (Path(__file__).resolve().parent.parent / "seeds" / "000_8150f5e7268d8527.txt").read_text(encoding="utf-8")
+BODY = "\n\n".join(p for p in SEED.split("\n\n")[3:15])
+
+
+def page(published: str | None) -> bytes:
+    meta = f'<meta property="article:published_time" content="{published}">' if published else ""
+    paras = "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
+    return f"<html><head>{meta}<title>t</title></head><body><article>{paras}</article></body></html>".encode()
+
+
+def write_warc(path: Path, records: list[tuple[str, str, bytes]]) -> None:
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, date, payload in records:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            rec = writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers,
+                                            warc_headers_dict={"WARC-Date": date})
+            writer.write_record(rec)
+
+
+def audit(corpus: Path, tmp_path: Path) -> dict:
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(app, ["audit", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text())
+
+
+def test_an_undated_page_captured_before_the_copies_were_published_is_the_origin(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_warc(corpus / "crawl.warc.gz", [("https://blog.example/a", "2016-10-19T08:00:00Z", page(None))])
+    (corpus / "copy.txt").write_text(BODY + "\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\ncopy.txt,The Times,2016-10-21\n", encoding="utf-8")
+    report = audit(corpus, tmp_path)
+    archived = next(d for d in report["documents"] if d["path"] == "crawl.warc.gz")
+    assert archived["published"]["date"] is None  # never the capture time
+    assert archived["captured"].startswith("2016-10-19T08:00")
+    (cluster,) = report["clusters"]
+    origin = next(d for d in report["documents"] if d["id"] == cluster["origin"]["document"])
+    assert origin["path"] == "crawl.warc.gz" and "captured" in cluster["origin"]["reason"]
+
+
+def test_a_publication_date_after_the_capture_is_a_conflict(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_warc(corpus / "crawl.warc.gz", [("https://blog.example/b", "2016-10-19T08:00:00Z", page("2016-11-02"))])
+    report = audit(corpus, tmp_path)
+    (doc,) = report["documents"]
+    assert doc["published"]["date"] == "2016-11-02"
+    assert any("after the page was captured" in c for c in doc["conflicts"])
