@@ -144,39 +144,53 @@ def _gram_hashes(ids: np.ndarray, k: int) -> np.ndarray:
 
 
 def dedupe(stories: list[Story], k: int = DEDUP_GRAM) -> list[Story]:
-    """Drop sentences that repeat an earlier sentence's k-word run, and near-duplicate stories."""
+    """Drop sentences that repeat a k-word run of earlier text, and near-duplicate stories.
+
+    Runs are taken over each story's whole word stream, across sentence
+    boundaries; a repeated run drops the sentences it starts and ends in.  A
+    sentence shorter than k words is also dropped when the same words were seen.
+    """
     vocab: dict[str, int] = {}
     grams: list[np.ndarray] = []
-    owners: list[np.ndarray] = []
-    sentences: list[tuple[int, int, int]] = []  # (story, paragraph, sentence)
+    first_sent: list[np.ndarray] = []
+    last_sent: list[np.ndarray] = []
+    sentences: list[int] = []  # sentence id -> story
+    short = np.uint64(1 << 40)
     for si, story in enumerate(stories):
-        for pi, para in enumerate(story.paragraphs):
-            for ti, sent in enumerate(para):
-                ids = np.fromiter((vocab.setdefault(w, len(vocab) + 1) for w in TOKEN.findall(sent.casefold())),
-                                  dtype=np.uint64)
+        ids_list, sid_list = [], []
+        for para in story.paragraphs:
+            for sent in para:
                 sid = len(sentences)
-                sentences.append((si, pi, ti))
-                if ids.shape[0] >= k:
-                    g = _gram_hashes(ids, k)
-                else:  # short sentence: the whole sentence is one key
-                    g = _gram_hashes(np.concatenate([ids, np.zeros(k - ids.shape[0], dtype=np.uint64) + np.uint64(1 << 40)]), k)
-                grams.append(g)
-                owners.append(np.full(g.shape[0], sid, dtype=np.int64))
+                sentences.append(si)
+                ids = [vocab.setdefault(w, len(vocab) + 1) for w in TOKEN.findall(sent.casefold())]
+                if len(ids) < k:  # the whole short sentence is a key of its own
+                    padded = np.array(ids + [0] * (k - len(ids)), dtype=np.uint64) + short
+                    grams.append(_gram_hashes(padded, k))
+                    first_sent.append(np.array([sid]))
+                    last_sent.append(np.array([sid]))
+                ids_list += ids
+                sid_list += [sid] * len(ids)
+        if len(ids_list) >= k:
+            grams.append(_gram_hashes(np.array(ids_list, dtype=np.uint64), k))
+            owner = np.array(sid_list, dtype=np.int64)
+            first_sent.append(owner[: len(ids_list) - k + 1])
+            last_sent.append(owner[k - 1 :])
     g = np.concatenate(grams)
-    o = np.concatenate(owners)
-    order = np.lexsort((o, g))
-    gs, os_ = g[order], o[order]
-    first = np.r_[True, gs[1:] != gs[:-1]]
-    first_owner = np.maximum.accumulate(np.where(first, np.arange(len(gs)), 0))
-    repeated = os_[os_ != os_[first_owner]]  # owners whose gram appeared in an earlier sentence
+    f = np.concatenate(first_sent).astype(np.int64)
+    l = np.concatenate(last_sent).astype(np.int64)
+    story_of = np.array(sentences, dtype=np.int64)
+    order = np.lexsort((f, g))
+    gs, fs, ls = g[order], f[order], l[order]
+    start = np.r_[True, gs[1:] != gs[:-1]]
+    head = np.maximum.accumulate(np.where(start, np.arange(len(gs)), 0))
+    # a run seen before, in another story: both sentences it touches go
+    again = story_of[fs] != story_of[fs[head]]
     drop = np.zeros(len(sentences), dtype=bool)
-    drop[np.unique(repeated)] = True
+    drop[fs[again]] = True
+    drop[ls[again]] = True
+    per_story = np.bincount(story_of, minlength=len(stories))
+    dropped_story = np.bincount(story_of, weights=drop, minlength=len(stories))
     kept_stories = []
-    per_story = Counter()
-    dropped_story = Counter()
-    for sid, (si, _, _) in enumerate(sentences):
-        per_story[si] += 1
-        dropped_story[si] += int(drop[sid])
     sid = 0
     for si, story in enumerate(stories):
         paragraphs = []
@@ -209,7 +223,7 @@ class Rewriter:
     in later rounds. Round r replaces every word except a few dozen function words
     (``FUNCTION_WORDS``) by another word of similar frequency (the word ``r`` places
     further in its frequency band, case kept) and every number by another of the
-    same length. Two rounds never map a word to the same word, so two uses of one
+    same length (a bijection, so distinct numbers stay distinct). Two rounds never map a word to the same word, so two uses of one
     story share only runs of function words: no 12-word run, and too little for a
     gap-tolerant aligner to chain (see bench/README.md).
     """
@@ -243,12 +257,12 @@ class Rewriter:
         return self.band - 2  # offset band-1 is reserved for copy edits
 
     def word(self, w: str, offset: int) -> str:
-        if w.isdigit():
-            h = zlib.crc32(f"{offset}|{w}".encode())
-            digits = str(h % (10 ** len(w))).zfill(len(w))
-            if len(w) > 1 and w[0] != "0" and digits[0] == "0":
-                digits = str(1 + h % 9) + digits[1:]
-            return digits if digits != w else str((int(w) + 1) % (10 ** len(w))).zfill(len(w))
+        if w.isdigit():  # an affine bijection on numbers of this length: distinct stay distinct
+            a = 2 * offset + 1
+            if a % 5 == 0:
+                a += 2
+            b = zlib.crc32(f"number|{offset}".encode())
+            return str((a * int(w) + b) % (10 ** len(w))).zfill(len(w))
         low = w.lower()
         r = self.rank.get(low)
         if r is None or low in self.keep:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError, SidecarError
+from .files import human_size
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive
@@ -27,14 +28,6 @@ DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 def display_path(rel: str) -> str:
     """A printable path: bytes that are not UTF-8 appear as ``\\xNN``."""
     return os.fsencode(rel).decode("utf-8", "backslashreplace")
-
-
-def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
 
 
 @dataclass
@@ -212,9 +205,9 @@ def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
         walk.rejections.extend(rejections)
         walk.archive_counts.update(counts)
         return
-    too_large = f"over the size limit of {_size(limit)} ({limit} bytes)"
+    too_large = f"over the size limit of {human_size(limit)} ({limit} bytes)"
     if st.st_size > limit:
-        walk.reject(rel, "too-large", f"file is {_size(st.st_size)}, {too_large}")
+        walk.reject(rel, "too-large", f"file is {human_size(st.st_size)}, {too_large}")
         return
     try:
         with open(path, "rb") as fh:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 from . import __version__
 from .documents import document_ids
 from .errors import ReportError
+from .files import write_atomic
 from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params
@@ -298,21 +297,7 @@ def dumps(report: dict[str, Any]) -> str:
 
 def write_report(report: dict[str, Any], path: Path) -> None:
     """Write atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(dumps(report))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(dumps(report), path)
 
 
 def load_report(path: Path) -> dict[str, Any]:

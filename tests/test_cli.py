@@ -8,7 +8,6 @@ import random
 import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from provenance.cli import app

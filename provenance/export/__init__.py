@@ -7,9 +7,9 @@ the target is either the complete export or untouched.  See docs/exports.md.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from ..files import write_atomic
 from typing import Any, Iterable
 
 from ..errors import ReportError
@@ -40,25 +40,6 @@ def render(report: dict[str, Any], fmt: str, texts: dict[str, str] | None = None
     except (KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ExportError(f"the report is incomplete or malformed, cannot export it as {fmt} "
                           f"({type(exc).__name__}: {exc})") from None
-
-
-def write_atomic(text: str, path: Path) -> None:
-    """Write ``text`` (UTF-8, newlines as given) to a temporary file beside ``path``, then rename."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def export(report: dict[str, Any], fmt: str, path: Path, texts: dict[str, str] | None = None) -> None:

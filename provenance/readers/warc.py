@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
 
+from ..files import human_size
 from ..model import Document, MetaField, Rejection
 from . import Parsed, ReadFailure
 from .html import read_html
@@ -262,7 +263,7 @@ class _ArchiveReader:
         self._finish_record(record, iterator)  # raises _Corrupt when the record is cut short
         if over:
             self.reject(offset, "too-large",
-                        f"record payload is over the size limit of {_size(self.limit)} ({self.limit} bytes); not read")
+                        f"record payload is over the size limit of {human_size(self.limit)} ({self.limit} bytes); not read")
             return
         fmt = "html" if media in _HTML_TYPES else "text"
         try:
@@ -412,11 +413,3 @@ def _is_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{int(n)} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
