@@ -588,3 +588,10 @@ def test_html_gives_no_corpus_text_to_documents_from_an_archive_index(scrape):
     page = render_html(report, texts)
     assert "a document of index:old-crawl, not of the audited folder" in page
     assert "scraper.txt" not in texts_for(report, audit(SCRAPE).inventory.documents)
+
+
+def test_word_diff_ignores_case_and_punctuation_like_detection():
+    from provenance.export.html import word_diff
+
+    left, right = word_diff("Russia tells UN it will pause bombing.", "Russia Tells UN It Will Pause Bombing")
+    assert "<del>" not in left and "<mark>" not in right and "<ins>" not in right

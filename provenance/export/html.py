@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ..summary import clean
+from ..tokens import normalise_word
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
@@ -74,6 +75,11 @@ def _outside(n: int) -> str:
     return f'<span class="outside">[… {n} word{"s" if n != 1 else ""} not in this copy …]</span>'
 
 
+def _key(word: str) -> str:
+    """Words compare as detection compares them: case, accents and punctuation aside."""
+    return normalise_word("".join(ch for ch in word if ch.isalnum() or ch in "'’"))
+
+
 def word_diff(old: str, new: str) -> tuple[str, str]:
     """HTML for both sides: equal words plain; on the old side deleted and
     replaced words in <del>; on the new side inserted words in <ins> and the
@@ -81,7 +87,7 @@ def word_diff(old: str, new: str) -> tuple[str, str]:
     the new text covers (the new text is an excerpt) are summarised, not listed."""
     lead_a, a = _words(old)
     lead_b, b = _words(new)
-    wa, wb = [w for w, _ in a], [w for w, _ in b]
+    wa, wb = [_key(w) for w, _ in a], [_key(w) for w, _ in b]
     junk = max(len(a), len(b)) > _DIFF_AUTOJUNK_WORDS
     sm = SequenceMatcher(None, wa, wb, autojunk=junk)
     blocks = [m for m in sm.get_matching_blocks() if m.size]
@@ -92,7 +98,7 @@ def word_diff(old: str, new: str) -> tuple[str, str]:
         tail = max(0, (len(a) - end_a) - (len(b) - end_b))
     if head or tail:
         a = a[head:len(a) - tail]
-        sm = SequenceMatcher(None, [w for w, _ in a], wb, autojunk=junk)
+        sm = SequenceMatcher(None, [_key(w) for w, _ in a], wb, autojunk=junk)
     left = [_outside(head) + " " if head else esc_text(lead_a)]
     right = [esc_text(lead_b)]
     for op, i1, i2, j1, j2 in sm.get_opcodes():
