@@ -37,7 +37,7 @@ _ABBREV = frozenset(
 )
 TOKEN = re.compile(r"\w+(?:['’]\w+)*")  # the tool's word tokens (tokens.py)
 
-DEDUP_GRAM = 8
+DEDUP_GRAM = 6
 MIN_STORY_WORDS = 40
 MIN_TOPIC_STORIES = 40
 # Kept as they are when text is used again: function words only.
@@ -202,7 +202,7 @@ def dedupe(stories: list[Story], k: int = DEDUP_GRAM) -> list[Story]:
                 sid += 1
             if kept:
                 paragraphs.append(kept)
-        if dropped_story[si] > 0.2 * per_story[si]:
+        if dropped_story[si] > 0.5 * per_story[si]:
             continue  # a version of an earlier story
         words = sum(len(s.split()) for p in paragraphs for s in p)
         if words < MIN_STORY_WORDS:

@@ -19,13 +19,5 @@ class ConfigError(ProvenanceError):
     """A parameter or data file (thresholds, outlets, rules) is invalid."""
 
 
-class StrictModeError(ProvenanceError):
-    """``strict`` was asked for and some input was rejected."""
-
-    def __init__(self, message: str, rejections: tuple = ()):
-        super().__init__(message)
-        self.rejections = rejections
-
-
 class ReportError(ProvenanceError):
     """A report file cannot be read back (missing, not JSON, wrong schema version)."""
