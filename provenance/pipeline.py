@@ -1,11 +1,13 @@
 """The audit, stage by stage.  Read this file to see the whole pipeline.
 
     inventory  -> every file under the corpus: documents, rejections, sidecar
-    cues       -> every evidence rule applied to every document
+    analyse    -> every evidence rule applied to every document (cues), and its
+                  word tokens with offsets and stable hashes
+    fingerprint-> MinHash of word windows, LSH band keys, candidate document pairs
+    index      -> with an archive index: indexed documents sharing band keys
+                  are brought in as candidates (and, with --add, stored after)
     segments   -> compilation pages split into blocks, each citing its origin
     attribute  -> outlet and date of each document, with evidence
-    tokenise   -> word tokens with offsets and stable hashes
-    candidates -> MinHash/LSH proposals of document pairs that may share text
     verify     -> alignment keeps only real shared spans, with offsets and scores
     screen     -> same-site short spans (footers, sign-offs) and shared quotations
                   of a speaker are set aside: they are not republication
@@ -130,8 +132,8 @@ def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys:
     """Indexed documents sharing a band key with the new ones, and the pairs to verify.
     A file of this corpus already in the index is not compared with itself."""
     found = index.candidates(keys, owners)
-    own = {index.find(source, d.path, d.record): i for i, d in enumerate(docs)}
-    rows = sorted({row for doc, row in found if own.get(row) != doc and row not in own})
+    own = {index.find(source, d.path, d.record) for d in docs} - {None}  # these files, indexed earlier
+    rows = sorted({row for _doc, row in found if row not in own})
     archived = index.load(rows)
     position = {a.row: len(docs) + k for k, a in enumerate(archived)}
     pairs = [(doc, position[row]) for doc, row in found if row in position]
