@@ -36,6 +36,7 @@ import argparse
 import csv
 import json
 import random
+import re
 import shutil
 import sys
 import time
@@ -66,10 +67,12 @@ FIRST_NAMES = ["Anna", "Ben", "Clara", "David", "Elena", "Farid", "Grace", "Hugo
                "Lena", "Marco", "Nadia", "Oscar", "Priya", "Quentin", "Rosa", "Samir", "Tessa"]
 LAST_NAMES = ["Albright", "Brennan", "Castillo", "Dunmore", "Ekwueme", "Fairweather", "Galloway", "Hartmann",
               "Ishikawa", "Jablonski", "Kowalczyk", "Lindqvist", "Moreau", "Novak", "Okafor", "Petrakis"]
+ROUNDUP = ["Roundup", "This week", "In brief", "Digest", "Reading list", "Catch up", "What they said"]
 SECTIONS = ["Markets", "Business", "World", "Economy", "Analysis", "Commodities"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
 YEAR_START = datetime(2016, 1, 1, tzinfo=timezone.utc)
+_EDITABLE = re.compile(r"[A-Za-z]{4,}")
 
 
 # --------------------------------------------------------------------------
@@ -259,13 +262,19 @@ def plan(n: int, rng: random.Random) -> tuple[list[str], list[Family], list[int]
         families.append(Family(fam))
     sizes = [rng.choice([2, 3]) for _ in range(n_comp)]
     families += [Family([]) for _ in range(sum(sizes) // 2)]
-    while len(families) < 3 and n_comp:
+    while len(families) < sum(sizes):
         families.append(Family([]))
     rng.shuffle(families)
-    for c, k in enumerate(sizes):
-        start = rng.randrange(0, len(families) - k + 1)
+    # each compilation takes consecutive families; no family gives blocks to two pages,
+    # so no two pages hold the same pair of sources
+    free = len(families) - sum(sizes)
+    cuts = sorted(rng.randint(0, free) for _ in sizes)
+    at = 0
+    for c, (k, cut) in enumerate(zip(sizes, cuts)):
+        start = at + cut - (cuts[c - 1] if c else 0)
         for j in range(k):
             families[start + j].blocks.append(c)
+        at = start + k
     n_orig = n - n_rep
     if len(families) > n_orig:
         raise ValueError(f"{n} documents are too few for the plan")
@@ -446,9 +455,7 @@ class Generator:
         return doc
 
     def edit_words(self, sentence: str, count: int) -> str:
-        import re
-
-        words = [m for m in re.finditer(r"[A-Za-z]{4,}", sentence)]
+        words = list(_EDITABLE.finditer(sentence))
         if not words:
             return sentence
         chosen = sorted(self.rng.sample(range(len(words)), min(count, len(words))))
@@ -538,8 +545,9 @@ class Generator:
         date = lag(rng, max(s.date for s in blocks))
         topic = blocks[0].topic
         b = Builder()
-        b.add(f"{topic.replace('-', ' ').title()} roundup: what they reported this week\n\n")
-        b.add(f"{long_date(date)} - by editor")
+        # the page's own lines share no 12-word run with another page's
+        b.add(f"{rng.choice(ROUNDUP)}: {blocks[0].title}\n\n")
+        b.add(f"{long_date(date)} - by {rng.choice(FIRST_NAMES)}")
         spans = []
         for s in blocks:
             m = len(s.paragraphs) if rng.random() < 0.5 else min(len(s.paragraphs), rng.randint(3, 6))
@@ -549,8 +557,7 @@ class Generator:
             b.add(s.text[s.paragraphs[0][0] : s.paragraphs[m - 1][1]])
             spans.append(((start, b.size), (s.paragraphs[0][0], s.paragraphs[m - 1][1])))
         if rng.random() < 0.3:
-            b.add("\n\nPosted in accordance with Title 17, Section 107, US Code, for noncommercial, "
-                  "educational purposes.")
+            b.add("\n\nReposted under fair use.")
         doc = Doc(self.next_path(), outlet, date, b.text(), "", (0, 0), 0, [], [], "", topic, "")
         for (cs, ss), s in zip(spans, blocks):
             assert doc.text[cs[0]:cs[1]] == s.text[ss[0]:ss[1]]

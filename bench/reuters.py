@@ -117,8 +117,10 @@ def read_stories(directory: Path | None = None) -> list[Story]:
             paragraphs = []
             for raw in re.split(r"\n[ \t]+", text):
                 para = " ".join(raw.split())
-                if len(para.split()) >= 4:
-                    paragraphs.append(split_sentences(para))
+                words = para.split()
+                numeric = sum(any(ch.isdigit() for ch in w) for w in words)
+                if len(words) >= 4 and numeric <= 0.25 * len(words) and " vs " not in f" {para} ":
+                    paragraphs.append(split_sentences(para))  # tables of figures are left out
             if not paragraphs:
                 continue
             words = sum(len(s.split()) for p in paragraphs for s in p)
@@ -209,11 +211,98 @@ def dedupe(stories: list[Story], k: int = DEDUP_GRAM) -> list[Story]:
             continue
         story.paragraphs, story.words = paragraphs, words
         kept_stories.append(story)
+    kept_stories = drop_similar(kept_stories)
     counts = Counter(s.topic for s in kept_stories)
     for s in kept_stories:
         if counts[s.topic] < MIN_TOPIC_STORIES:
             s.topic = "general"
     return kept_stories
+
+
+def drop_similar(stories: list[Story], seeds: int = 4, window: int = 30, common: int = 200) -> list[Story]:
+    """Drop the sentences of a story that resemble an earlier story's text.
+
+    Two stories about one event, or two statistics releases written to one
+    template, share text that an aligner with gaps finds (3-word seeds chained
+    across a few changed words), although no run of 6 words is the same.  Wherever
+    a story holds ``seeds`` word 3-grams of one earlier story within ``window``
+    words, the sentences there are dropped.  3-grams found in more than ``common``
+    stories (stock phrases) do not count.
+    """
+    vocab: dict[str, int] = {}
+    gram_l, story_l, pos_l = [], [], []
+    sentence_at: list[np.ndarray] = []
+    for si, story in enumerate(stories):
+        ids, sids = [], []
+        n = 0
+        for para in story.paragraphs:
+            for sent in para:
+                words = TOKEN.findall(sent.casefold())
+                ids += [vocab.setdefault(w, len(vocab) + 1) for w in words]
+                sids += [n] * len(words)
+                n += 1
+        sentence_at.append(np.array(sids, dtype=np.int64))
+        if len(ids) >= 3:
+            g = _gram_hashes(np.array(ids, dtype=np.uint64), 3)
+            gram_l.append(g)
+            story_l.append(np.full(g.shape[0], si, dtype=np.int64))
+            pos_l.append(np.arange(g.shape[0], dtype=np.int64))
+    g, st, ps = np.concatenate(gram_l), np.concatenate(story_l), np.concatenate(pos_l)
+    order = np.lexsort((ps, st, g))
+    g, st, ps = g[order], st[order], ps[order]
+    bounds = np.flatnonzero(np.r_[True, g[1:] != g[:-1], True])
+    # (earlier story, later story, position in the later story) for every shared 3-gram
+    pa, pb, pp = [], [], []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        if hi - lo < 2:
+            continue
+        owners = st[lo:hi]
+        distinct = np.unique(owners)
+        if distinct.shape[0] < 2 or distinct.shape[0] > common:
+            continue
+        first_pos = {}
+        for s_, p_ in zip(owners.tolist(), ps[lo:hi].tolist()):
+            first_pos.setdefault(s_, p_)
+        ds = sorted(first_pos)
+        for i, a in enumerate(ds):
+            for b in ds[i + 1 :]:
+                pa.append(a)
+                pb.append(b)
+                pp.append(first_pos[b])
+    drop: dict[int, set[int]] = {}
+    if pa:
+        pa_, pb_, pp_ = np.array(pa), np.array(pb), np.array(pp)
+        order = np.lexsort((pp_, pa_, pb_))
+        pa_, pb_, pp_ = pa_[order], pb_[order], pp_[order]
+        key = pb_ * len(stories) + pa_
+        bounds = np.flatnonzero(np.r_[True, key[1:] != key[:-1], True])
+        sizes = np.diff(bounds)
+        for lo, hi in zip(bounds[:-1][sizes >= seeds].tolist(), bounds[1:][sizes >= seeds].tolist()):
+            pos = pp_[lo:hi]
+            b = int(pb_[lo])
+            dense = np.flatnonzero(pos[seeds - 1 :] - pos[: -(seeds - 1)] <= window)
+            for i in dense.tolist():
+                sents = sentence_at[b][pos[i] : pos[i + seeds - 1] + 3]
+                drop.setdefault(b, set()).update(sents.tolist())
+    kept = []
+    for si, story in enumerate(stories):
+        gone = drop.get(si)
+        if gone:
+            n = 0
+            paragraphs = []
+            for para in story.paragraphs:
+                keep = []
+                for sent in para:
+                    if n not in gone:
+                        keep.append(sent)
+                    n += 1
+                if keep:
+                    paragraphs.append(keep)
+            story.paragraphs = paragraphs
+            story.words = sum(len(s.split()) for p in paragraphs for s in p)
+        if story.words >= MIN_STORY_WORDS:
+            kept.append(story)
+    return kept
 
 
 class Rewriter:
