@@ -37,21 +37,35 @@ class TokenSpan:
         return (self.matched_a + self.matched_b) / total if total else 0.0
 
 
-def seed_matches(ga: np.ndarray, gb: np.ndarray, max_occurrences: int) -> list[tuple[int, int]]:
-    """All (i, j) with ``ga[i] == gb[j]``, skipping n-grams too common in either text."""
-    if ga.size == 0 or gb.size == 0:
+@dataclass(frozen=True, eq=False)
+class Seeds:
+    """A document's seed n-grams, computed once and reused for every pair it is in."""
+
+    grams: np.ndarray  # n-gram hash at each token position
+    usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
+
+
+def seeds_of(tokens: Tokens, n: int, max_occurrences: int) -> Seeds:
+    grams = ngram_hashes(tokens.hashes, n)
+    if grams.size == 0:
+        return Seeds(grams, grams)
+    values, counts = np.unique(grams, return_counts=True)
+    return Seeds(grams, values[counts <= max_occurrences])
+
+
+def seed_matches(a: Seeds, b: Seeds) -> list[tuple[int, int]]:
+    """All (i, j) with the same usable n-gram at position i of a and j of b."""
+    if a.usable.size == 0 or b.usable.size == 0:
         return []
-    va, ca = np.unique(ga, return_counts=True)
-    vb, cb = np.unique(gb, return_counts=True)
-    common = np.intersect1d(va[ca <= max_occurrences], vb[cb <= max_occurrences], assume_unique=True)
+    common = np.intersect1d(a.usable, b.usable, assume_unique=True)
     if common.size == 0:
         return []
-    ib = np.nonzero(np.isin(gb, common))[0]
+    ib = np.nonzero(np.isin(b.grams, common))[0]
     positions: dict[int, list[int]] = {}
-    for j, h in zip(ib.tolist(), gb[ib].tolist()):
+    for j, h in zip(ib.tolist(), b.grams[ib].tolist()):
         positions.setdefault(h, []).append(j)
-    ia = np.nonzero(np.isin(ga, common))[0]
-    return [(i, j) for i, h in zip(ia.tolist(), ga[ia].tolist()) for j in positions[h]]
+    ia = np.nonzero(np.isin(a.grams, common))[0]
+    return [(i, j) for i, h in zip(ia.tolist(), a.grams[ia].tolist()) for j in positions[h]]
 
 
 def _chain(matches: list[tuple[int, int]], n: int, gap: int) -> list[list[tuple[int, int]]]:
@@ -155,10 +169,14 @@ def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
     return spans
 
 
-def align_tokens(ta: Tokens, tb: Tokens, params: Params) -> list[TokenSpan]:
-    """Verified shared spans between two token sequences, in token indices."""
+def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None,
+                 sb: Seeds | None = None) -> list[TokenSpan]:
+    """Verified shared spans between two token sequences, in token indices.
+    ``sa`` and ``sb`` are the texts' seeds when the caller already has them."""
     n = params.seed_ngram
-    matches = seed_matches(ngram_hashes(ta.hashes, n), ngram_hashes(tb.hashes, n), params.max_seed_occurrences)
+    sa = sa or seeds_of(ta, n, params.max_seed_occurrences)
+    sb = sb or seeds_of(tb, n, params.max_seed_occurrences)
+    matches = seed_matches(sa, sb)
     if not matches:
         return []
     # A lone seed is never a span, and must not stretch a neighbour when merging.

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .align import align_tokens, is_verbatim
+from .align import Seeds, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
 from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
@@ -202,10 +202,19 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
     tokens, params = st["tokens"], st["params"]
+    cache: dict[int, Seeds] = st.setdefault("seeds", {})
+    if len(cache) > 20_000:  # bounded: pairs come sorted, so recent documents are the ones reused
+        cache.clear()
+
+    def seeds(i: int) -> Seeds:
+        if i not in cache:
+            cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences)
+        return cache[i]
+
     out: list[SpanPair] = []
     for a, b in pairs:
         ta, tb = tokens[a], tokens[b]
-        for s in align_tokens(ta, tb, params):
+        for s in align_tokens(ta, tb, params, seeds(a), seeds(b)):
             out.append(SpanPair(
                 a=a, a_start=int(ta.starts[s.a_start]), a_end=int(ta.ends[s.a_end - 1]),
                 b=b, b_start=int(tb.starts[s.b_start]), b_end=int(tb.ends[s.b_end - 1]),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash
 
-from provenance.align import align_tokens, is_verbatim, seed_matches
+from provenance.align import Seeds, align_tokens, is_verbatim, seed_matches
 from provenance.candidates import Fingerprinter, candidate_pairs, _fmix32, _fold32
 from provenance.cluster import build_clusters
 from provenance.model import SpanPair
@@ -87,9 +87,13 @@ def test_candidates_find_a_copy_and_skip_unrelated(params):
 
 
 def test_seed_matches_skip_overly_common_ngrams():
+    def seeds(grams):
+        values, counts = np.unique(grams, return_counts=True)
+        return Seeds(grams, values[counts <= 4])
+
     ga = np.array([1, 1, 1, 1, 1, 2], dtype=np.uint64)
     gb = np.array([1, 2, 3], dtype=np.uint64)
-    assert seed_matches(ga, gb, max_occurrences=4) == [(5, 1)]
+    assert seed_matches(seeds(ga), seeds(gb)) == [(5, 1)]
 
 
 def test_alignment_verbatim_excerpt_offsets(params):
