@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from . import __version__
+from .engines import Engine
 from .errors import ProvenanceError
 from .params import default_params, with_overrides
 from .pipeline import AuditOptions, audit
@@ -53,6 +54,13 @@ def _inside(path: Path, folder: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+def _spark_uri(corpus: Path) -> bool:
+    from .engines.listing import is_uri
+    from .engines.spark import corpus_location
+
+    return is_uri(corpus_location(corpus))
 
 
 def _progress(quiet: bool):
@@ -96,11 +104,15 @@ def audit_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     export: list[str] = typer.Option([], "--export", metavar="FORMAT:FILE",
                                      help="Also write an export (prov-json, prov-n, prov-xml, csv, html) to FILE; repeatable."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="Where the audit runs: local processes, or Apache Spark (needs pyspark and Java); the report is the same."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", help="With --engine spark: the Spark master (default: $SPARK_MASTER, else local[*])."),
+    spark_conf: list[str] = typer.Option([], "--spark-conf", metavar="KEY=VALUE", help="With --engine spark: a Spark setting, e.g. spark.executor.memory=4g; repeatable."),
 ) -> None:
     """Audit CORPUS: find republished passages, their origins and chains."""
-    if not corpus.exists():
+    remote = engine is Engine.spark and _spark_uri(corpus)  # hdfs://, s3a://...: Spark checks it
+    if not corpus.exists() and not remote:
         _fail(f"{corpus}: no such folder")
-    if not corpus.is_dir():
+    if not corpus.is_dir() and not remote:
         _fail(f"{corpus}: not a folder")
     if output is not None and _inside(output, corpus):
         _fail(f"{output}: the report would be written inside the corpus folder; choose a path outside {corpus}")
@@ -112,6 +124,8 @@ def audit_command(
         _fail("--add needs --index")
     if index is not None and _inside(index, corpus):
         _fail(f"{index}: the index would be written inside the corpus folder; choose a path outside {corpus}")
+    if engine is not Engine.spark and (spark_master or spark_conf):
+        _fail("--spark-master and --spark-conf need --engine spark")
     exports = _parse_exports(export, corpus, output)
     try:
         params = with_overrides(default_params(), _parse_params(param))
@@ -128,7 +142,14 @@ def audit_command(
             source=source,
         )
         started = now_iso()
-        result = audit(corpus, options, progress=_progress(quiet))
+        if engine is Engine.spark:
+            from .engines.spark import audit_spark, corpus_location, parse_spark_conf
+
+            conf = {**({"spark.ui.showConsoleProgress": "false", "spark.log.level": "ERROR"} if quiet else {}),
+                    **parse_spark_conf(spark_conf)}
+            result = audit_spark(corpus_location(corpus), options, spark_master, conf=conf)
+        else:
+            result = audit(corpus, options, progress=_progress(quiet))
         finished = now_iso()
     except ProvenanceError as exc:
         _fail(str(exc))
@@ -200,18 +221,30 @@ def index_add(
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter; repeatable."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="Where reading and fingerprinting run: local processes, or Apache Spark (needs pyspark and Java)."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", help="With --engine spark: the Spark master (default: $SPARK_MASTER, else local[*])."),
+    spark_conf: list[str] = typer.Option([], "--spark-conf", metavar="KEY=VALUE", help="With --engine spark: a Spark setting; repeatable."),
 ) -> None:
     """Add CORPUS to the index: unchanged files are skipped, changed ones replaced."""
     from .pipeline import index_corpus
 
-    if not corpus.is_dir():
+    if not corpus.is_dir() and not (engine is Engine.spark and _spark_uri(corpus)):
         _fail(f"{corpus}: no such folder")
+    if engine is not Engine.spark and (spark_master or spark_conf):
+        _fail("--spark-master and --spark-conf need --engine spark")
     if _inside(index, corpus):
         _fail(f"{index}: the index would be written inside the corpus folder")
     try:
         options = AuditOptions(params=with_overrides(default_params(), _parse_params(param)), metadata=metadata,
                                outlet_files=tuple(outlets), rule_files=tuple(rules), jobs=jobs, source=source)
-        stats, inventory = index_corpus(corpus, index, options, progress=_progress(quiet))
+        if engine is Engine.spark:
+            from .engines.spark import corpus_location, index_corpus_spark, parse_spark_conf
+
+            conf = {**({"spark.ui.showConsoleProgress": "false", "spark.log.level": "ERROR"} if quiet else {}),
+                    **parse_spark_conf(spark_conf)}
+            stats, inventory = index_corpus_spark(corpus_location(corpus), index, options, spark_master, conf=conf)
+        else:
+            stats, inventory = index_corpus(corpus, index, options, progress=_progress(quiet))
     except ProvenanceError as exc:
         _fail(str(exc))
     if not quiet:

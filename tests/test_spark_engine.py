@@ -1,0 +1,404 @@
+"""The Spark engine gives the local engine's report, byte for byte.
+
+Spark runs in local mode (``local[2]``, one session for the module).  Every golden
+corpus, the hostile-input corpus, and a generated corpus of about 2,500 documents
+(sources, verbatim and edited copies, excerpts, chains, wire stories, pointers,
+boilerplate, quotations, JSON Lines, HTML, XML and a web archive) are audited by
+both engines and the reports compared with ``run.started``/``run.finished`` removed.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None and not (os.environ.get("JAVA_HOME")
+                                         and Path(os.environ["JAVA_HOME"], "bin", "java").is_file()):
+    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+
+from typer.testing import CliRunner  # noqa: E402
+
+from provenance.cli import app  # noqa: E402
+from provenance.engines.spark import audit_spark, index_corpus_spark  # noqa: E402
+from provenance.params import default_params  # noqa: E402
+from provenance.pipeline import AuditOptions, audit, index_corpus  # noqa: E402
+from provenance.report import build_report, dumps  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "fixtures" / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "corpus").is_dir())
+
+
+@pytest.fixture(scope="module")
+def spark():
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("provenance tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "4")
+               .config("spark.default.parallelism", "4")
+               .config("spark.driver.memory", "1g")
+               # workers fork from a daemon that has imported provenance (see engines/sparkdaemon.py)
+               .config("spark.python.daemon.module", "provenance.engines.sparkdaemon")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def report_text(result, corpus: str = "corpus") -> str:
+    report = build_report(result, default_params(), corpus=corpus, started="", finished="")
+    return dumps(report)
+
+
+def assert_same(corpus: Path, options: AuditOptions | None = None) -> tuple:
+    options = options or AuditOptions(jobs=2)
+    local = audit(corpus, options)
+    distributed = audit_spark(corpus, options)
+    a, b = report_text(local), report_text(distributed)
+    if a != b:  # the first difference, readably
+        ja, jb = json.loads(a), json.loads(b)
+        for key in ja:
+            assert ja[key] == jb[key], key
+    assert a == b
+    return local, distributed
+
+
+# --------------------------------------------------------------------------
+# A generated corpus
+# --------------------------------------------------------------------------
+
+_SYLLABLES = ("ba be bi bo bu da de di do du fa fe fi fo ga ge go ka ke ki ko la le li lo lu ma me mi mo mu "
+              "na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zo "
+              "bra cre dri fla glo pre stra tri").split()
+_PAPERS = ["The Guardian", "The Telegraph", "Daily Mail", "The Times", "The Independent", "Daily Express",
+           "Daily Mirror", "Financial Times", "Harbour City Herald", "Lakeside Gazette", "Northfield Courier"]
+_WIRES = ["Reuters", "Associated Press", "Agence France-Presse"]
+_PLACES = ["LONDON", "PARIS", "BERLIN", "MADRID", "ROME", "TOKYO"]
+
+
+class _Writer:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        words = sorted({"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(9000)})
+        rng.shuffle(words)
+        self.words = words[:6000]
+        self.weights = [1.0 / (i + 1) ** 0.7 for i in range(len(self.words))]
+
+    def sentence(self) -> str:
+        n = self.rng.randint(8, 22)
+        w = self.rng.choices(self.words, self.weights, k=n)
+        return w[0].capitalize() + " " + " ".join(w[1:]) + "."
+
+    def paragraph(self) -> str:
+        return " ".join(self.sentence() for _ in range(self.rng.randint(3, 6)))
+
+    def article(self, paragraphs: int | None = None) -> list[str]:
+        return [self.paragraph() for _ in range(paragraphs or self.rng.randint(3, 7))]
+
+    def edit(self, paragraphs: list[str]) -> list[str]:
+        out = []
+        for p in paragraphs:
+            sentences = p.split(". ")
+            if len(sentences) > 3 and self.rng.random() < 0.3:
+                del sentences[self.rng.randrange(len(sentences))]
+            words = ". ".join(sentences).split(" ")
+            for _ in range(max(1, len(words) // 40)):
+                words[self.rng.randrange(len(words))] = self.rng.choice(self.words)
+            out.append(" ".join(words))
+        return out
+
+
+def generate_corpus(root: Path, documents: int = 2500, seed: int = 7) -> None:
+    """A deterministic corpus of about ``documents`` articles in nested folders."""
+    rng = random.Random(seed)
+    w = _Writer(rng)
+    start = date(2016, 3, 1)
+    texts: dict[str, str] = {}
+    sidecar: list[tuple[str, str, str]] = []
+    sources: list[tuple[list[str], str, date, str]] = []  # paragraphs, outlet, date, path
+    copies: dict[int, int] = {}
+    first_source: list = []
+    slots = list(range(documents))
+    rng.shuffle(slots)  # the walk order is not the order of writing
+
+    def path_for(n: int, ext: str = "txt") -> str:
+        slot = slots[n % len(slots)]
+        return f"{slot // 400:02d}/{'sub/' if slot % 7 == 0 else ''}{slot:05d}.{ext}"
+
+    n = 0
+    while n < documents - 60:
+        kind = rng.random()
+        day = start + timedelta(days=rng.randint(0, 300))
+        if kind < 0.55 or not sources:  # unrelated, or a future source
+            outlet = rng.choice(_PAPERS + _WIRES)
+            paras = w.article()
+            body = list(paras)
+            if outlet in _WIRES:
+                body[0] = f"{rng.choice(_PLACES)} ({outlet}) - {body[0]}"
+            path = path_for(n)
+            texts[path] = "\n\n".join(body) + "\n"
+            sidecar.append((path, outlet, day.isoformat()))
+            if rng.random() < 0.35:
+                sources.append((paras, outlet, day, path))
+                first_source[:] = first_source or [sources[-1]]
+        else:
+            pick = rng.randrange(len(sources))
+            paras, outlet, sday, _spath = sources[pick]
+            copies[pick] = copies.get(pick, 0) + 1
+            if copies[pick] >= 3:  # a few copies each: clusters of realistic size
+                last = len(sources) - 1
+                sources[pick], copies[pick] = sources[last], copies.get(last, 0)
+                sources.pop()
+                copies.pop(last, None)
+            copier = rng.choice([p for p in _PAPERS if p != outlet])
+            cday = sday + timedelta(days=rng.choice([0, 0, 1, 2, 3]))
+            how = rng.random()
+            if how < 0.3:
+                body = list(paras)
+            elif how < 0.6:
+                body = w.edit(paras)
+            elif how < 0.85:
+                k = rng.randint(1, min(2, len(paras)))
+                at = rng.randrange(len(paras) - k + 1)
+                own = w.article(rng.randint(3, 5))
+                body = own[:2] + paras[at:at + k] + own[2:]
+            else:
+                body = w.article(2) + [p for p in paras]
+            if outlet in _WIRES and rng.random() < 0.5 and not body[0].startswith(tuple(_PLACES)):
+                body[0] = f"{rng.choice(_PLACES)} ({outlet}) - {body[0]}"
+            if rng.random() < 0.15:
+                body.append(f"This article originally appeared in {outlet}.")
+            path = path_for(n)
+            texts[path] = "\n\n".join(body) + "\n"
+            sidecar.append((path, copier, cday.isoformat()))
+            if rng.random() < 0.2:  # a copy of a copy
+                sources.append((body, copier, cday, path))
+        n += 1
+
+    # exact duplicates (ids -2, -3), a page citing an original not in the corpus,
+    # a shared footer (boilerplate), a quotation shared by two outlets
+    for k in range(6):
+        original = rng.choice(sorted(texts))
+        texts[path_for(n)] = texts[original]
+        n += 1
+    cited = w.article(3)
+    texts[path_for(n)] = "Republished from The Sun.\n\n" + "\n\n".join(cited) + "\n"
+    n += 1
+    footer = " ".join(w.sentence() for _ in range(2))
+    for k in range(12):
+        p = path_for(n)
+        texts[p] = "\n\n".join(w.article(3) + [footer]) + "\n"
+        sidecar.append((p, "Lakeside Gazette", (start + timedelta(days=k)).isoformat()))
+        n += 1
+    quote = " ".join(w.sentence() for _ in range(2)).rstrip(".")
+    for k, outlet in enumerate(("The Times", "Daily Mirror")):
+        p = path_for(n)
+        texts[p] = "\n\n".join(w.article(3) + [f'The minister said: "{quote}," before leaving.']) + "\n"
+        sidecar.append((p, outlet, (start + timedelta(days=k)).isoformat()))
+        n += 1
+
+    for rel, text in texts.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    # other formats: JSON Lines (records, one broken), HTML, agency XML, a web archive
+    src_paras, src_outlet, src_day, _ = first_source[0]
+    lines = []
+    for k in range(8):
+        body = "\n\n".join(src_paras if k % 3 == 0 else w.article(3))
+        lines.append(json.dumps({"text": body, "title": f"Record {k}", "outlet": "Daily Mail",
+                                 "date": (src_day + timedelta(days=1)).isoformat()}))
+    lines.insert(4, "{not json")
+    (root / "05").mkdir(exist_ok=True)
+    (root / "05" / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page = ("<html><head><title>Copied page</title>"
+            f'<meta property="article:published_time" content="{(src_day + timedelta(days=2)).isoformat()}">'
+            '<meta property="og:site_name" content="The Independent"></head><body><article>'
+            + "".join(f"<p>{p}</p>" for p in src_paras) + "</article></body></html>")
+    (root / "02" / "page.html").write_text(page, encoding="utf-8")
+    for name in ("nitf-reuters.xml", "newsml-g2-afp.xml"):
+        shutil.copy(ROOT / "fixtures" / "formats" / name, root / "03" / name)
+    (root / "04" / "crawl.warc.gz").write_bytes(_warc([(f"https://www.example-news.test/story/{k}",
+                                                       "\n\n".join(src_paras if k == 1 else w.article(2)))
+                                                      for k in range(3)]))
+    (root / "01" / "notes.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (root / "01" / "empty.txt").write_bytes(b"")
+    (root / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    with open(root / "metadata.csv", "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["path", "outlet", "date"])
+        out.writerows(sorted(sidecar))
+        out.writerow(["missing/file.txt", "Ghost", "2016-01-01"])
+
+
+def _warc(pages: list[tuple[str, str]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "provenance tests"}))
+    for url, text in pages:
+        body = ("<html><head><title>Archived</title></head><body><article>"
+                + "".join(f"<p>{p}</p>" for p in text.split("\n\n")) + "</article></body></html>").encode()
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                                      warc_headers_dict={"WARC-Date": "2016-09-01T10:00:00Z"}))
+        writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b""),
+                                                      http_headers=StatusAndHeaders("GET / HTTP/1.1", [],
+                                                                                    is_http_request=True)))
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_corpus_same_report(spark, case):
+    assert_same(GOLDEN / case / "corpus")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    root = tmp_path_factory.mktemp("generated") / "corpus"
+    generate_corpus(root)
+    return root
+
+
+def test_generated_corpus_same_report(spark, generated):
+    local, distributed = assert_same(generated)
+    docs = local.inventory.documents
+    assert 2400 <= len(docs) <= 2700
+    assert {d.format for d in docs} >= {"text", "html", "jsonl", "xml"}
+    assert any(d.path.endswith(".warc.gz") for d in docs)
+    rules = {c.origin.rule for c in local.clusters}
+    assert {"earliest-date", "explicit-pointer", "cited-origin", "undetermined"} <= rules
+    assert local.stats["boilerplate_spans"] and local.stats["quotation_spans"]
+    assert any(len(c.chain) > 1 for c in local.clusters)
+    assert local.stats == {**distributed.stats, "seconds": local.stats["seconds"]}
+    # no text crossed to the driver: documents carry their length and read the text when used
+    from provenance.engines.corpustext import CorpusText
+
+    first = distributed.inventory.documents[0]
+    assert isinstance(first.text, CorpusText) and len(first.text) == len(docs[0].text)
+    assert first.text[:40] == docs[0].text[:40] and str(first.text) == docs[0].text
+
+
+def test_corpus_given_as_a_uri_is_listed_and_read_through_hadoop(spark):
+    """hdfs://, s3a://... go through Hadoop's FileSystem listing and binaryFiles; file://
+    takes the same path on the local disk."""
+    corpus = GOLDEN / "syndication" / "corpus"
+    local = audit(corpus, AuditOptions(jobs=1))
+    distributed = audit_spark(corpus.resolve().as_uri(), AuditOptions())
+    assert report_text(local) == report_text(distributed)
+    assert distributed.inventory.documents[0].text == local.inventory.documents[0].text
+
+
+@pytest.fixture(scope="module")
+def malformed(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("make_malformed", ROOT / "fixtures" / "malformed" / "make.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    corpus = tmp_path_factory.mktemp("malformed") / "corpus"
+    module.write(corpus)
+    yield corpus
+    os.chmod(corpus / "unreadable.txt", 0o644)
+
+
+def test_hostile_corpus_same_rejections_and_report(spark, malformed):
+    local, _ = assert_same(malformed)
+    assert local.inventory.rejections
+
+
+def test_following_symlinks_and_small_size_limit(spark, malformed):
+    assert_same(malformed, AuditOptions(follow_symlinks=True, max_file_bytes=300, jobs=2))
+
+
+def test_index_add_same_index(spark, tmp_path):
+    corpus = GOLDEN / "syndication" / "corpus"
+    a, b = tmp_path / "local.db", tmp_path / "spark.db"
+    stats_a, inv_a = index_corpus(corpus, a, AuditOptions(jobs=1))
+    stats_b, inv_b = index_corpus_spark(corpus, b, AuditOptions())
+    assert stats_a == stats_b and len(inv_a.documents) == len(inv_b.documents)
+
+    def rows(db: Path):
+        con = sqlite3.connect(db)
+        try:
+            docs = con.execute("SELECT id, source, path, record, sha256, document, sidecar FROM documents "
+                               "ORDER BY id").fetchall()
+            keys = con.execute("SELECT key, doc FROM keys ORDER BY key, doc").fetchall()
+            meta = con.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
+        finally:
+            con.close()
+        return docs, keys, meta
+
+    assert rows(a) == rows(b)
+    c = tmp_path / "cli.db"
+    result = CliRunner().invoke(app, ["index", "add", str(corpus), "--index", str(c), "--engine", "spark", "-q"])
+    assert result.exit_code == 0, result.output
+    assert rows(c) == rows(a) and rows(c)[0][0][1] == "corpus"
+
+
+def test_cli_engine_spark_writes_the_same_report(spark, tmp_path):
+    corpus = GOLDEN / "chaining" / "corpus"
+    runner = CliRunner()
+    reports, pages = [], []
+    for engine in ("local", "spark"):
+        out = tmp_path / f"{engine}.json"
+        extra = ["--spark-conf", "spark.ui.enabled=false"] if engine == "spark" else []
+        result = runner.invoke(app, ["audit", str(corpus), "-o", str(out), "--engine", engine, "-q",
+                                     "--export", f"html:{tmp_path / engine}.html", *extra])
+        assert result.exit_code == 0, result.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+        page = (tmp_path / f"{engine}.html").read_text(encoding="utf-8")
+        for when in (report["run"]["started"], report["run"]["finished"]):
+            page = page.replace(when, "")
+        pages.append(page)
+        report["run"]["started"] = report["run"]["finished"] = None
+        reports.append(report)
+    assert reports[0] == reports[1]
+    assert pages[0] == pages[1]  # passages quoted side by side: the texts were read again
+
+
+def test_cli_spark_options_need_the_spark_engine(tmp_path):
+    result = CliRunner().invoke(app, ["audit", str(GOLDEN / "ties" / "corpus"), "--spark-master", "local[1]"])
+    assert result.exit_code == 2 and "need --engine spark" in result.output
+    result = CliRunner().invoke(app, ["audit", str(GOLDEN / "ties" / "corpus"), "--engine", "spark",
+                                      "--spark-conf", "no-equals-sign"])
+    assert result.exit_code == 2 and "--spark-conf expects KEY=VALUE" in result.output
+
+
+@pytest.mark.parametrize("missing", ["pyspark", "java"])
+def test_cli_spark_without_pyspark_or_java_is_a_usage_error(missing, tmp_path):
+    script = ("import sys\n"
+              + ("sys.modules['pyspark'] = None\n" if missing == "pyspark" else "")
+              + "from provenance.cli import main\n"
+              "sys.argv = ['provenance', 'audit', sys.argv[1], '--engine', 'spark']\n"
+              "main()\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("JAVA_HOME", "SPARK_HOME")}
+    if missing == "java":
+        env["PATH"] = str(Path(sys.executable).parent)  # this Python, and no java
+    done = subprocess.run([sys.executable, "-c", script, str(GOLDEN / "ties" / "corpus")], env=env,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "--engine spark needs pyspark (pip install 'provenance[spark]') and Java" in done.stderr
+    assert ("pyspark is not installed" if missing == "pyspark" else "no java") in done.stderr
