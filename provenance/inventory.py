@@ -48,6 +48,10 @@ class _Walk:
         self.files.append(rel)
         self.rejections.append(Rejection(rel, code, reason))
 
+    def regular(self, path: str, rel: str, st: os.stat_result) -> None:
+        """A file met by the walk: read it now (the Spark engine plans the read instead)."""
+        _read_regular(self, path, rel, st)
+
 
 def build_inventory(
     root: Path,
@@ -58,34 +62,14 @@ def build_inventory(
 ) -> Inventory:
     """Read every file under ``root``; raises CorpusError when the root is unusable."""
     root = Path(root)
-    if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {root}")
-    try:
-        root_stat = root.stat()
-        with os.scandir(root):
-            pass
-    except OSError as e:
-        raise CorpusError(f"cannot list corpus folder {root}: {e.strerror or e}")
-
+    root_stat = open_root(root)
     sidecar_path = find_sidecar(root, metadata)
     sidecar_rel = relative_inside(root, sidecar_path) if sidecar_path is not None else None
 
     walk = _Walk(str(root), max_file_bytes, follow_symlinks, sidecar_rel)
     walk.visited.add((root_stat.st_dev, root_stat.st_ino))
-    _walk(walk)
-
-    sidecar = Sidecar(path=None)
-    if sidecar_path is not None:
-        existing = {p for p in walk.files if p != sidecar_rel}
-        try:
-            sidecar = load_sidecar(root, sidecar_path, existing)
-        except SidecarError as e:
-            if metadata is not None:
-                raise
-            issue = SidecarIssue(0, "sidecar-unreadable", str(e))
-            sidecar = Sidecar(path=sidecar_label(root, sidecar_path), issues=(issue,))
+    walk_tree(walk)
+    sidecar = sidecar_of(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None)
 
     encodings = Counter(d.encoding for d in walk.documents if d.encoding)
     return Inventory(
@@ -100,7 +84,38 @@ def build_inventory(
     )
 
 
-def _walk(walk: _Walk) -> None:
+def open_root(root: Path) -> os.stat_result:
+    """The corpus root's stat; CorpusError when it is missing, not a folder or unlistable."""
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {root}")
+    try:
+        root_stat = root.stat()
+        with os.scandir(root):
+            pass
+    except OSError as e:
+        raise CorpusError(f"cannot list corpus folder {root}: {e.strerror or e}")
+    return root_stat
+
+
+def sidecar_of(root: Path, sidecar_path: Path | None, sidecar_rel: str | None, files: list[str],
+               explicit: bool) -> Sidecar:
+    """The sidecar, validated against the files found; an automatically found one that
+    cannot be read is an issue, an explicitly given one an error."""
+    if sidecar_path is None:
+        return Sidecar(path=None)
+    existing = {p for p in files if p != sidecar_rel}
+    try:
+        return load_sidecar(root, sidecar_path, existing)
+    except SidecarError as e:
+        if explicit:
+            raise
+        issue = SidecarIssue(0, "sidecar-unreadable", str(e))
+        return Sidecar(path=sidecar_label(root, sidecar_path), issues=(issue,))
+
+
+def walk_tree(walk: _Walk) -> None:
     """Depth-first, names sorted at each level; an explicit stack instead of recursion."""
     listed = _list(walk, walk.root, "")
     if listed is None:
@@ -146,7 +161,7 @@ def _visit(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | Non
     except OSError as e:
         walk.reject(rel, "unreadable", f"cannot be examined: {e.strerror or e}")
         return None
-    _read_regular(walk, entry.path, rel, st)
+    walk.regular(entry.path, rel, st)
     return None
 
 
@@ -176,7 +191,7 @@ def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntr
     if walk.follow_symlinks:
         if stat.S_ISDIR(st.st_mode):
             return _enter_dir(walk, entry.path, rel, st)
-        _read_regular(walk, entry.path, rel, st)
+        walk.regular(entry.path, rel, st)
         return None
     real_root = os.path.realpath(walk.root)
     real_target = os.path.realpath(entry.path)
@@ -187,41 +202,59 @@ def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntr
     return None
 
 
-def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
+def too_large(limit: int) -> str:
+    return f"over the size limit of {human_size(limit)} ({limit} bytes)"
+
+
+def admit(walk: _Walk, rel: str, st: os.stat_result) -> str | None:
+    """The checks made before a file is read: ``"archive"``, ``"file"``, or None
+    when the file was rejected (not regular, unknown format, over the size limit).
+    Web archives are streamed record by record: exempt from the file size limit,
+    while each record's payload is held to it."""
     if not stat.S_ISREG(st.st_mode):
         walk.reject(rel, "unreadable", "not a regular file (device, socket or pipe); not read")
-        return
+        return None
     reason = unsupported_reason(rel)
     if reason is not None:
         walk.reject(rel, "unsupported-format", reason)
-        return
-    limit = walk.max_file_bytes
+        return None
     if is_archive(rel):
-        # web archives are streamed record by record: exempt from the file size
-        # limit, while each record's payload is held to it
-        walk.files.append(rel)
-        documents, rejections, counts = read_archive(rel, Path(path), limit)
-        walk.documents.extend(documents)
-        walk.rejections.extend(rejections)
-        walk.archive_counts.update(counts)
-        return
-    too_large = f"over the size limit of {human_size(limit)} ({limit} bytes)"
-    if st.st_size > limit:
-        walk.reject(rel, "too-large", f"file is {human_size(st.st_size)}, {too_large}")
-        return
+        return "archive"
+    if st.st_size > walk.max_file_bytes:
+        walk.reject(rel, "too-large", f"file is {human_size(st.st_size)}, {too_large(walk.max_file_bytes)}")
+        return None
+    return "file"
+
+
+def documents_from_bytes(rel: str, data: bytes, limit: int) -> tuple[list[Document], list[Rejection]]:
+    if len(data) > limit:
+        return [], [Rejection(rel, "too-large", f"file grew while being read; {too_large(limit)}")]
+    return read_file(rel, data)
+
+
+def read_admitted(rel: str, path: str, limit: int, archive: bool
+                  ) -> tuple[list[Document], list[Rejection], dict[str, int] | None]:
+    """Read an admitted file: documents, rejections, and a web archive's skipped-record counts."""
+    if archive:
+        return read_archive(rel, Path(path), limit)
     try:
         with open(path, "rb") as fh:
             data = fh.read(limit + 1)
     except PermissionError:
-        walk.reject(rel, "permission-denied", "file cannot be opened: permission denied")
-        return
+        return [], [Rejection(rel, "permission-denied", "file cannot be opened: permission denied")], None
     except OSError as e:
-        walk.reject(rel, "unreadable", f"file cannot be read: {e.strerror or e}")
-        return
-    if len(data) > limit:
-        walk.reject(rel, "too-large", f"file grew while being read; {too_large}")
+        return [], [Rejection(rel, "unreadable", f"file cannot be read: {e.strerror or e}")], None
+    documents, rejections = documents_from_bytes(rel, data, limit)
+    return documents, rejections, None
+
+
+def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
+    kind = admit(walk, rel, st)
+    if kind is None:
         return
     walk.files.append(rel)
-    documents, rejections = read_file(rel, data)
+    documents, rejections, counts = read_admitted(rel, path, walk.max_file_bytes, kind == "archive")
     walk.documents.extend(documents)
     walk.rejections.extend(rejections)
+    if counts:
+        walk.archive_counts.update(counts)

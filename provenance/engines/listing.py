@@ -21,13 +21,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CorpusError, SidecarError
-from ..files import human_size
-from ..inventory import _enter_dir, _list, _Walk, display_path
-from ..model import Document, Rejection, Sidecar, SidecarIssue
-from ..readers import is_archive, read_file, unsupported_reason
-from ..readers.warc import read_archive
-from ..sidecar import SIDECAR_NAMES, find_sidecar, load_sidecar, relative_inside, sidecar_label
+from ..errors import CorpusError
+from ..inventory import _Walk, admit, documents_from_bytes, open_root, read_admitted, sidecar_of, walk_tree
+from ..model import Document, Rejection, Sidecar
+from ..sidecar import SIDECAR_NAMES, find_sidecar, relative_inside
 
 __all__ = ["Listing", "Read", "list_local", "list_remote", "read_planned", "read_bytes", "is_uri"]
 
@@ -66,141 +63,41 @@ def is_uri(location: str) -> bool:
 
 @dataclass
 class _PlanWalk(_Walk):
+    """inventory.py's walk, with each admitted file's read planned instead of done."""
+
     entries: list = field(default_factory=list)
 
     def reject(self, rel: str, code: str, reason: str) -> None:
         super().reject(rel, code, reason)
         self.entries.append(Rejection(rel, code, reason))
 
-    def plan(self, path: str, rel: str, archive: bool) -> None:
-        self.files.append(rel)
-        self.entries.append(Read(len(self.entries), rel, path, archive))
+    def regular(self, path: str, rel: str, st: os.stat_result) -> None:
+        kind = admit(self, rel, st)
+        if kind is not None:
+            self.files.append(rel)
+            self.entries.append(Read(len(self.entries), rel, path, kind == "archive"))
+
+
+@dataclass(frozen=True)
+class _RemoteFile:
+    """What the walk's checks need of a file listed through Hadoop: a regular file and its size."""
+
+    st_size: int
+    st_mode: int = stat.S_IFREG
 
 
 def list_local(root: Path, *, metadata: Path | None, max_file_bytes: int, follow_symlinks: bool) -> Listing:
     """Plan the inventory of a local folder; raises CorpusError when the root is unusable."""
     root = Path(root)
-    if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {root}")
-    try:
-        root_stat = root.stat()
-        with os.scandir(root):
-            pass
-    except OSError as e:
-        raise CorpusError(f"cannot list corpus folder {root}: {e.strerror or e}")
+    root_stat = open_root(root)
     sidecar_path = find_sidecar(root, metadata)
     sidecar_rel = relative_inside(root, sidecar_path) if sidecar_path is not None else None
     # absolute: executors open the planned paths, whatever their working folder
     walk = _PlanWalk(os.path.abspath(root), max_file_bytes, follow_symlinks, sidecar_rel)
     walk.visited.add((root_stat.st_dev, root_stat.st_ino))
-    _walk(walk)
-    sidecar = _sidecar(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None)
+    walk_tree(walk)
+    sidecar = sidecar_of(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None)
     return Listing(walk.entries, sidecar, len(walk.files) + (1 if sidecar.path is not None else 0))
-
-
-def _sidecar(root: Path, sidecar_path: Path | None, sidecar_rel: str | None, files: list[str],
-             explicit: bool) -> Sidecar:
-    if sidecar_path is None:
-        return Sidecar(path=None)
-    existing = {p for p in files if p != sidecar_rel}
-    try:
-        return load_sidecar(root, sidecar_path, existing)
-    except SidecarError as e:
-        if explicit:
-            raise
-        return Sidecar(path=sidecar_label(root, sidecar_path), issues=(SidecarIssue(0, "sidecar-unreadable", str(e)),))
-
-
-def _walk(walk: _PlanWalk) -> None:
-    listed = _list(walk, walk.root, "")
-    if listed is None:
-        return
-    frames: list[tuple[str, list[os.DirEntry], int]] = [("", listed, 0)]
-    while frames:
-        prefix, entries, i = frames.pop()
-        if i >= len(entries):
-            continue
-        frames.append((prefix, entries, i + 1))
-        entry = entries[i]
-        rel = prefix + display_path(entry.name)
-        child = _visit(walk, entry, rel)
-        if child is not None:
-            frames.append((rel + "/", child, 0))
-
-
-def _visit(walk: _PlanWalk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
-    if rel == walk.sidecar_rel:
-        return None
-    try:
-        if entry.is_symlink():
-            return _visit_symlink(walk, entry, rel)
-        if entry.is_dir(follow_symlinks=False):
-            return _enter_dir(walk, entry.path, rel, entry.stat(follow_symlinks=False))
-        st = entry.stat(follow_symlinks=False)
-    except PermissionError:
-        walk.reject(rel, "permission-denied", "cannot be examined: permission denied")
-        return None
-    except OSError as e:
-        walk.reject(rel, "unreadable", f"cannot be examined: {e.strerror or e}")
-        return None
-    _plan_regular(walk, entry.path, rel, st)
-    return None
-
-
-def _visit_symlink(walk: _PlanWalk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
-    try:
-        target = os.readlink(entry.path)
-    except OSError:
-        target = "?"
-    shown = display_path(target)
-    try:
-        st = os.stat(entry.path)
-    except FileNotFoundError:
-        walk.reject(rel, "broken-symlink", f"symbolic link to {shown}, which does not exist")
-        return None
-    except OSError as e:
-        walk.reject(rel, "broken-symlink", f"symbolic link to {shown}, which cannot be reached: {e.strerror or e}")
-        return None
-    if walk.follow_symlinks:
-        if stat.S_ISDIR(st.st_mode):
-            return _enter_dir(walk, entry.path, rel, st)
-        _plan_regular(walk, entry.path, rel, st)
-        return None
-    real_root = os.path.realpath(walk.root)
-    real_target = os.path.realpath(entry.path)
-    inside = os.path.commonpath([real_root, real_target]) == real_root
-    where = "inside the corpus" if inside else "outside the corpus"
-    kind = "folder" if stat.S_ISDIR(st.st_mode) else "file"
-    walk.reject(rel, "symlink", f"symbolic link to the {kind} {shown} ({where}); links are not followed")
-    return None
-
-
-def _plan_regular(walk: _PlanWalk, path: str, rel: str, st: os.stat_result) -> None:
-    if not stat.S_ISREG(st.st_mode):
-        walk.reject(rel, "unreadable", "not a regular file (device, socket or pipe); not read")
-        return
-    _plan_file(walk, path, rel, st.st_size)
-
-
-def _plan_file(walk: _PlanWalk, path: str, rel: str, size: int) -> None:
-    reason = unsupported_reason(rel)
-    if reason is not None:
-        walk.reject(rel, "unsupported-format", reason)
-        return
-    if is_archive(rel):
-        walk.plan(path, rel, archive=True)
-        return
-    limit = walk.max_file_bytes
-    if size > limit:
-        walk.reject(rel, "too-large", f"file is {human_size(size)}, {_too_large(limit)}")
-        return
-    walk.plan(path, rel, archive=False)
-
-
-def _too_large(limit: int) -> str:
-    return f"over the size limit of {human_size(limit)} ({limit} bytes)"
 
 
 # --------------------------------------------------------------------------
@@ -209,33 +106,19 @@ def _too_large(limit: int) -> str:
 
 
 def read_planned(task: Read, limit: int) -> tuple[list[Document], list[Rejection], dict[str, int] | None]:
-    """Read a planned local file as ``inventory._read_regular`` does after its checks:
-    documents, rejections, and for a web archive its skipped-record counts."""
-    rel = task.rel
-    if task.archive:
-        return read_archive(rel, Path(task.location), limit)
-    try:
-        with open(task.location, "rb") as fh:
-            data = fh.read(limit + 1)
-    except PermissionError:
-        return [], [Rejection(rel, "permission-denied", "file cannot be opened: permission denied")], None
-    except OSError as e:
-        return [], [Rejection(rel, "unreadable", f"file cannot be read: {e.strerror or e}")], None
-    return read_bytes(task, data, limit)
+    """Read a planned local file exactly as the local inventory reads it."""
+    return read_admitted(task.rel, task.location, limit, task.archive)
 
 
 def read_bytes(task: Read, data: bytes, limit: int) -> tuple[list[Document], list[Rejection], dict[str, int] | None]:
     """Documents of a file's bytes (a remote file, or a local one just read)."""
-    rel = task.rel
     if task.archive:
         import io
 
         from ..readers.warc import read_archive_stream
 
-        return read_archive_stream(rel, io.BytesIO(data), limit)
-    if len(data) > limit:
-        return [], [Rejection(rel, "too-large", f"file grew while being read; {_too_large(limit)}")], None
-    documents, rejections = read_file(rel, data)
+        return read_archive_stream(task.rel, io.BytesIO(data), limit)
+    documents, rejections = documents_from_bytes(task.rel, data, limit)
     return documents, rejections, None
 
 
@@ -299,19 +182,19 @@ def list_remote(sc, uri: str, *, metadata: Path | None, max_file_bytes: int) -> 
             if children is not None:
                 frames.append((rel + "/", children, 0))
         elif status.isFile():
-            _plan_file(walk, status.getPath().toString(), rel, status.getLen())
+            walk.regular(status.getPath().toString(), rel, _RemoteFile(status.getLen()))
         else:
             walk.reject(rel, "unreadable", "not a regular file; not read")
 
     if staged is not None:
         folder, local = staged
         try:
-            sidecar = _sidecar(Path(folder), local, sidecar_rel, walk.files, explicit=False)
+            sidecar = sidecar_of(Path(folder), local, sidecar_rel, walk.files, explicit=False)
         finally:
             local.unlink(missing_ok=True)
             os.rmdir(folder)
     elif metadata is not None:
-        sidecar = _sidecar(Path(tempfile.gettempdir()) / "provenance-remote-root", Path(metadata), None,
+        sidecar = sidecar_of(Path(tempfile.gettempdir()) / "provenance-remote-root", Path(metadata), None,
                            walk.files, explicit=True)
     else:
         sidecar = Sidecar(path=None)
