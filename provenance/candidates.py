@@ -1,11 +1,13 @@
-"""Candidate generation: MinHash fingerprints of word windows, MinHashLSH banding.
+"""Candidate generation: MinHash fingerprints of word windows, LSH banding.
 
 Each document is cut into overlapping windows of ``window_tokens`` words.  A
 window's MinHash is computed for all of its shingles at once with NumPy, using
-the permutations of a datasketch ``MinHash`` with the fixed seed, and handed to
-datasketch's ``MinHashLSH``.  Two documents become a candidate pair when any of
-their windows share an LSH bucket.  Candidates are proposals only: ``align``
-verifies every one.
+the permutations of a datasketch ``MinHash`` with the fixed seed.  Banding uses
+the bands and rows datasketch's ``MinHashLSH`` chooses for the threshold, and
+groups windows by sorting their band keys (the same buckets, without a Python
+call per window; a test checks the pairs equal ``MinHashLSH``'s).  Two documents
+become a candidate pair when any of their windows share a bucket.  Candidates
+are proposals only: ``align`` verifies every one.
 """
 
 from __future__ import annotations
