@@ -5,7 +5,8 @@ exact word n-grams common to both texts seed the alignment; seeds that follow
 each other on both sides (allowing up to ``max_gap`` unmatched words, so a
 changed or dropped word does not break a span) are chained into spans; spans
 near each other on both sides are merged (sentences reordered within a
-paragraph); and a span is kept only if it has at least ``min_span_tokens``
+paragraph), together with sentences rewritten from one another (``rewrite``);
+and a span is kept only if it has at least ``min_span_tokens``
 matched words on each side and token agreement of at least ``min_similarity``.
 The cost is linear in the two lengths plus the number of seed matches.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .params import Params
+from .rewrite import Sentences, sentence_spans, sentences_of
 from .tokens import Tokens, ngram_hashes
 
 
@@ -43,14 +45,16 @@ class Seeds:
 
     grams: np.ndarray  # n-gram hash at each token position
     usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
+    sentences: Sentences | None = None  # for matching rewritten sentences
 
 
 def seeds_of(tokens: Tokens, n: int, max_occurrences: int) -> Seeds:
     grams = ngram_hashes(tokens.hashes, n)
+    sentences = sentences_of(tokens)
     if grams.size == 0:
-        return Seeds(grams, grams)
+        return Seeds(grams, grams, sentences)
     values, counts = np.unique(grams, return_counts=True)
-    return Seeds(grams, values[counts <= max_occurrences])
+    return Seeds(grams, values[counts <= max_occurrences], sentences)
 
 
 def seed_matches(a: Seeds, b: Seeds) -> list[tuple[int, int]]:
@@ -169,6 +173,18 @@ def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
     return spans
 
 
+def _inside_exact(s: list[int], exact: list[list[int]]) -> bool:
+    """Is a matched sentence already (mostly) part of an exact span on either side?
+    Sentence matching is for text the exact alignment could not match; it must not
+    pair a headline with the lead of a verbatim copy."""
+    for e in exact:
+        over_a = min(s[1], e[1]) - max(s[0], e[0])
+        over_b = min(s[3], e[3]) - max(s[2], e[2])
+        if over_a * 2 >= s[1] - s[0] or over_b * 2 >= s[3] - s[2]:
+            return True
+    return False
+
+
 def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None,
                  sb: Seeds | None = None) -> list[TokenSpan]:
     """Verified shared spans between two token sequences, in token indices.
@@ -177,10 +193,14 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     sa = sa or seeds_of(ta, n, params.max_seed_occurrences)
     sb = sb or seeds_of(tb, n, params.max_seed_occurrences)
     matches = seed_matches(sa, sb)
-    if not matches:
-        return []
     # A lone seed is never a span, and must not stretch a neighbour when merging.
-    raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1]
+    raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
+    if params.sentence_min_words and sa.sentences is not None and sb.sentences is not None:
+        rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
+                                   params.sentence_min_overlap)
+        raw += [s for s in rewritten if not _inside_exact(s, raw)]
+    if not raw:
+        return []
     spans = []
     for a0, a1, b0, b1, ma, mb in _merge_nearby(raw, params.max_gap):
         span = TokenSpan(a0, a1, b0, b1, ma, mb)

@@ -8,16 +8,21 @@ groups windows by sorting their band keys (the same buckets, without a Python
 call per window; a test checks the pairs equal ``MinHashLSH``'s).  Two documents
 become a candidate pair when any of their windows share a bucket.  Candidates
 are proposals only: ``align`` verifies every one.
+
+A rewritten copy keeps few runs of three words, so a second set of windows
+proposes it: windows of content words (function words dropped), each word a
+shingle, banded with more rows per band (a stricter match) in the same bands.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .params import Params
+from .rewrite import stopword_hashes
 from .tokens import Tokens, ngram_hashes
 
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
@@ -94,7 +99,7 @@ def band_parameters(params: Params) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
+def band_keys(signatures: np.ndarray, b: int, r: int, salt: int = 0) -> np.ndarray:
     """One 64-bit key per window and band: two windows share a key exactly when
     their signatures agree on every row of that band (as MinHashLSH buckets them;
     for r > 2 the rows are mixed into 64 bits, where a collision is negligible
@@ -104,12 +109,12 @@ def band_keys(signatures: np.ndarray, b: int, r: int) -> np.ndarray:
     sig = signatures.astype(np.uint64)
     with np.errstate(over="ignore"):
         for band in range(b):
-            acc = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            acc = np.full(n, np.uint64(band + 1 + salt) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
             for row in range(band * r, (band + 1) * r):
                 acc = (acc ^ sig[:, row]) * np.uint64(0xBF58476D1CE4E5B9)
                 acc ^= acc >> np.uint64(31)
             keys[:, band] = acc
-    if r <= 2:  # exact: the rows themselves fit in 64 bits
+    if r <= 2 and not salt:  # exact: the rows themselves fit in 64 bits
         for band in range(b):
             lo = band * r
             exact = sig[:, lo] << np.uint64(32)
@@ -146,20 +151,61 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int) -> np.ndarray:
     return np.unique(np.concatenate(found))
 
 
+def content_words(tokens: Tokens) -> Tokens:
+    """The tokens without function words (what survives a rewrite)."""
+    keep = ~np.isin(tokens.hashes, stopword_hashes())
+    return Tokens(tokens.starts[keep], tokens.ends[keep], tokens.hashes[keep])
+
+
+def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:
+    """Windows of ``rewrite_window_words`` content words, overlapping by half."""
+    size = params.rewrite_window_words
+    n = len(tokens)
+    if not size or n < max(4, size // 2):
+        return []
+    if n <= size:
+        return [Window(doc, 0, 0, n)]
+    stride = max(1, size // 2)
+    starts = list(range(0, n - size + 1, stride))
+    if starts[-1] + size < n:
+        starts.append(n - size)
+    return [Window(doc, i, s, s + size) for i, s in enumerate(starts)]
+
+
+def rewrite_rows(params: Params, b: int) -> int:
+    """Rows per band for the content-word windows: stricter than the word windows,
+    as windows on one topic share many words without one being a rewrite of the other."""
+    return max(1, min(params.rewrite_band_rows, params.num_perm // b))
+
+
+_REWRITE_SALT = 1 << 20  # keeps content-window keys apart from word-window keys
+
+
 def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Band keys of every window (rows) and the document each window belongs to."""
+    """Band keys of every window (rows) and the document each window belongs to
+    (sorted by document): the word windows, then the content-word windows
+    that propose rewritten copies."""
     fp = Fingerprinter(params)
     b, r = band_parameters(params)
-    sigs: list[np.ndarray] = []
+    one = replace(params, shingle_size=1)
+    content_fp = Fingerprinter(one)
+    rr = rewrite_rows(params, b)
+    parts: list[np.ndarray] = []
     owners: list[np.ndarray] = []
     for doc, tokens in enumerate(all_tokens, start=first_doc):
         windows = fp.windows(doc, tokens)
         if windows:
-            sigs.append(fp.signatures(tokens, windows))
+            parts.append(band_keys(fp.signatures(tokens, windows), b, r))
             owners.append(np.full(len(windows), doc, dtype=np.int64))
-    if not sigs:
+        if params.rewrite_window_words:
+            content = content_words(tokens)
+            cw = rewrite_windows(doc, content, params)
+            if cw:
+                parts.append(band_keys(content_fp.signatures(content, cw), b, rr, salt=_REWRITE_SALT))
+                owners.append(np.full(len(cw), doc, dtype=np.int64))
+    if not parts:
         return np.zeros((0, b), dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    return band_keys(np.concatenate(sigs), b, r), np.concatenate(owners)
+    return np.concatenate(parts), np.concatenate(owners)
 
 
 def unpack_pairs(packed: np.ndarray) -> list[tuple[int, int]]:

@@ -2,11 +2,13 @@
 
 Every verified pair contributes one span in each of its two documents.  Spans
 of the same document are the same *passage* only when they overlap by at least
-``merge_overlap`` of the shorter one; passages joined by a verified pair are in
+``merge_overlap`` of the shorter one and ``merge_overlap_longer`` of the longer
+one; passages joined by a verified pair are in
 the same cluster (connected components).  The overlap rule is the guard against
 chaining: a long article that contains two different excerpts does not glue the
 excerpts' other copies into one giant cluster, because its two spans do not
-overlap enough to be one passage.
+overlap enough to be one passage; nor does a whole-article copy glue together
+every short excerpt taken from any part of it.
 """
 
 from __future__ import annotations
@@ -52,13 +54,13 @@ class _UnionFind:
             self.parent[max(rx, ry)] = min(rx, ry)
 
 
-def _same_passage(s1: int, e1: int, s2: int, e2: int, ratio: float) -> bool:
+def _same_passage(s1: int, e1: int, s2: int, e2: int, ratio: float, ratio_longer: float) -> bool:
     overlap = min(e1, e2) - max(s1, s2)
-    shorter = min(e1 - s1, e2 - s2)
-    return overlap > 0 and shorter > 0 and overlap >= ratio * shorter
+    shorter, longer = sorted((e1 - s1, e2 - s2))
+    return overlap > 0 and overlap >= ratio * shorter and overlap >= ratio_longer * longer
 
 
-def build_clusters(pairs: list[SpanPair], merge_overlap: float) -> list[RawCluster]:
+def build_clusters(pairs: list[SpanPair], merge_overlap: float, merge_overlap_longer: float = 0.0) -> list[RawCluster]:
     """Group verified span pairs into clusters of passages; deterministic order."""
     ends: list[tuple[int, int, int]] = []  # (doc, start, end) per pair endpoint
     for p in pairs:
@@ -75,7 +77,7 @@ def build_clusters(pairs: list[SpanPair], merge_overlap: float) -> list[RawClust
             s, e = ends[k][1], ends[k][2]
             open_ = [o for o in open_ if ends[o][2] > s]
             for o in open_:
-                if _same_passage(ends[o][1], ends[o][2], s, e, merge_overlap):
+                if _same_passage(ends[o][1], ends[o][2], s, e, merge_overlap, merge_overlap_longer):
                     passage.union(o, k)
             open_.append(k)
     group = _UnionFind(len(ends))

@@ -23,14 +23,19 @@ class Params:
     num_perm: int
     seed: int
     lsh_threshold: float
+    rewrite_window_words: int
+    rewrite_band_rows: int
     # align
     seed_ngram: int
     max_gap: int
     max_seed_occurrences: int
     min_span_tokens: int
     min_similarity: float
+    sentence_min_words: int
+    sentence_min_overlap: float
     # cluster
     merge_overlap: float
+    merge_overlap_longer: float
     boilerplate_max_tokens: int
     origin_min_share: float
     # quotation
@@ -49,16 +54,19 @@ class Params:
 
 
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold"),
-    "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity"),
-    "cluster": ("merge_overlap", "boilerplate_max_tokens", "origin_min_share"),
+    "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
+                    "rewrite_window_words", "rewrite_band_rows"),
+    "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity",
+              "sentence_min_words", "sentence_min_overlap"),
+    "cluster": ("merge_overlap", "merge_overlap_longer", "boilerplate_max_tokens", "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
     "relation": ("near_duplicate",),
     "derivation": ("wholly", "partially"),
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_UNIT_INTERVAL = {"origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "near_duplicate", "wholly", "partially"}
+_ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words"}  # 0 turns sentence matching off
+_UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "merge_overlap_longer", "near_duplicate", "wholly", "partially"}
 
 
 def _coerce(name: str, value: object, origin: str) -> object:
@@ -68,8 +76,9 @@ def _coerce(name: str, value: object, origin: str) -> object:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
             result: object = int(value)  # type: ignore[arg-type]
-            if result < 1:  # type: ignore[operator]
-                raise ConfigError(f"{origin}: {name} must be a positive whole number, got {value!r}")
+            if result < (0 if name in _ZERO_ALLOWED else 1):  # type: ignore[operator]
+                kind_word = "a whole number, 0 or more" if name in _ZERO_ALLOWED else "a positive whole number"
+                raise ConfigError(f"{origin}: {name} must be {kind_word}, got {value!r}")
         else:
             if isinstance(value, bool):
                 raise ValueError

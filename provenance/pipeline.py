@@ -104,7 +104,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                                                for d, c, s in zip(docs, cues, segments)])
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
-    raw = timed("cluster", build_clusters, spans, params.merge_overlap)
+    raw = timed("cluster", build_clusters, spans, params.merge_overlap,
+                params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params)
     clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)

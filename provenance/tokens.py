@@ -24,6 +24,7 @@ class Tokens:
     starts: np.ndarray  # int64, character offset of each token
     ends: np.ndarray  # int64, end offset (exclusive)
     hashes: np.ndarray  # uint64, stable hash of the normalised word
+    sentences: np.ndarray | None = None  # int64, index of the first token of each sentence
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
@@ -42,8 +43,28 @@ def word_hash(word: str) -> int:
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+# Words after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof rev gen col lt sgt capt cpl insp supt det "
+                           "vs v co corp inc ltd jan feb mar apr jun jul aug sep sept oct nov dec "
+                           "u s uk e g i".split())
+
+
+def _ends_sentence(gap: str, previous: str, word: str) -> bool:
+    """Does the text ``gap`` between ``previous`` and ``word`` end a sentence?"""
+    if gap.count("\n") >= 2:
+        return True
+    if not any(ch in gap for ch in ".!?"):
+        return False
+    if "." in gap and not any(ch in gap for ch in "!?"):
+        prev = previous.casefold()
+        if prev in _ABBREVIATIONS or (prev in ("no", "nos") and word[0].isdigit()):
+            return False
+    first = word[0]
+    return first.isupper() or first.isdigit()
+
+
 class Tokenizer:
-    """Splits text into word tokens; caches word hashes across documents."""
+    """Splits text into word tokens and sentences; caches word hashes across documents."""
 
     def __init__(self) -> None:
         self._cache: dict[str, int] = {}
@@ -52,9 +73,14 @@ class Tokenizer:
         starts: list[int] = []
         ends: list[int] = []
         hashes: list[int] = []
+        sentences: list[int] = []
         cache = self._cache
+        previous, last_end = "", 0
         for m in _WORD.finditer(text):
             raw = m.group()
+            if not starts or _ends_sentence(text[last_end : m.start()], previous, raw):
+                sentences.append(len(starts))
+            previous, last_end = raw, m.end()
             h = cache.get(raw)
             if h is None:
                 h = word_hash(normalise_word(raw))
@@ -67,6 +93,7 @@ class Tokenizer:
             starts=np.asarray(starts, dtype=np.int64),
             ends=np.asarray(ends, dtype=np.int64),
             hashes=np.asarray(hashes, dtype=np.uint64),
+            sentences=np.asarray(sentences, dtype=np.int64),
         )
 
 

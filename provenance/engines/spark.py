@@ -721,7 +721,8 @@ def _component(records, shared: _Shared):
         else:
             info[value[0]] = value[1]
     spans.sort(key=lambda s: (s[0], s[1], s[2]))
-    raw = build_clusters([s[3] for s in spans], shared.params.merge_overlap)
+    raw = build_clusters([s[3] for s in spans], shared.params.merge_overlap,
+                         shared.params.merge_overlap_longer)
     docs = {d: v[0][0] for d, v in info.items()}
     ctx = Context(docs, {d: v[0][1] for d, v in info.items()}, {d: v[0][2] for d, v in info.items()},
                   {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params)
