@@ -48,9 +48,10 @@ class Seeds:
     sentences: Sentences | None = None  # for matching rewritten sentences
 
 
-def seeds_of(tokens: Tokens, n: int, max_occurrences: int) -> Seeds:
+def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False) -> Seeds:
+    """Seeds of one text; with ``sentences``, also its sentences for rewrite matching."""
     grams = ngram_hashes(tokens.hashes, n)
-    sentences = sentences_of(tokens)
+    sentences = sentences_of(tokens) if sentences else None
     if grams.size == 0:
         return Seeds(grams, grams, sentences)
     values, counts = np.unique(grams, return_counts=True)
@@ -190,12 +191,13 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     """Verified shared spans between two token sequences, in token indices.
     ``sa`` and ``sb`` are the texts' seeds when the caller already has them."""
     n = params.seed_ngram
-    sa = sa or seeds_of(ta, n, params.max_seed_occurrences)
-    sb = sb or seeds_of(tb, n, params.max_seed_occurrences)
+    rewrites = params.sentence_min_words > 0
+    sa = sa or seeds_of(ta, n, params.max_seed_occurrences, rewrites)
+    sb = sb or seeds_of(tb, n, params.max_seed_occurrences, rewrites)
     matches = seed_matches(sa, sb)
     # A lone seed is never a span, and must not stretch a neighbour when merging.
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
-    if params.sentence_min_words and sa.sentences is not None and sb.sentences is not None:
+    if rewrites and sa.sentences is not None and sb.sentences is not None:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
         raw += [s for s in rewritten if not _inside_exact(s, raw)]

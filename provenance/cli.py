@@ -18,7 +18,7 @@ import typer
 from . import __version__
 from .engines import Engine
 from .errors import ProvenanceError
-from .params import default_params, with_overrides
+from .params import REWRITES, default_params, with_overrides
 from .pipeline import AuditOptions, audit
 from .report import build_report, now_iso, write_report
 from .summary import render_summary
@@ -36,6 +36,11 @@ app = typer.Typer(
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
     typer.echo(f"provenance: error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def _params(values: list[str], rewrites: bool):
+    """The shipped defaults, then ``--rewrites``, then each ``--param``."""
+    return with_overrides(default_params(), {**(REWRITES if rewrites else {}), **_parse_params(values)})
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:
@@ -93,6 +98,7 @@ def audit_command(
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter, e.g. align.min_span_tokens=25; repeatable."),
+    rewrites: bool = typer.Option(False, "--rewrites", help="Also find rewritten copies (sentences that keep another text's words, not its wording); slower."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
@@ -128,7 +134,7 @@ def audit_command(
         _fail("--spark-master and --spark-conf need --engine spark")
     exports = _parse_exports(export, corpus, output)
     try:
-        params = with_overrides(default_params(), _parse_params(param))
+        params = _params(param, rewrites)
         options = AuditOptions(
             params=params,
             metadata=metadata,
@@ -158,6 +164,7 @@ def audit_command(
         "outlets": [str(p) for p in outlets],
         "rules": [str(p) for p in rules],
         "param": sorted(param),
+        "rewrites": rewrites,
         "strict": strict,
         "max_file_mb": max_file_mb,
         "follow_symlinks": follow_symlinks,
@@ -219,6 +226,7 @@ def index_add(
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter; repeatable."),
+    rewrites: bool = typer.Option(False, "--rewrites", help="Fingerprint for rewritten copies too (as audit --rewrites); the index records it."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="Where reading and fingerprinting run: local processes, or Apache Spark (needs pyspark and Java)."),
@@ -235,7 +243,7 @@ def index_add(
     if _inside(index, corpus):
         _fail(f"{index}: the index would be written inside the corpus folder")
     try:
-        options = AuditOptions(params=with_overrides(default_params(), _parse_params(param)), metadata=metadata,
+        options = AuditOptions(params=_params(param, rewrites), metadata=metadata,
                                outlet_files=tuple(outlets), rule_files=tuple(rules), jobs=jobs, source=source)
         if engine is Engine.spark:
             from .engines.spark import corpus_location, index_corpus_spark, parse_spark_conf

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .params import default_params, with_overrides
+from .params import REWRITES, default_params, with_overrides
 from .pipeline import AuditOptions, audit
 from .report import build_report, now_iso
 
@@ -155,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     meter = sub.add_parser("meter", help="score against a METER-style folder (corpus/ and truth.tsv)")
     meter.add_argument("folder", type=Path)
     meter.add_argument("--param", action="append", default=[], help="override a parameter, KEY=VALUE")
+    meter.add_argument("--rewrites", action="store_true", help="audit as `provenance audit --rewrites`")
     meter.add_argument("--json", action="store_true", help="print the scores as JSON")
     args = parser.parse_args(argv)
-    overrides = dict(p.split("=", 1) for p in args.param)
+    overrides = {**(REWRITES if args.rewrites else {}), **dict(p.split("=", 1) for p in args.param)}
     if not (args.folder / "corpus").is_dir() or not (args.folder / "truth.tsv").is_file():
         print(f"{args.folder}: expected corpus/ and truth.tsv inside", file=sys.stderr)
         return 2

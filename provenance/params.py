@@ -102,6 +102,11 @@ def _flatten(doc: Mapping[str, object], origin: str) -> dict[str, object]:
     return flat
 
 
+# `--rewrites`: also find rewritten copies (content-word candidate windows and
+# sentence matching), at the cost of more candidate pairs to verify.
+REWRITES: dict[str, str] = {"fingerprint.rewrite_window_words": "20", "align.sentence_min_words": "4"}
+
+
 def default_params() -> Params:
     text = resources.files("provenance").joinpath("data/defaults.toml").read_text(encoding="utf-8")
     flat = _flatten(tomllib.loads(text), "defaults.toml")

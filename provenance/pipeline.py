@@ -209,7 +209,8 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
 
     def seeds(i: int) -> Seeds:
         if i not in cache:
-            cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences)
+            cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
+                                params.sentence_min_words > 0)
         return cache[i]
 
     out: list[SpanPair] = []

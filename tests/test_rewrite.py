@@ -1,0 +1,182 @@
+"""Rewritten copies: sentence boundaries, content-word candidates, sentence matching."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from provenance.candidates import band_parameters, content_words, pairs_from_keys, window_keys
+from provenance.cluster import build_clusters
+from provenance.errors import ConfigError
+from provenance.model import SpanPair
+from provenance.params import REWRITES, default_params, with_overrides
+from provenance.pipeline import AuditOptions, audit
+from provenance.report import build_report
+from provenance.rewrite import sentence_pairs, sentences_of, stopword_hashes
+from provenance.tokens import Tokenizer, word_hash
+
+WIRE = (
+    "A retired engineer who swindled elderly neighbours out of £240,000 was jailed for six years at Leeds "
+    "Crown Court on Tuesday. Harold Pemberton, 67, of Headingley, persuaded eleven pensioners to invest their "
+    "savings in a fictitious solar farm near Harrogate. Judge Margaret Ellison told him his victims had lost "
+    "their life savings to his greed. Detectives found the money had paid for a villa in Portugal and two "
+    "luxury cars. Pemberton admitted fourteen counts of fraud at an earlier hearing.\n"
+)
+PAPER = (
+    "Pensioner fraudster Harold Pemberton was jailed for six years yesterday after swindling elderly neighbours "
+    "out of £240,000. The retired engineer, 67, from Headingley, talked eleven pensioners into investing savings "
+    "in a fictitious solar farm outside Harrogate, Leeds Crown Court heard. Judge Margaret Ellison said the "
+    "victims had lost life savings because of his greed. Police detectives discovered the money paid for a "
+    "Portugal villa and two luxury cars. He had admitted fourteen fraud counts at a previous hearing.\n"
+)
+LOCAL = (
+    "Residents of Headingley said they were relieved after a local man was sent to prison for fraud. Neighbours "
+    "described him as charming and generous at church events. One woman, who asked not to be named, said she had "
+    "trusted him for twenty years. The council has promised to review how it warns older residents about "
+    "investment scams, and police urged anyone with information to come forward.\n"
+)
+
+
+def test_sentences_split_on_end_punctuation_and_paragraphs_not_abbreviations():
+    t = Tokenizer()('Mr. Smith went to Washington. He said "no". Then 3 men left!\n\nNext para here. '
+                    "and lower. See No. 10 now.")
+    words = ["Mr", "He", "Then", "Next", "See"]
+    starts = t.sentences.tolist()
+    assert len(starts) == len(words)
+    text_words = [w for w in 'Mr Smith went to Washington He said no Then 3 men left Next para here and lower See No 10 now'.split()]
+    assert [text_words[i] for i in starts] == words
+
+
+def test_stopwords_are_function_words_only():
+    stop = set(stopword_hashes().tolist())
+    assert word_hash("the") in stop and word_hash("said") in stop
+    assert word_hash("jailed") not in stop and word_hash("court") not in stop
+
+
+def test_rewritten_sentence_matches_its_source_and_an_unrelated_one_does_not():
+    tk = Tokenizer()
+    a = sentences_of(tk("Judge Margaret Ellison told him his victims had lost their life savings to his greed. "
+                        "The weather was fine."))
+    b = sentences_of(tk("The sun shone all day. Judge Margaret Ellison said the victims had lost life savings "
+                        "because of his greed."))
+    assert sentence_pairs(a, b, 4, 0.6) == [(0, 1)]
+    assert sentence_pairs(a, b, 0, 0.6) == []  # 0 turns sentence matching off
+    assert sentence_pairs(a, b, 12, 0.6) == []  # they share fewer content words than that
+
+
+def _filler_texts() -> tuple[str, str]:
+    """The same content words in the same order, with different function words between
+    every pair: no run of three words is shared, every content word is."""
+    content = ("pemberton engineer swindled neighbours jailed leeds crown court tuesday pensioners savings "
+               "fictitious solar farm harrogate judge ellison victims greed detectives villa portugal luxury "
+               "cars fourteen counts fraud hearing").split()
+    a = " ".join(f"{w} of the" for w in content)
+    b = " ".join(f"{w} to a" for w in content)
+    return a, b
+
+
+def test_content_word_windows_propose_a_rewrite_that_word_windows_miss():
+    tk = Tokenizer()
+    a, b = _filler_texts()
+    tokens = [tk(a), tk(b)]
+    off = default_params()  # rewritten copies are looked for only with --rewrites
+    on = with_overrides(off, REWRITES)
+    for params, expected in ((on, 1), (off, 0)):
+        keys, owners = window_keys(tokens, params)
+        assert list(owners) == sorted(owners)  # grouped by document, as the index expects
+        assert len(pairs_from_keys(keys, owners, band_parameters(params)[0])) == expected
+    assert len(content_words(tokens[0])) == 28
+
+
+def _write_corpus(root: Path) -> Path:
+    root.mkdir()
+    (root / "wire.txt").write_text(WIRE, encoding="utf-8")
+    (root / "paper.txt").write_text(PAPER, encoding="utf-8")
+    (root / "local.txt").write_text(LOCAL, encoding="utf-8")
+    (root / "metadata.csv").write_text(
+        "path,outlet,date\nwire.txt,Press Association,2000-03-01T16:54\n"
+        "paper.txt,The Times,2000-03-02\nlocal.txt,Yorkshire Evening Post,2000-03-02\n", encoding="utf-8")
+    return root
+
+
+def _report(root: Path, **overrides: str) -> dict:
+    params = with_overrides(default_params(), {**REWRITES, **overrides})
+    result = audit(root, AuditOptions(params=params, jobs=1))
+    return json.loads(json.dumps(build_report(result, params, corpus="c", started="s", finished="f")))
+
+
+def test_rewritten_newspaper_copy_is_traced_to_the_wire(tmp_path):
+    report = _report(_write_corpus(tmp_path / "c"))
+    docs = {d["path"]: d for d in report["documents"]}
+    paper, wire = docs["paper.txt"], docs["wire.txt"]
+    assert paper["derivation"] == "wholly_derived"
+    [passage] = paper["passages"]
+    assert passage["relation"] == "partial" and 0.5 <= passage["similarity"] < 0.8
+    assert passage["origin"]["document"] == wire["id"]
+    assert docs["local.txt"]["passages"] == [] and docs["local.txt"]["derivation"] == "non_derived"
+    # Without sentence matching only the run of exact words is found: a smaller share.
+    exact_only = _report(tmp_path / "c", **{"align.sentence_min_words": "0"})
+    paper0 = {d["path"]: d for d in exact_only["documents"]}["paper.txt"]
+    assert paper0["derivation"] == "partially_derived"
+    assert paper0["reused_fraction"] < paper["reused_fraction"]
+
+
+def test_verbatim_copy_stays_verbatim_when_a_headline_resembles_its_lead(tmp_path):
+    root = tmp_path / "v"
+    root.mkdir()
+    body = WIRE.strip()
+    (root / "a.txt").write_text("Engineer jailed for swindling elderly neighbours\n\n" + body + "\n", encoding="utf-8")
+    (root / "b.txt").write_text(body + "\n", encoding="utf-8")
+    report = _report(root)
+    for d in report["documents"]:
+        [p] = d["passages"]
+        assert p["relation"] == "verbatim"
+
+
+def _pair(a, a0, a1, b, b0, b1):
+    return SpanPair(a=a, a_start=a0, a_end=a1, b=b, b_start=b0, b_end=b1, similarity=1.0, verbatim=True, tokens=50)
+
+
+def test_longer_side_overlap_keeps_an_excerpt_apart_from_a_whole_copy():
+    # Document 0 holds a 1,000-character text; 1 copies all of it, 2 copies its first 200.
+    pairs = [_pair(0, 0, 1000, 1, 0, 1000), _pair(0, 0, 200, 2, 0, 200)]
+    assert len(build_clusters(pairs, 0.5)) == 1
+    assert len(build_clusters(pairs, 0.5, 0.33)) == 2
+
+
+@pytest.mark.parametrize("key,value,ok", [
+    ("align.sentence_min_words", "0", True),
+    ("fingerprint.rewrite_window_words", "0", True),
+    ("align.sentence_min_words", "-1", False),
+    ("fingerprint.rewrite_band_rows", "0", False),
+    ("align.sentence_min_overlap", "1.5", False),
+    ("cluster.merge_overlap_longer", "2", False),
+])
+def test_rewrite_parameters_are_validated(key, value, ok):
+    if ok:
+        assert with_overrides(default_params(), {key: value})
+    else:
+        with pytest.raises(ConfigError):
+            with_overrides(default_params(), {key: value})
+
+
+def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
+    from typer.testing import CliRunner
+
+    from provenance.cli import app
+
+    root = _write_corpus(tmp_path / "c")
+    out = tmp_path / "r.json"
+    for flags, words, derivation in (([], 0, "partially_derived"), (["--rewrites"], 4, "wholly_derived")):
+        res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", *flags])
+        assert res.exit_code == 0, res.output
+        report = json.loads(out.read_text(encoding="utf-8"))
+        assert report["run"]["parameters"]["align"]["sentence_min_words"] == words
+        assert report["run"]["options"]["rewrites"] is bool(flags)
+        assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == derivation
+    # An explicit --param wins over --rewrites.
+    res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", "--rewrites",
+                                   "--param", "align.sentence_min_words=6"])
+    assert json.loads(out.read_text(encoding="utf-8"))["run"]["parameters"]["align"]["sentence_min_words"] == 6
