@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 import unicodedata
 from dataclasses import dataclass
 
@@ -49,18 +50,30 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof rev gen col lt sgt capt c
                            "u s uk e g i".split())
 
 
-def _ends_sentence(gap: str, previous: str, word: str) -> bool:
-    """Does the text ``gap`` between ``previous`` and ``word`` end a sentence?"""
-    if gap.count("\n") >= 2:
-        return True
-    if not any(ch in gap for ch in ".!?"):
-        return False
-    if "." in gap and not any(ch in gap for ch in "!?"):
-        prev = previous.casefold()
-        if prev in _ABBREVIATIONS or (prev in ("no", "nos") and word[0].isdigit()):
-            return False
-    first = word[0]
-    return first.isupper() or first.isdigit()
+_BREAK = re.compile(r"[.!?][^\w\s]*\s+|\n[ \t\r\f]*\n")
+
+
+def sentence_starts(text: str, starts: list[int], ends: list[int]) -> list[int]:
+    """Index of the first token of each sentence.  A sentence ends at a blank line, or
+    at ``.``, ``!`` or ``?`` followed by a space and a word starting with a capital or a
+    digit (not after a title or abbreviation such as "Mr." or "No. 10")."""
+    if not starts:
+        return []
+    out = [0]
+    for m in _BREAK.finditer(text):
+        k = bisect_left(starts, m.end())
+        if k >= len(starts) or k == 0 or m.start() < ends[k - 1] or k == out[-1]:
+            continue
+        if m.group()[0] in ".!?":
+            word = text[starts[k] : ends[k]]
+            previous = text[starts[k - 1] : ends[k - 1]].casefold()
+            if not (word[0].isupper() or word[0].isdigit()):
+                continue
+            if m.group()[0] == "." and (previous in _ABBREVIATIONS
+                                        or (previous in ("no", "nos") and word[0].isdigit())):
+                continue
+        out.append(k)
+    return out
 
 
 class Tokenizer:
@@ -73,14 +86,9 @@ class Tokenizer:
         starts: list[int] = []
         ends: list[int] = []
         hashes: list[int] = []
-        sentences: list[int] = []
         cache = self._cache
-        previous, last_end = "", 0
         for m in _WORD.finditer(text):
             raw = m.group()
-            if not starts or _ends_sentence(text[last_end : m.start()], previous, raw):
-                sentences.append(len(starts))
-            previous, last_end = raw, m.end()
             h = cache.get(raw)
             if h is None:
                 h = word_hash(normalise_word(raw))
@@ -93,7 +101,7 @@ class Tokenizer:
             starts=np.asarray(starts, dtype=np.int64),
             ends=np.asarray(ends, dtype=np.int64),
             hashes=np.asarray(hashes, dtype=np.uint64),
-            sentences=np.asarray(sentences, dtype=np.int64),
+            sentences=np.asarray(sentence_starts(text, starts, ends), dtype=np.int64),
         )
 
 
