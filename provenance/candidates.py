@@ -49,6 +49,16 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> s3)
 
 
+def cut_windows(doc: int, n: int, size: int, stride: int) -> list[Window]:
+    """Windows of ``size`` tokens every ``stride`` tokens; the last reaches the end."""
+    if n <= size:
+        return [Window(doc, 0, 0, n)]
+    starts = list(range(0, n - size + 1, stride))
+    if starts[-1] + size < n:
+        starts.append(n - size)
+    return [Window(doc, i, s, s + size) for i, s in enumerate(starts)]
+
+
 class Fingerprinter:
     """Computes window signatures identical to datasketch ``MinHash.update_batch``
     fed with the 32-bit shingle hashes (checked in tests), but for all shingles
@@ -66,12 +76,7 @@ class Fingerprinter:
         n = len(tokens)
         if n < max(p.min_span_tokens, p.shingle_size):
             return []
-        if n <= p.window_tokens:
-            return [Window(doc, 0, 0, n)]
-        starts = list(range(0, n - p.window_tokens + 1, p.window_stride))
-        if starts[-1] + p.window_tokens < n:
-            starts.append(n - p.window_tokens)
-        return [Window(doc, i, s, s + p.window_tokens) for i, s in enumerate(starts)]
+        return cut_windows(doc, n, p.window_tokens, p.window_stride)
 
     def signatures(self, tokens: Tokens, windows: list[Window]) -> np.ndarray:
         """One row of ``num_perm`` uint32 minima per window."""
@@ -163,13 +168,7 @@ def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:
     n = len(tokens)
     if not size or n < max(4, size // 2):
         return []
-    if n <= size:
-        return [Window(doc, 0, 0, n)]
-    stride = max(1, size // 2)
-    starts = list(range(0, n - size + 1, stride))
-    if starts[-1] + size < n:
-        starts.append(n - size)
-    return [Window(doc, i, s, s + size) for i, s in enumerate(starts)]
+    return cut_windows(doc, n, size, max(1, size // 2))
 
 
 def rewrite_rows(params: Params, b: int) -> int:
