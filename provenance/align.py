@@ -46,6 +46,7 @@ class Seeds:
     grams: np.ndarray  # n-gram hash at each token position
     usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
     sentences: Sentences | None = None  # for matching rewritten sentences
+    counts: np.ndarray | None = None  # occurrences of each usable n-gram in this text
 
 
 def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False) -> Seeds:
@@ -55,21 +56,34 @@ def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = Fal
     if grams.size == 0:
         return Seeds(grams, grams, sentences)
     values, counts = np.unique(grams, return_counts=True)
-    return Seeds(grams, values[counts <= max_occurrences], sentences)
+    rare = counts <= max_occurrences
+    return Seeds(grams, values[rare], sentences, counts[rare])
 
 
-def seed_matches(a: Seeds, b: Seeds) -> list[tuple[int, int]]:
-    """All (i, j) with the same usable n-gram at position i of a and j of b."""
+def _positions(grams: np.ndarray, common: np.ndarray) -> np.ndarray:
+    """Positions whose n-gram is in ``common`` (sorted): a binary search, which for
+    a few hundred n-grams costs far less than ``np.isin``."""
+    at = np.searchsorted(common, grams)
+    at[at == common.size] = 0
+    return np.flatnonzero(common[at] == grams)
+
+
+def seed_matches(a: Seeds, b: Seeds, at_least: int = 1) -> list[tuple[int, int]]:
+    """All (i, j) with the same usable n-gram at position i of a and j of b; none
+    when there are fewer than ``at_least`` of them (counted before listing them)."""
     if a.usable.size == 0 or b.usable.size == 0:
         return []
-    common = np.intersect1d(a.usable, b.usable, assume_unique=True)
+    common, ia, ib_ = np.intersect1d(a.usable, b.usable, assume_unique=True, return_indices=True)
     if common.size == 0:
         return []
-    ib = np.nonzero(np.isin(b.grams, common))[0]
+    if at_least > 1 and a.counts is not None and b.counts is not None:
+        if int((a.counts[ia] * b.counts[ib_]).sum()) < at_least:
+            return []
+    ib = _positions(b.grams, common)
     positions: dict[int, list[int]] = {}
     for j, h in zip(ib.tolist(), b.grams[ib].tolist()):
         positions.setdefault(h, []).append(j)
-    ia = np.nonzero(np.isin(a.grams, common))[0]
+    ia = _positions(a.grams, common)
     return [(i, j) for i, h in zip(ia.tolist(), a.grams[ia].tolist()) for j in positions[h]]
 
 
@@ -194,7 +208,10 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     rewrites = params.sentence_min_words > 0
     sa = sa or seeds_of(ta, n, params.max_seed_occurrences, rewrites)
     sb = sb or seeds_of(tb, n, params.max_seed_occurrences, rewrites)
-    matches = seed_matches(sa, sb)
+    # A kept span has min_span_tokens matched words, each seed match adding at most
+    # n of them: with fewer matches in all, no span can be kept (sentence matching,
+    # which needs no seeds, aside).
+    matches = seed_matches(sa, sb, 1 if rewrites else -(-params.min_span_tokens // n))
     # A lone seed is never a span, and must not stretch a neighbour when merging.
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
     if rewrites and sa.sentences is not None and sb.sentences is not None:

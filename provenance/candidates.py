@@ -84,10 +84,15 @@ class Fingerprinter:
         shingles = _fmix32(_fold32(ngram_hashes(tokens.hashes, k)))
         with np.errstate(over="ignore"):
             permuted = shingles[:, None] * self._a[None, :] + self._b[None, :]
-        out = np.empty((len(windows), self.params.num_perm), dtype=np.uint32)
-        for row, w in enumerate(windows):
-            out[row] = permuted[w.start : max(w.start + 1, w.end - k + 1)].min(axis=0)
-        return out
+        # The minimum over each window's shingles, all windows in one call: at each
+        # even position reduceat reduces rows [bounds[i], bounds[i + 1]), which is a
+        # window even where windows overlap (the odd positions are discarded).  The
+        # padding row makes an end equal to the number of shingles a valid index.
+        bounds = np.empty(2 * len(windows), dtype=np.intp)
+        bounds[0::2] = [w.start for w in windows]
+        bounds[1::2] = [max(w.start + 1, w.end - k + 1) for w in windows]
+        padded = np.vstack([permuted, np.full((1, permuted.shape[1]), np.iinfo(np.uint32).max, dtype=np.uint32)])
+        return np.minimum.reduceat(padded, bounds, axis=0)[0::2]
 
     def minhash(self, signature: np.ndarray) -> MinHash:
         return MinHash(
@@ -112,13 +117,6 @@ def band_keys(signatures: np.ndarray, b: int, r: int, salt: int = 0) -> np.ndarr
     n = signatures.shape[0]
     keys = np.empty((n, b), dtype=np.uint64)
     sig = signatures.astype(np.uint64)
-    with np.errstate(over="ignore"):
-        for band in range(b):
-            acc = np.full(n, np.uint64(band + 1 + salt) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
-            for row in range(band * r, (band + 1) * r):
-                acc = (acc ^ sig[:, row]) * np.uint64(0xBF58476D1CE4E5B9)
-                acc ^= acc >> np.uint64(31)
-            keys[:, band] = acc
     if r <= 2 and not salt:  # exact: the rows themselves fit in 64 bits
         for band in range(b):
             lo = band * r
@@ -126,34 +124,80 @@ def band_keys(signatures: np.ndarray, b: int, r: int, salt: int = 0) -> np.ndarr
             if r == 2:
                 exact |= sig[:, lo + 1]
             keys[:, band] = exact
+        return keys
+    with np.errstate(over="ignore"):
+        for band in range(b):
+            acc = np.full(n, np.uint64(band + 1 + salt) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for row in range(band * r, (band + 1) * r):
+                acc = (acc ^ sig[:, row]) * np.uint64(0xBF58476D1CE4E5B9)
+                acc ^= acc >> np.uint64(31)
+            keys[:, band] = acc
     return keys
 
 
-def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int) -> np.ndarray:
-    """Document pairs (a < b) sharing a band key in the same band, deduplicated,
-    as an int64 array of ``a * 2**32 + b``: banding as a sort on band keys."""
+def bucket_pairs(keys: np.ndarray, docs: np.ndarray, clique_max: int = 0) -> np.ndarray:
+    """One entry ``a * 2**32 + b`` (a < b) per bucket two documents share, for the
+    keys of one band: banding as a sort on band keys.  A document with several
+    windows in one bucket counts once there.
+
+    A bucket of at most ``clique_max`` documents (0: any size) pairs every two of
+    them; a larger one pairs each with its first document only.  Buckets that
+    large are filled by a common phrase (hundreds of unrelated documents, whose
+    every pair would be verified for nothing), or by many copies of one story,
+    which still each meet the first copy, in this bucket and the story's others,
+    and join one cluster through it."""
+    order = np.lexsort((docs, keys))
+    ks, ds = keys[order], docs[order]
+    keep = np.ones(len(ks), dtype=bool)
+    keep[1:] = (ks[1:] != ks[:-1]) | (ds[1:] != ds[:-1])  # one entry per (key, doc)
+    ks, ds = ks[keep], ds[keep]
+    if len(ks) < 2:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    sizes = np.diff(np.r_[starts, len(ks)])
     found: list[np.ndarray] = []
-    for band in range(b):
-        k = keys[:, band]
-        order = np.lexsort((docs, k))
-        ks, ds = k[order], docs[order]
-        keep = np.ones(len(ks), dtype=bool)
-        keep[1:] = (ks[1:] != ks[:-1]) | (ds[1:] != ds[:-1])  # one entry per (key, doc)
-        ks, ds = ks[keep], ds[keep]
-        if len(ks) < 2:
-            continue
-        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-        sizes = np.diff(np.r_[starts, len(ks)])
-        two = starts[sizes == 2]  # the common case, vectorised
-        if len(two):
-            found.append(ds[two].astype(np.int64) << 32 | ds[two + 1].astype(np.int64))
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            members = ds[start : start + size].astype(np.int64)
+    two = starts[sizes == 2]  # the common case, vectorised
+    if len(two):
+        found.append(ds[two].astype(np.int64) << 32 | ds[two + 1].astype(np.int64))
+    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = ds[start : start + size].astype(np.int64)
+        if clique_max and size > clique_max:
+            found.append(members[0] << 32 | members[1:])
+        else:
             ii, jj = np.triu_indices(size, k=1)
             found.append(members[ii] << 32 | members[jj])
-    if not found:
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def count_pairs(occurrences: np.ndarray, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs and the number of buckets each shares (``counts`` weights
+    each occurrence, for partial counts merged from several places)."""
+    if not len(occurrences):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    pairs, inverse = np.unique(occurrences, return_inverse=True)
+    weights = np.ones(len(occurrences), dtype=np.int64) if counts is None else counts
+    return pairs, np.bincount(inverse.ravel(), weights=weights, minlength=len(pairs)).astype(np.int64)
+
+
+def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int, min_shared: int = 1,
+                    clique_max: int = 0) -> np.ndarray:
+    """Document pairs (a < b) sharing at least ``min_shared`` LSH buckets (over
+    all bands), deduplicated, as a sorted int64 array of ``a * 2**32 + b``.
+
+    One shared bucket is what ``MinHashLSH`` proposes (with ``clique_max`` 0, the
+    pairs are exactly its pairs); asking for two drops the pairs whose windows met
+    once, at the cost of short shared passages (docs/parameters.md)."""
+    found = [bucket_pairs(keys[:, band], docs, clique_max) for band in range(b)]
+    pairs, counts = count_pairs(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
+    return pairs[counts >= min_shared] if min_shared > 1 else pairs
+
+
+def candidate_keys_pairs(keys: np.ndarray, docs: np.ndarray, params: Params) -> np.ndarray:
+    """``pairs_from_keys`` with the run's parameters."""
+    if not len(docs):
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+    b, _r = band_parameters(params)
+    return pairs_from_keys(keys, docs, b, params.min_shared_buckets, params.bucket_clique_max)
 
 
 def content_words(tokens: Tokens) -> Tokens:
@@ -183,28 +227,42 @@ _REWRITE_SALT = 1 << 20  # keeps content-window keys apart from word-window keys
 def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Band keys of every window (rows) and the document each window belongs to
     (sorted by document): the word windows, then the content-word windows
-    that propose rewritten copies."""
+    that propose rewritten copies.  Signatures are banded a batch of documents
+    at a time, which keeps the per-call overhead of NumPy off the per-document cost."""
     fp = Fingerprinter(params)
     b, r = band_parameters(params)
-    one = replace(params, shingle_size=1)
-    content_fp = Fingerprinter(one)
+    content_fp = Fingerprinter(replace(params, shingle_size=1))
     rr = rewrite_rows(params, b)
     parts: list[np.ndarray] = []
     owners: list[np.ndarray] = []
+    batch: list[tuple[int, np.ndarray, bool]] = []  # (document, signatures, content windows?)
+
+    def flush() -> None:
+        for content in (False, True):
+            sigs = [(doc, sig) for doc, sig, c in batch if c is content]
+            if sigs:
+                stacked = np.concatenate([sig for _d, sig in sigs])
+                parts.append(band_keys(stacked, b, rr, salt=_REWRITE_SALT) if content else band_keys(stacked, b, r))
+                owners.append(np.concatenate([np.full(len(sig), doc, dtype=np.int64) for doc, sig in sigs]))
+        batch.clear()
+
     for doc, tokens in enumerate(all_tokens, start=first_doc):
         windows = fp.windows(doc, tokens)
         if windows:
-            parts.append(band_keys(fp.signatures(tokens, windows), b, r))
-            owners.append(np.full(len(windows), doc, dtype=np.int64))
+            batch.append((doc, fp.signatures(tokens, windows), False))
         if params.rewrite_window_words:
             content = content_words(tokens)
             cw = rewrite_windows(doc, content, params)
             if cw:
-                parts.append(band_keys(content_fp.signatures(content, cw), b, rr, salt=_REWRITE_SALT))
-                owners.append(np.full(len(cw), doc, dtype=np.int64))
+                batch.append((doc, content_fp.signatures(content, cw), True))
+        if len(batch) >= 256:
+            flush()
+    flush()
     if not parts:
         return np.zeros((0, b), dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    return np.concatenate(parts), np.concatenate(owners)
+    keys, docs = np.concatenate(parts), np.concatenate(owners)
+    order = np.argsort(docs, kind="stable")  # by document, word windows before content windows
+    return keys[order], docs[order]
 
 
 def unpack_pairs(packed: np.ndarray) -> list[tuple[int, int]]:
@@ -215,5 +273,5 @@ def candidate_pairs(all_tokens: list[Tokens], params: Params) -> tuple[list[tupl
     """Document pairs (a < b) with at least one pair of windows in a common LSH bucket."""
     b, r = band_parameters(params)
     keys, docs = window_keys(all_tokens, params)
-    pairs = unpack_pairs(pairs_from_keys(keys, docs, b)) if len(docs) else []
+    pairs = unpack_pairs(candidate_keys_pairs(keys, docs, params))
     return pairs, {"windows": int(len(docs)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}

@@ -249,6 +249,8 @@ class CueReader:
         elif rule.where == "tail":
             offset = max(0, len(text) - rule.span)
             window = text[offset:]
+        if not rule.may_match(window):
+            return []
         out: list[Cue] = []
         for m in pattern.finditer(window):
             if len(out) >= _MAX_MATCHES:

@@ -23,6 +23,8 @@ class Params:
     num_perm: int
     seed: int
     lsh_threshold: float
+    min_shared_buckets: int
+    bucket_clique_max: int
     rewrite_window_words: int
     rewrite_band_rows: int
     # align
@@ -55,7 +57,7 @@ class Params:
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
-                    "rewrite_window_words", "rewrite_band_rows"),
+                    "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity",
               "sentence_min_words", "sentence_min_overlap"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "boilerplate_max_tokens", "origin_min_share"),
@@ -65,7 +67,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words"}  # 0 turns sentence matching off
+_ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words", "bucket_clique_max"}  # 0 turns sentence matching off
 _UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "merge_overlap_longer", "near_duplicate", "wholly", "partially"}
 
 

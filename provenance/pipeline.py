@@ -30,7 +30,7 @@ from .align import Seeds, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
 from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
-from .candidates import band_parameters, pairs_from_keys, unpack_pairs, window_keys
+from .candidates import band_parameters, candidate_keys_pairs, unpack_pairs, window_keys
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
@@ -83,7 +83,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     cues, tokens = timed("analyse", analyse, inventory, rules, registry, jobs, progress)
     keys, owners = timed("fingerprint", window_keys, tokens, params)
     b, r = band_parameters(params)
-    pairs = unpack_pairs(pairs_from_keys(keys, owners, b)) if len(owners) else []
+    pairs = unpack_pairs(candidate_keys_pairs(keys, owners, params))
     lsh_stats = {"windows": int(len(owners)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}
     archive: list[Archived] = []
     index = None

@@ -47,7 +47,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "id": (str,), "description": (str,), "source": (str,), "role": (str,), "pattern": (str,),
     "field": (str,), "part": (str,), "where": (str,), "span": (int,), "concludes": (list,),
     "outlet": (str,), "outlet_kinds": (list,), "registry_only": (bool,), "date_order": (str,),
-    "confidence": (str,), "priority": (int,), "relation": (str,), "enabled": (bool,), "flags": (str,),
+    "confidence": (str,), "priority": (int,), "relation": (str,), "enabled": (bool,), "flags": (str,), "requires": (list,),
 }
 _REQUIRED = ("id", "description", "source", "role")
 _MAX_PATTERN = 2000
@@ -74,7 +74,19 @@ class Rule:
     relation: str | None = None
     enabled: bool = True
     flags: str = ""
+    requires: tuple[str, ...] = ()  # the pattern is tried only on text holding one of these
     origin: str = ""  # the file the rule came from
+
+    def may_match(self, text: str) -> bool:
+        """False when the text holds none of the words every match contains: the
+        pattern is then not run at all (a regular expression that can start at any
+        capital letter costs far more than a substring search)."""
+        if not self.requires:
+            return True
+        if "i" in self.flags:
+            text = text.casefold()
+            return any(word.casefold() in text for word in self.requires)
+        return any(word in text for word in self.requires)
 
     def compiled(self) -> re.Pattern[str] | None:
         return _compile(self.pattern, self.flags) if self.pattern else None
@@ -100,7 +112,7 @@ class RuleSet:
         for r in self.rules:
             h.update(repr((r.id, r.source, r.role, r.pattern, r.field, r.part, r.where, r.span, r.concludes,
                            r.outlet, r.outlet_kinds, r.registry_only, r.date_order, r.confidence, r.priority,
-                           r.relation, r.enabled, r.flags)).encode("utf-8"))
+                           r.relation, r.enabled, r.flags, r.requires)).encode("utf-8"))
         return h.hexdigest()
 
 
@@ -179,6 +191,11 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         choice("part", URL_PARTS)
     if source == "text" and "pattern" not in raw:
         problems.append(f"{at}: field 'pattern' is required for source 'text'")
+    requires = raw.get("requires", [])
+    if any(not isinstance(w, str) or not w for w in requires):
+        problems.append(f"{at}: field 'requires' must be a list of non-empty strings")
+    elif requires and source != "text":
+        problems.append(f"{at}: field 'requires' applies only to source 'text'")
     if "span" in raw and raw["span"] < 1:
         problems.append(f"{at}: field 'span' must be positive")
     flags = raw.get("flags", "")
@@ -206,7 +223,7 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         outlet_kinds=tuple(raw.get("outlet_kinds", ())), registry_only=raw.get("registry_only", False),
         date_order=raw.get("date_order", "outlet"), confidence=raw.get("confidence", "medium"),
         priority=raw.get("priority", 50), relation=raw.get("relation"), enabled=raw.get("enabled", True),
-        flags=flags, origin=where,
+        flags=flags, requires=tuple(requires), origin=where,
     )
 
 

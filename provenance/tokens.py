@@ -76,6 +76,40 @@ def sentence_starts(text: str, starts: list[int], ends: list[int]) -> list[int]:
     return out
 
 
+_APOSTROPHES = (ord("'"), ord("’"))
+_ASCII_WORD = np.array([bool(re.match(r"\w", chr(c))) for c in range(128)], dtype=bool)
+
+
+def _is_word_char(code: int, _cache: dict[int, bool] = {}) -> bool:  # noqa: B006 - a deliberate memo
+    found = _cache.get(code)
+    if found is None:
+        found = _cache[code] = bool(re.match(r"\w", chr(code)))
+    return found
+
+
+def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
+    r"""Start and end offsets of the words ``\w+(?:['’]\w+)*`` finds, computed on
+    the whole text at once: a mask of word characters (apostrophes count between
+    two of them), whose rising and falling edges are the bounds."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    ascii_ = codes < 128
+    word = np.zeros(codes.size, dtype=bool)
+    word[ascii_] = _ASCII_WORD[codes[ascii_]]
+    if not ascii_.all():
+        other = ~ascii_
+        distinct, where = np.unique(codes[other], return_inverse=True)
+        word[other] = np.array([_is_word_char(int(c)) for c in distinct], dtype=bool)[where.ravel()]
+    inside = word.copy()
+    if codes.size > 2:
+        apostrophe = (codes[1:-1] == _APOSTROPHES[0]) | (codes[1:-1] == _APOSTROPHES[1])
+        inside[1:-1] |= apostrophe & word[:-2] & word[2:]
+    edges = np.diff(np.r_[False, inside, False].astype(np.int8))
+    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+
+
 class Tokenizer:
     """Splits text into word tokens and sentences; caches word hashes across documents."""
 
@@ -83,25 +117,27 @@ class Tokenizer:
         self._cache: dict[str, int] = {}
 
     def __call__(self, text: str) -> Tokens:
-        starts: list[int] = []
-        ends: list[int] = []
-        hashes: list[int] = []
+        starts, ends = word_bounds(text)
+        words = _WORD.findall(text)
+        if len(words) != len(starts):  # never expected: the mask is the pattern
+            matches = list(_WORD.finditer(text))
+            starts = np.asarray([m.start() for m in matches], dtype=np.int64)
+            ends = np.asarray([m.end() for m in matches], dtype=np.int64)
+            words = [m.group() for m in matches]
         cache = self._cache
-        for m in _WORD.finditer(text):
-            raw = m.group()
-            h = cache.get(raw)
+        hashes = [cache.get(w) for w in words]
+        for k, h in enumerate(hashes):
             if h is None:
-                h = word_hash(normalise_word(raw))
+                raw = words[k]
+                h = hashes[k] = word_hash(normalise_word(raw))
                 if len(cache) < 2_000_000:
                     cache[raw] = h
-            starts.append(m.start())
-            ends.append(m.end())
-            hashes.append(h)
+        start_list, end_list = starts.tolist(), ends.tolist()
         return Tokens(
-            starts=np.asarray(starts, dtype=np.int64),
-            ends=np.asarray(ends, dtype=np.int64),
+            starts=starts,
+            ends=ends,
             hashes=np.asarray(hashes, dtype=np.uint64),
-            sentences=np.asarray(sentence_starts(text, starts, ends), dtype=np.int64),
+            sentences=np.asarray(sentence_starts(text, start_list, end_list), dtype=np.int64),
         )
 
 

@@ -182,7 +182,7 @@ def test_clusters_do_not_depend_on_pair_order(order):
 def test_banding_proposes_exactly_what_datasketch_minhashlsh_proposes(params, threshold):
     from datasketch import MinHashLSH
 
-    p = dataclasses.replace(params, lsh_threshold=threshold)
+    p = dataclasses.replace(params, lsh_threshold=threshold, bucket_clique_max=0, min_shared_buckets=1)
     tk = Tokenizer()
     docs = [text_of(200, k * 7) + " " + unique_text(60, f"u{k}") for k in range(6)]
     docs += [unique_text(50, "x") + " " + text_of(90, 14), unique_text(120, "lonely")]

@@ -7,7 +7,8 @@
     analyse    -> per document, pipeline._analyse_chunk (cues, tokens), find_segments,
                   attribute, and candidates.window_keys (band keys of its windows)
     banding    -> a shuffle on (band, key): every bucket lands in one partition, where
-                  candidates.pairs_from_keys emits its document pairs; then distinct
+                  candidates.bucket_pairs emits its document pairs; a shuffle on the
+                  pair counts the buckets each shares (fingerprint.min_shared_buckets)
     verify     -> both documents of each pair meet in one task (a block join: documents
                   in K blocks, one task per pair of blocks): pipeline._verify_chunk, then
                   pipeline.screen on the spans found
@@ -40,7 +41,7 @@ import numpy as np
 
 from ..archive import AddStats, ArchiveIndex
 from ..attribution import attribute
-from ..candidates import band_parameters, pairs_from_keys, window_keys
+from ..candidates import band_parameters, bucket_pairs, count_pairs, window_keys
 from ..cluster import build_clusters, cluster_id
 from ..cues import CueReader, captured_date
 from ..errors import ConfigError, ProvenanceError
@@ -385,8 +386,9 @@ class _Run:
         """(band, key) -> document as a shuffle; each bucket's pairs; distinct."""
         parts = self.parts
         buckets = analysed.mapPartitions(lambda it: _band_entries(it, parts)).partitionBy(parts)
-        found = buckets.mapPartitions(lambda it: _bucket_pairs(it, b, parts)).partitionBy(parts)
-        pairs = self.persist(found.mapPartitions(_distinct_pairs))
+        clique_max, min_shared = self.params.bucket_clique_max, self.params.min_shared_buckets
+        found = buckets.mapPartitions(lambda it: _bucket_pairs(it, b, parts, clique_max)).partitionBy(parts)
+        pairs = self.persist(found.mapPartitions(lambda it: _distinct_pairs(it, min_shared)))
         candidates = int(pairs.map(len).sum())
         return pairs.flatMap(_unpack), self.windows, candidates
 
@@ -579,8 +581,9 @@ def _band_entries(items, parts: int):
         yield int(target[lo]), (bands[lo:hi], flat[lo:hi], docs[lo:hi])
 
 
-def _bucket_pairs(blocks, b: int, parts: int):
-    """candidates.pairs_from_keys on each band of the buckets in this partition."""
+def _bucket_pairs(blocks, b: int, parts: int, clique_max: int):
+    """candidates.bucket_pairs on each band of the buckets in this partition: each
+    pair with the number of buckets it shares here, sent on by pair."""
     got = [blk for _t, blk in blocks]
     if not got:
         return
@@ -591,19 +594,22 @@ def _bucket_pairs(blocks, b: int, parts: int):
     for band in range(b):
         sel = bands == band
         if np.count_nonzero(sel) > 1:
-            found.append(pairs_from_keys(keys[sel][:, None], docs[sel], 1))
+            found.append(bucket_pairs(keys[sel], docs[sel], clique_max))
     if not found:
         return
-    packed = np.unique(np.concatenate(found))
+    packed, counts = count_pairs(np.concatenate(found))
     target = (packed % parts).astype(np.int64)
     for t in np.unique(target).tolist():
-        yield t, packed[target == t]
+        sel = target == t
+        yield t, (packed[sel], counts[sel])
 
 
-def _distinct_pairs(blocks):
+def _distinct_pairs(blocks, min_shared: int):
+    """All of a pair's shared buckets meet here: the pairs sharing enough of them."""
     got = [blk for _t, blk in blocks]
     if got:
-        yield np.unique(np.concatenate(got))
+        packed, counts = count_pairs(np.concatenate([g[0] for g in got]), np.concatenate([g[1] for g in got]))
+        yield packed[counts >= min_shared]
 
 
 def _unpack(packed: np.ndarray):
