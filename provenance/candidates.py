@@ -17,6 +17,7 @@ shingle, banded with more rows per band (a stricter match) in the same bands.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -105,7 +106,12 @@ class Fingerprinter:
 
 def band_parameters(params: Params) -> tuple[int, int]:
     """Bands and rows per band, exactly as datasketch's MinHashLSH chooses them."""
-    lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm)
+    return _bands(params.lsh_threshold, params.num_perm)
+
+
+@lru_cache(maxsize=16)
+def _bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # chooses by numeric integration: slow
     return lsh.b, lsh.r
 
 
@@ -156,16 +162,16 @@ def bucket_pairs(keys: np.ndarray, docs: np.ndarray, clique_max: int = 0) -> np.
     starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
     sizes = np.diff(np.r_[starts, len(ks)])
     found: list[np.ndarray] = []
-    two = starts[sizes == 2]  # the common case, vectorised
-    if len(two):
-        found.append(ds[two].astype(np.int64) << 32 | ds[two + 1].astype(np.int64))
-    for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-        members = ds[start : start + size].astype(np.int64)
-        if clique_max and size > clique_max:
-            found.append(members[0] << 32 | members[1:])
-        else:
-            ii, jj = np.triu_indices(size, k=1)
-            found.append(members[ii] << 32 | members[jj])
+    ds = ds.astype(np.int64)
+    star = sizes > clique_max if clique_max else np.zeros(len(sizes), dtype=bool)
+    for size in np.unique(sizes[(sizes >= 2) & ~star]).tolist():  # every two members, a size at a time
+        members = ds[starts[sizes == size][:, None] + np.arange(size)]
+        ii, jj = np.triu_indices(size, k=1)
+        found.append((members[:, ii] << 32 | members[:, jj]).ravel())
+    if star.any():  # each member with the bucket's first
+        first, count = starts[star], sizes[star]
+        others = np.repeat(first - np.r_[0, np.cumsum(count - 1)[:-1]], count - 1) + np.arange(int((count - 1).sum())) + 1
+        found.append(np.repeat(ds[first], count - 1) << 32 | ds[others])
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 

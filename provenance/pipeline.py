@@ -1,9 +1,10 @@
 """The audit, stage by stage.  Read this file to see the whole pipeline.
 
     inventory  -> every file under the corpus: documents, rejections, sidecar
-    analyse    -> every evidence rule applied to every document (cues), and its
-                  word tokens with offsets and stable hashes
-    fingerprint-> MinHash of word windows, LSH band keys, candidate document pairs
+    analyse    -> every evidence rule applied to every document (cues), its word
+                  tokens with offsets and stable hashes, and the MinHash LSH band
+                  keys of its windows (on the worker processes)
+    candidates -> documents sharing LSH buckets paired for verification
     index      -> with an archive index: indexed documents sharing band keys
                   are brought in as candidates (and, with --add, stored after)
     segments   -> compilation pages split into blocks, each citing its origin
@@ -80,10 +81,9 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
         follow_symlinks=options.follow_symlinks))
     docs = list(inventory.documents)
-    cues, tokens = timed("analyse", analyse, inventory, rules, registry, jobs, progress)
-    keys, owners = timed("fingerprint", window_keys, tokens, params)
+    cues, tokens, keys, owners = timed("analyse", analyse, inventory, rules, registry, jobs, progress, params)
     b, r = band_parameters(params)
-    pairs = unpack_pairs(candidate_keys_pairs(keys, owners, params))
+    pairs = unpack_pairs(timed("candidates", candidate_keys_pairs, keys, owners, params))
     lsh_stats = {"windows": int(len(owners)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}
     archive: list[Archived] = []
     index = None
@@ -170,8 +170,8 @@ def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = 
     try:
         inventory = build_inventory(corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
                                     follow_symlinks=options.follow_symlinks)
-        _cues, tokens = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress)
-        keys, owners = window_keys(tokens, options.params)
+        _cues, _tokens, keys, owners = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress,
+                                               options.params)
         stats = add_documents(index, options.source or corpus.resolve().name, inventory, keys, owners)
     finally:
         index.close()
@@ -181,7 +181,7 @@ def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = 
 def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
     st = state()
     docs, rows, reader, sidecar = st["docs"], st["rows"], st["reader"], st["sidecar"]
-    tokenizer = st.setdefault("tokenizer", Tokenizer())
+    tokenizer = st.setdefault("tokenizer", Tokenizer(sentences=st.get("sentences", True)))
     out = []
     for i in indices:
         d = docs[i]
@@ -190,14 +190,30 @@ def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
     return out
 
 
-def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int = 1,
-            progress: Progress | None = None) -> tuple[list[list[Cue]], list[Tokens]]:
-    """Every document's cues (evidence rules applied) and word tokens."""
+def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, np.ndarray]]:
+    """``_analyse_chunk``, then the band keys of each document's windows (a chunk
+    is a run of consecutive documents)."""
+    done = _analyse_chunk(indices)
+    keys, owners = window_keys([t for _c, t in done], state()["params"], first_doc=indices[0] if indices else 0)
+    bounds = np.searchsorted(owners, np.arange(indices[0], indices[0] + len(indices) + 1), side="left") \
+        if indices else [0]
+    return [(c, t, keys[bounds[k]:bounds[k + 1]]) for k, (c, t) in enumerate(done)]
+
+
+def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int, progress: Progress | None,
+            params: Params) -> tuple[list[list[Cue]], list[Tokens], np.ndarray, np.ndarray]:
+    """Every document's cues (evidence rules applied), word tokens and window band
+    keys, computed together on the worker processes; the keys come back as one
+    array with the document of each row (sorted by document)."""
     shared = {"docs": inventory.documents, "rows": {r.path: r for r in inventory.sidecar.rows},
-              "reader": CueReader(rules, registry), "sidecar": inventory.sidecar.path}
-    done = map_chunks(_analyse_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
+              "reader": CueReader(rules, registry), "sidecar": inventory.sidecar.path, "params": params,
+              "sentences": params.sentence_min_words > 0}
+    done = map_chunks(_fingerprint_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
                       stage="documents analysed", progress=progress, chunk_size=64)
-    return [c for c, _ in done], [t for _, t in done]
+    b, _r = band_parameters(params)
+    keys = np.concatenate([k for _c, _t, k in done]) if done else np.zeros((0, b), dtype=np.uint64)
+    owners = np.repeat(np.arange(len(done), dtype=np.int64), [len(k) for _c, _t, k in done])
+    return [c for c, _t, _k in done], [t for _c, t, _k in done], keys, owners
 
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:

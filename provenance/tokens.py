@@ -22,8 +22,8 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)
 class Tokens:
     """The word tokens of one text: offsets and 64-bit hashes, as NumPy arrays."""
 
-    starts: np.ndarray  # int64, character offset of each token
-    ends: np.ndarray  # int64, end offset (exclusive)
+    starts: np.ndarray  # int32, character offset of each token (files are far below 2 GB)
+    ends: np.ndarray  # int32, end offset (exclusive)
     hashes: np.ndarray  # uint64, stable hash of the normalised word
     sentences: np.ndarray | None = None  # int64, index of the first token of each sentence
 
@@ -113,8 +113,9 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
 class Tokenizer:
     """Splits text into word tokens and sentences; caches word hashes across documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, sentences: bool = True) -> None:
         self._cache: dict[str, int] = {}
+        self._sentences = sentences  # sentence starts are read only by sentence matching
 
     def __call__(self, text: str) -> Tokens:
         starts, ends = word_bounds(text)
@@ -134,10 +135,11 @@ class Tokenizer:
                     cache[raw] = h
         start_list, end_list = starts.tolist(), ends.tolist()
         return Tokens(
-            starts=starts,
-            ends=ends,
+            starts=starts.astype(np.int32),
+            ends=ends.astype(np.int32),
             hashes=np.asarray(hashes, dtype=np.uint64),
-            sentences=np.asarray(sentence_starts(text, start_list, end_list), dtype=np.int64),
+            sentences=np.asarray(sentence_starts(text, start_list, end_list), dtype=np.int64)
+            if self._sentences else None,
         )
 
 

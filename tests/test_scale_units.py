@@ -206,3 +206,19 @@ def test_every_shipped_requires_word_is_in_the_examples_it_guards():
         assert rule is not None and rule.requires, rule_id
         assert rule.may_match(text), rule_id
         assert reader._text(rule, text, None), rule_id
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 30)), max_size=120), st.integers(0, 6))
+def test_bucket_pairs_equal_a_plain_grouping(entries, clique_max):
+    keys = np.array([k for k, _ in entries], dtype=np.uint64)
+    docs = np.array([d for _, d in entries], dtype=np.int64)
+    expected: list[tuple[int, int]] = []
+    for key in sorted(set(keys.tolist())):
+        members = sorted({d for k, d in entries if k == key})
+        if clique_max and len(members) > clique_max:
+            expected += [(members[0], m) for m in members[1:]]
+        else:
+            expected += [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+    got = bucket_pairs(keys, docs, clique_max)
+    assert sorted((int(x >> 32), int(x & 0xFFFFFFFF)) for x in got.tolist()) == sorted(expected)
