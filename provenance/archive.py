@@ -25,9 +25,10 @@ from .errors import ProvenanceError
 from .model import Document, MetaField, SidecarRow
 from .params import Params
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # The parameters that shape what is stored: a different value makes old keys meaningless.
-BUILD_PARAMETERS = ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold")
+BUILD_PARAMETERS = ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
+                    "rewrite_window_words", "rewrite_band_rows")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -183,21 +184,32 @@ class ArchiveIndex:
 
     # -- looking up ---------------------------------------------------------
 
-    def candidates(self, keys: np.ndarray, owners: np.ndarray) -> list[tuple[int, int]]:
-        """(new document, archive row) pairs sharing a band key."""
+    def candidates(self, keys: np.ndarray, owners: np.ndarray, clique_max: int = 0,
+                   min_shared: int = 1) -> list[tuple[int, int]]:
+        """(new document, archive row) pairs sharing at least ``min_shared`` buckets.
+
+        As in banding within a corpus, an archive bucket of more than ``clique_max``
+        documents pairs a new document with its first document only, so a stock
+        phrase's bucket costs one lookup of at most ``clique_max + 1`` rows however
+        large the archive grows: the cost follows the new material."""
         if keys.size == 0:
             return []
-        flat = flat_keys(keys)
+        flat = flat_keys(keys).ravel()
         rows = np.repeat(owners, keys.shape[1])
-        values = flat.ravel()
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe (key INTEGER, owner INTEGER)")
-        self.db.execute("DELETE FROM probe")
-        self.db.executemany("INSERT INTO probe VALUES (?, ?)", zip(_signed(values), rows.tolist()))
-        found = self.db.execute(
-            "SELECT DISTINCT probe.owner, keys.doc FROM probe JOIN keys ON keys.key = probe.key "
-            "ORDER BY probe.owner, keys.doc").fetchall()
-        self.db.execute("DELETE FROM probe")
-        return [(int(a), int(b)) for a, b in found]
+        probe = np.unique(np.stack([flat.astype(np.int64), rows.astype(np.int64)], axis=1), axis=0)
+        distinct = np.unique(probe[:, 0])
+        limit = clique_max + 1 if clique_max else -1
+        stmt = "SELECT doc FROM keys WHERE key = ? ORDER BY doc LIMIT ?"
+        members: dict[int, list[int]] = {}
+        for key in distinct.tolist():
+            docs = [r[0] for r in self.db.execute(stmt, (key, limit))]
+            if docs:
+                members[key] = docs[:1] if clique_max and len(docs) > clique_max else docs
+        found = [(owner << 32) | doc for key, owner in probe.tolist() for doc in members.get(key, ())]
+        if not found:
+            return []
+        pairs, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
+        return [(int(x >> 32), int(x & 0xFFFFFFFF)) for x in pairs[counts >= min_shared].tolist()]
 
     def load(self, rows: Sequence[int]) -> list[Archived]:
         out = []

@@ -209,7 +209,8 @@ def candidate_keys_pairs(keys: np.ndarray, docs: np.ndarray, params: Params) -> 
 def content_words(tokens: Tokens) -> Tokens:
     """The tokens without function words (what survives a rewrite)."""
     keep = ~np.isin(tokens.hashes, stopword_hashes())
-    return Tokens(tokens.starts[keep], tokens.ends[keep], tokens.hashes[keep])
+    starts, ends = tokens.bounds()
+    return Tokens(tokens.hashes[keep], offsets=(starts[keep], ends[keep]))
 
 
 def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:

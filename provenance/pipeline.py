@@ -90,7 +90,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     source = options.source or corpus.resolve().name
     if options.index is not None:
         index = ArchiveIndex(options.index, params, rules.digest(), create=options.add_to_index)
-        archive, archive_pairs = timed("index-lookup", lookup_archive, index, source, docs, keys, owners)
+        archive, archive_pairs = timed("index-lookup", lookup_archive, index, source, docs, keys, owners, params)
         reader = CueReader(rules, registry)
         tokenizer = Tokenizer()
         for a in archive:
@@ -99,6 +99,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
             tokens.append(tokenizer(a.document.text))
         pairs = sorted(set(pairs) | set(archive_pairs))
         lsh_stats.update(candidate_pairs=len(pairs), archive_documents=len(archive))
+    if not options.add_to_index:
+        keys = owners = None  # read by nothing after this: freed before verification
     segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
     attributions = timed("attribute", lambda: [attribute(c, s, registry, captured_date(d))
                                                for d, c, s in zip(docs, cues, segments)])
@@ -129,10 +131,10 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
 
 
 def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys: np.ndarray,
-                   owners: np.ndarray) -> tuple[list[Archived], list[tuple[int, int]]]:
-    """Indexed documents sharing a band key with the new ones, and the pairs to verify.
+                   owners: np.ndarray, params: Params) -> tuple[list[Archived], list[tuple[int, int]]]:
+    """Indexed documents sharing band keys with the new ones, and the pairs to verify.
     A file of this corpus already in the index is not compared with itself."""
-    found = index.candidates(keys, owners)
+    found = index.candidates(keys, owners, params.bucket_clique_max, params.min_shared_buckets)
     own = {index.find(source, d.path, d.record) for d in docs} - {None}  # these files, indexed earlier
     rows = sorted({row for _doc, row in found if row not in own})
     archived = index.load(rows)
@@ -197,14 +199,16 @@ def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, 
     keys, owners = window_keys([t for _c, t in done], state()["params"], first_doc=indices[0] if indices else 0)
     bounds = np.searchsorted(owners, np.arange(indices[0], indices[0] + len(indices) + 1), side="left") \
         if indices else [0]
-    return [(c, t, keys[bounds[k]:bounds[k + 1]]) for k, (c, t) in enumerate(done)]
+    return [(c, t.hashes_only(), keys[bounds[k]:bounds[k + 1]]) for k, (c, t) in enumerate(done)]
 
 
 def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int, progress: Progress | None,
             params: Params) -> tuple[list[list[Cue]], list[Tokens], np.ndarray, np.ndarray]:
     """Every document's cues (evidence rules applied), word tokens and window band
     keys, computed together on the worker processes; the keys come back as one
-    array with the document of each row (sorted by document)."""
+    array with the document of each row (sorted by document).  The tokens keep
+    their hashes only: offsets are found again in the text for the few documents
+    whose spans need them, so that the audit does not hold them all."""
     shared = {"docs": inventory.documents, "rows": {r.path: r for r in inventory.sidecar.rows},
               "reader": CueReader(rules, registry), "sidecar": inventory.sidecar.path, "params": params,
               "sentences": params.sentence_min_words > 0}
@@ -213,14 +217,15 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     b, _r = band_parameters(params)
     keys = np.concatenate([k for _c, _t, k in done]) if done else np.zeros((0, b), dtype=np.uint64)
     owners = np.repeat(np.arange(len(done), dtype=np.int64), [len(k) for _c, _t, k in done])
-    return [c for c, _t, _k in done], [t for _c, t, _k in done], keys, owners
+    tokens = [t.of(d.text) for (_c, t, _k), d in zip(done, inventory.documents)]  # offsets found again when needed
+    return [c for c, _t, _k in done], tokens, keys, owners
 
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
     tokens, params = st["tokens"], st["params"]
     cache: dict[int, Seeds] = st.setdefault("seeds", {})
-    if len(cache) > 20_000:  # bounded: pairs come sorted, so recent documents are the ones reused
+    if len(cache) > 8_000:  # bounded: pairs come sorted, so recent documents are the ones reused
         cache.clear()
 
     def seeds(i: int) -> Seeds:
@@ -232,10 +237,14 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     out: list[SpanPair] = []
     for a, b in pairs:
         ta, tb = tokens[a], tokens[b]
-        for s in align_tokens(ta, tb, params, seeds(a), seeds(b)):
+        found = align_tokens(ta, tb, params, seeds(a), seeds(b))
+        if not found:
+            continue
+        (sa, ea), (sb, eb) = ta.bounds(), tb.bounds()
+        for s in found:
             out.append(SpanPair(
-                a=a, a_start=int(ta.starts[s.a_start]), a_end=int(ta.ends[s.a_end - 1]),
-                b=b, b_start=int(tb.starts[s.b_start]), b_end=int(tb.ends[s.b_end - 1]),
+                a=a, a_start=int(sa[s.a_start]), a_end=int(ea[s.a_end - 1]),
+                b=b, b_start=int(sb[s.b_start]), b_end=int(eb[s.b_end - 1]),
                 similarity=round(s.similarity, 4), verbatim=is_verbatim(ta, tb, s),
                 tokens=min(s.matched_a, s.matched_b),
             ))
@@ -368,15 +377,14 @@ def cited_origins(clusters: list[Cluster], ctx: Context, ids: list[str]) -> list
     return out
 
 
-def _covered(tokens: Tokens, intervals: list[tuple[int, int]]) -> int:
-    if not intervals or len(tokens) == 0:
+def _covered(starts: np.ndarray, intervals: list[tuple[int, int]]) -> int:
+    """Tokens (given by their start offsets) inside any of the intervals."""
+    if not intervals or len(starts) == 0:
         return 0
-    import numpy as np
-
-    mask = np.zeros(len(tokens), dtype=bool)
+    mask = np.zeros(len(starts), dtype=bool)
     for s, e in intervals:
-        lo = int(np.searchsorted(tokens.starts, s, side="left"))
-        hi = int(np.searchsorted(tokens.starts, e, side="left"))
+        lo = int(np.searchsorted(starts, s, side="left"))
+        hi = int(np.searchsorted(starts, e, side="left"))
         mask[lo:hi] = True
     return int(mask.sum())
 
@@ -403,8 +411,9 @@ def measure(docs: list[Document], tokens: list[Tokens], clusters: list[Cluster],
     out = []
     for i, t in enumerate(tokens):
         total = len(t)
-        frac = _covered(t, reused.get(i, [])) / total if total else 0.0
-        share = _covered(t, shared.get(i, [])) / total if total else 0.0
+        starts = t.starts if total and i in shared else np.zeros(0, dtype=np.int32)
+        frac = _covered(starts, reused.get(i, [])) / total if total else 0.0
+        share = _covered(starts, shared.get(i, [])) / total if total else 0.0
         out.append(DocumentResult(doc=i, reused_fraction=round(frac, 4), shared_fraction=round(share, 4),
                                   derivation=classify(frac, params)))
     return out

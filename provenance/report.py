@@ -9,6 +9,7 @@ the options, so two runs give the same bytes apart from those two timestamps.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import platform
 from datetime import datetime, timezone
@@ -19,7 +20,7 @@ from typing import Any
 from . import __version__
 from .documents import document_ids
 from .errors import ReportError
-from .files import write_atomic
+from .files import write_atomic, write_atomic_chunks
 from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params
@@ -296,8 +297,11 @@ def dumps(report: dict[str, Any]) -> str:
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:
-    """Write atomically: a temporary file in the same folder, then a rename."""
-    write_atomic(dumps(report), path)
+    """Write atomically: a temporary file in the same folder, then a rename.  The
+    JSON is encoded piece by piece as it is written (the same bytes as ``dumps``),
+    never held whole in memory: a 100,000-document report is hundreds of megabytes."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, sort_keys=False)
+    write_atomic_chunks(itertools.chain(encoder.iterencode(report), ("\n",)), path)
 
 
 def load_report(path: Path) -> dict[str, Any]:

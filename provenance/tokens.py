@@ -20,15 +20,45 @@ _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 @dataclass(frozen=True, eq=False)
 class Tokens:
-    """The word tokens of one text: offsets and 64-bit hashes, as NumPy arrays."""
+    """The word tokens of one text: 64-bit hashes and character offsets, as NumPy arrays.
 
-    starts: np.ndarray  # int32, character offset of each token (files are far below 2 GB)
-    ends: np.ndarray  # int32, end offset (exclusive)
+    The offsets are either kept (``offsets``) or found again in the text when asked
+    for (``text``): a large audit keeps only the hashes of every document, which
+    is what matching reads, and needs the offsets of the few documents that share
+    text with another."""
+
     hashes: np.ndarray  # uint64, stable hash of the normalised word
     sentences: np.ndarray | None = None  # int64, index of the first token of each sentence
+    offsets: tuple[np.ndarray, np.ndarray] | None = None  # int32 starts and (exclusive) ends
+    text: str | None = None  # the text the offsets are found in again, when not kept
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end offsets of every token."""
+        if self.offsets is not None:
+            return self.offsets
+        if self.text is None:
+            raise ValueError("these tokens kept neither their offsets nor their text")
+        starts, ends = word_bounds(self.text)
+        return starts.astype(np.int32), ends.astype(np.int32)
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self.bounds()[0]
+
+    @property
+    def ends(self) -> np.ndarray:
+        return self.bounds()[1]
+
+    def hashes_only(self) -> "Tokens":
+        """These tokens without their offsets (to travel, or to be kept in bulk)."""
+        return Tokens(self.hashes, self.sentences)
+
+    def of(self, text: str) -> "Tokens":
+        """These tokens, their offsets found again in ``text`` when needed."""
+        return Tokens(self.hashes, self.sentences, self.offsets, text)
 
 
 def normalise_word(word: str) -> str:
@@ -135,8 +165,7 @@ class Tokenizer:
                     cache[raw] = h
         start_list, end_list = starts.tolist(), ends.tolist()
         return Tokens(
-            starts=starts.astype(np.int32),
-            ends=ends.astype(np.int32),
+            offsets=(starts.astype(np.int32), ends.astype(np.int32)),
             hashes=np.asarray(hashes, dtype=np.uint64),
             sentences=np.asarray(sentence_starts(text, start_list, end_list), dtype=np.int64)
             if self._sentences else None,

@@ -222,3 +222,13 @@ def test_bucket_pairs_equal_a_plain_grouping(entries, clique_max):
             expected += [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
     got = bucket_pairs(keys, docs, clique_max)
     assert sorted((int(x >> 32), int(x & 0xFFFFFFFF)) for x in got.tolist()) == sorted(expected)
+
+
+def test_report_written_piece_by_piece_is_the_same_bytes(tmp_path):
+    from provenance.pipeline import audit
+    from provenance.report import build_report, dumps, write_report
+
+    result = audit(ROOT / "seeds")
+    report = build_report(result, default_params(), corpus="seeds", started="s", finished="f", options={})
+    write_report(report, tmp_path / "r.json")
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == dumps(report)
