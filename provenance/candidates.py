@@ -193,8 +193,17 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int, min_shared: int 
     One shared bucket is what ``MinHashLSH`` proposes (with ``clique_max`` 0, the
     pairs are exactly its pairs); asking for two drops the pairs whose windows met
     once, at the cost of short shared passages (docs/parameters.md)."""
-    found = [bucket_pairs(keys[:, band], docs, clique_max) for band in range(b)]
-    pairs, counts = count_pairs(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
+    # Merged band by band, so that memory follows the distinct pairs, not every
+    # bucket every pair shares (many times more on a large corpus).
+    pairs = np.zeros(0, dtype=np.int64)
+    counts = np.zeros(0, dtype=np.int64)
+    for band in range(b):
+        found = bucket_pairs(keys[:, band], docs, clique_max)
+        if min_shared > 1:
+            band_pairs, band_counts = count_pairs(found)
+            pairs, counts = count_pairs(np.concatenate([pairs, band_pairs]), np.concatenate([counts, band_counts]))
+        else:
+            pairs = np.union1d(pairs, found)
     return pairs[counts >= min_shared] if min_shared > 1 else pairs
 
 

@@ -215,10 +215,19 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     done = map_chunks(_fingerprint_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
                       stage="documents analysed", progress=progress, chunk_size=64)
     b, _r = band_parameters(params)
-    keys = np.concatenate([k for _c, _t, k in done]) if done else np.zeros((0, b), dtype=np.uint64)
-    owners = np.repeat(np.arange(len(done), dtype=np.int64), [len(k) for _c, _t, k in done])
-    tokens = [t.of(d.text) for (_c, t, _k), d in zip(done, inventory.documents)]  # offsets found again when needed
-    return [c for c, _t, _k in done], tokens, keys, owners
+    sizes = [len(k) for _c, _t, k in done]
+    owners = np.repeat(np.arange(len(done), dtype=np.int64), sizes)
+    keys = np.empty((len(owners), b), dtype=np.uint64)
+    cues: list[list[Cue]] = []
+    tokens: list[Tokens] = []
+    at = 0
+    for k, ((c, t, doc_keys), d) in enumerate(zip(done, inventory.documents)):
+        keys[at : at + len(doc_keys)] = doc_keys
+        at += len(doc_keys)
+        done[k] = None  # each document's copy of its keys is let go as it is filled in: one copy at a time
+        cues.append(c)
+        tokens.append(t.of(d.text))  # offsets found again in the text when needed
+    return cues, tokens, keys, owners
 
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
