@@ -17,6 +17,7 @@ shingle, banded with more rows per band (a stricter match) in the same bands.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -185,7 +186,49 @@ def count_pairs(occurrences: np.ndarray, counts: np.ndarray | None = None) -> tu
     return pairs, np.bincount(inverse.ravel(), weights=weights, minlength=len(pairs)).astype(np.int64)
 
 
-def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int, min_shared: int = 1,
+class KeyBlocks:
+    """The band keys of many windows (one row per window, one column per band), held
+    as blocks of rows that are never copied into one array: at 100,000 documents the
+    keys take 0.8 GB, and a copy would double that.  Banding reads one band at a time."""
+
+    def __init__(self, blocks: Sequence[np.ndarray], bands: int) -> None:
+        self.blocks = [blk for blk in blocks if len(blk)]
+        self.bands = bands
+        self._bounds = np.cumsum([0] + [len(blk) for blk in self.blocks])
+
+    def __len__(self) -> int:
+        return int(self._bounds[-1])
+
+    @property
+    def size(self) -> int:
+        return len(self) * self.bands
+
+    def column(self, band: int) -> np.ndarray:
+        if not self.blocks:
+            return np.zeros(0, dtype=np.uint64)
+        return np.concatenate([blk[:, band] for blk in self.blocks])
+
+    def rows(self, lo: int, hi: int) -> np.ndarray:
+        """Rows ``[lo, hi)`` as one array."""
+        parts = []
+        k = max(0, int(np.searchsorted(self._bounds, lo, side="right")) - 1)
+        while k < len(self.blocks) and int(self._bounds[k]) < hi:
+            start = int(self._bounds[k])
+            parts.append(self.blocks[k][max(lo, start) - start : hi - start])
+            k += 1
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate(parts) if parts else np.zeros((0, self.bands), dtype=np.uint64)
+
+    def array(self) -> np.ndarray:
+        return self.rows(0, len(self))
+
+
+def _column(keys: "np.ndarray | KeyBlocks", band: int) -> np.ndarray:
+    return keys.column(band) if isinstance(keys, KeyBlocks) else keys[:, band]
+
+
+def pairs_from_keys(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, b: int, min_shared: int = 1,
                     clique_max: int = 0) -> np.ndarray:
     """Document pairs (a < b) sharing at least ``min_shared`` LSH buckets (over
     all bands), deduplicated, as a sorted int64 array of ``a * 2**32 + b``.
@@ -198,7 +241,7 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int, min_shared: int 
     pairs = np.zeros(0, dtype=np.int64)
     counts = np.zeros(0, dtype=np.int64)
     for band in range(b):
-        found = bucket_pairs(keys[:, band], docs, clique_max)
+        found = bucket_pairs(_column(keys, band), docs, clique_max)
         if min_shared > 1:
             band_pairs, band_counts = count_pairs(found)
             pairs, counts = count_pairs(np.concatenate([pairs, band_pairs]), np.concatenate([counts, band_counts]))
@@ -207,7 +250,7 @@ def pairs_from_keys(keys: np.ndarray, docs: np.ndarray, b: int, min_shared: int 
     return pairs[counts >= min_shared] if min_shared > 1 else pairs
 
 
-def candidate_keys_pairs(keys: np.ndarray, docs: np.ndarray, params: Params) -> np.ndarray:
+def candidate_keys_pairs(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, params: Params) -> np.ndarray:
     """``pairs_from_keys`` with the run's parameters."""
     if not len(docs):
         return np.zeros(0, dtype=np.int64)

@@ -25,13 +25,13 @@ import time
 import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from .align import Seeds, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
 from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
-from .candidates import band_parameters, candidate_keys_pairs, unpack_pairs, window_keys
+from .candidates import KeyBlocks, band_parameters, candidate_keys_pairs, unpack_pairs, window_keys
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
@@ -130,11 +130,11 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                        rules=rules, archive=tuple((a.source, a.document) for a in archive))
 
 
-def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys: np.ndarray,
+def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys: KeyBlocks,
                    owners: np.ndarray, params: Params) -> tuple[list[Archived], list[tuple[int, int]]]:
     """Indexed documents sharing band keys with the new ones, and the pairs to verify.
     A file of this corpus already in the index is not compared with itself."""
-    found = index.candidates(keys, owners, params.bucket_clique_max, params.min_shared_buckets)
+    found = index.candidates(keys.array(), owners, params.bucket_clique_max, params.min_shared_buckets)
     own = {index.find(source, d.path, d.record) for d in docs} - {None}  # these files, indexed earlier
     rows = sorted({row for _doc, row in found if row not in own})
     archived = index.load(rows)
@@ -143,15 +143,13 @@ def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys:
     return archived, pairs
 
 
-def _split_keys(keys: np.ndarray, owners: np.ndarray, count: int) -> list[np.ndarray]:
-    out = []
+def _split_keys(keys: KeyBlocks, owners: np.ndarray, count: int) -> Iterator[np.ndarray]:
+    bounds = np.searchsorted(owners, np.arange(count + 1), side="left").tolist()
     for i in range(count):
-        lo, hi = np.searchsorted(owners, i, side="left"), np.searchsorted(owners, i, side="right")
-        out.append(keys[lo:hi])
-    return out
+        yield keys.rows(bounds[i], bounds[i + 1])
 
 
-def add_documents(index: ArchiveIndex, source: str, inventory: Inventory, keys: np.ndarray,
+def add_documents(index: ArchiveIndex, source: str, inventory: Inventory, keys: KeyBlocks,
                   owners: np.ndarray) -> AddStats:
     rows = {r.path: r for r in inventory.sidecar.rows}
     per_doc = _split_keys(keys, owners, len(inventory.documents))
@@ -215,19 +213,22 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     done = map_chunks(_fingerprint_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
                       stage="documents analysed", progress=progress, chunk_size=64)
     b, _r = band_parameters(params)
-    sizes = [len(k) for _c, _t, k in done]
-    owners = np.repeat(np.arange(len(done), dtype=np.int64), sizes)
-    keys = np.empty((len(owners), b), dtype=np.uint64)
+    owners = np.repeat(np.arange(len(done), dtype=np.int64), [len(k) for _c, _t, k in done])
+    blocks: list[np.ndarray] = []
+    pending: list[np.ndarray] = []
     cues: list[list[Cue]] = []
     tokens: list[Tokens] = []
-    at = 0
     for k, ((c, t, doc_keys), d) in enumerate(zip(done, inventory.documents)):
-        keys[at : at + len(doc_keys)] = doc_keys
-        at += len(doc_keys)
-        done[k] = None  # each document's copy of its keys is let go as it is filled in: one copy at a time
+        pending.append(doc_keys)
+        done[k] = None  # each document's own copy of its keys goes once it is in a block
+        if len(pending) == 1024:
+            blocks.append(np.concatenate(pending))
+            pending.clear()
         cues.append(c)
         tokens.append(t.of(d.text))  # offsets found again in the text when needed
-    return cues, tokens, keys, owners
+    if pending:
+        blocks.append(np.concatenate(pending))
+    return cues, tokens, KeyBlocks(blocks, b), owners
 
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
@@ -340,9 +341,9 @@ def decide_origins(raw: list[RawCluster], ctx: Context) -> list[Cluster]:
     return out
 
 
-def _covered_by(clusters: list[Cluster], doc: int, start: int, end: int) -> int:
-    spans = sorted((max(start, m.start), min(end, m.end)) for c in clusters for m in c.members
-                   if m.doc == doc and m.start < end and start < m.end)
+def _covered_by(members: dict[int, list[tuple[int, int]]], doc: int, start: int, end: int) -> int:
+    """Characters of ``[start, end)`` of a document inside its cluster members."""
+    spans = sorted((max(start, s), min(end, e)) for s, e in members.get(doc, ()) if s < end and start < e)
     total, reach = 0, start
     for s, e in spans:
         if e > reach:
@@ -356,6 +357,10 @@ def cited_origins(clusters: list[Cluster], ctx: Context, ids: list[str]) -> list
     whose cited original is not in the corpus: each becomes a one-member cluster
     whose origin is the cited outlet (and date), outside the corpus."""
     out = []
+    members: dict[int, list[tuple[int, int]]] = {}
+    for c in clusters:
+        for m in c.members:
+            members.setdefault(m.doc, []).append((m.start, m.end))
     for d, doc in enumerate(ctx.docs):
         own = ctx.attributions[d].outlet
         claims: list[tuple[int, int, str, object, list[Cue], str]] = []
@@ -372,7 +377,7 @@ def cited_origins(clusters: list[Cluster], ctx: Context, ids: list[str]) -> list
                                    f"the page says it republishes {c.outlets[0]}: {c.text[:80]!r}"))
                     break
         for start, end, outlet, date, cues, why in claims:
-            if end <= start or _covered_by(clusters, d, start, end) >= 0.5 * (end - start):
+            if end <= start or _covered_by(members, d, start, end) >= 0.5 * (end - start):
                 continue  # the text is in a reuse cluster; the origin rules read the same cues there
             member = Member(doc=d, start=start, end=end, similarity=0.0, verbatim=False)
             rc = RawCluster((member,), ())

@@ -146,12 +146,16 @@ def test_an_interrupted_write_keeps_the_previous_report(tmp_path, monkeypatch):
     out = tmp_path / "report.json"
     out.write_text("previous complete report", encoding="utf-8")
 
-    def explode(_report):
+    class Explodes:
+        """Interrupts the encoding after a good part of the report was written out."""
+
+    def explode(self, o):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report_module, "dumps", explode)
+    monkeypatch.setattr(report_module.json.JSONEncoder, "default", explode)
     with pytest.raises(KeyboardInterrupt):
-        report_module.write_report({"schema_version": "1"}, out)
+        report_module.write_report({"schema_version": "1", "documents": [f"d{i}" for i in range(30_000)]
+                                    + [Explodes()]}, out)
     assert out.read_text(encoding="utf-8") == "previous complete report"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
 
