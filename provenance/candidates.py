@@ -17,7 +17,7 @@ shingle, banded with more rows per band (a stricter match) in the same bands.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Sequence
+from typing import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -236,18 +236,21 @@ def pairs_from_keys(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, b: int, mi
     One shared bucket is what ``MinHashLSH`` proposes (with ``clique_max`` 0, the
     pairs are exactly its pairs); asking for two drops the pairs whose windows met
     once, at the cost of short shared passages (docs/parameters.md)."""
-    # Merged band by band, so that memory follows the distinct pairs, not every
-    # bucket every pair shares (many times more on a large corpus).
+    pairs, counts = band_pairs(keys, docs, range(b), clique_max)
+    return pairs[counts >= min_shared] if min_shared > 1 else pairs
+
+
+def band_pairs(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, bands: Iterable[int],
+               clique_max: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct pairs sharing buckets in the given bands, with the number of buckets
+    each shares there.  Merged band by band, so that memory follows the distinct
+    pairs, not every bucket every pair shares (many times more on a large corpus)."""
     pairs = np.zeros(0, dtype=np.int64)
     counts = np.zeros(0, dtype=np.int64)
-    for band in range(b):
-        found = bucket_pairs(_column(keys, band), docs, clique_max)
-        if min_shared > 1:
-            band_pairs, band_counts = count_pairs(found)
-            pairs, counts = count_pairs(np.concatenate([pairs, band_pairs]), np.concatenate([counts, band_counts]))
-        else:
-            pairs = np.union1d(pairs, found)
-    return pairs[counts >= min_shared] if min_shared > 1 else pairs
+    for band in bands:
+        found, found_counts = count_pairs(bucket_pairs(_column(keys, band), docs, clique_max))
+        pairs, counts = count_pairs(np.concatenate([pairs, found]), np.concatenate([counts, found_counts]))
+    return pairs, counts
 
 
 def candidate_keys_pairs(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, params: Params) -> np.ndarray:

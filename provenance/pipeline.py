@@ -31,7 +31,8 @@ from .align import Seeds, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
 from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
-from .candidates import KeyBlocks, band_parameters, candidate_keys_pairs, unpack_pairs, window_keys
+from .candidates import (KeyBlocks, band_pairs, band_parameters, candidate_keys_pairs, count_pairs, unpack_pairs,
+                         window_keys)
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
@@ -83,7 +84,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     docs = list(inventory.documents)
     cues, tokens, keys, owners = timed("analyse", analyse, inventory, rules, registry, jobs, progress, params)
     b, r = band_parameters(params)
-    pairs = unpack_pairs(timed("candidates", candidate_keys_pairs, keys, owners, params))
+    pairs = unpack_pairs(timed("candidates", candidates, keys, owners, params, jobs))
     lsh_stats = {"windows": int(len(owners)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}
     archive: list[Archived] = []
     index = None
@@ -141,6 +142,28 @@ def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys:
     position = {a.row: len(docs) + k for k, a in enumerate(archived)}
     pairs = [(doc, position[row]) for doc, row in found if row in position]
     return archived, pairs
+
+
+_PARALLEL_WINDOWS = 100_000  # below this, starting the workers costs more than it saves
+
+
+def _bands_chunk(bands: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+    st = state()
+    return [band_pairs(st["keys"], st["owners"], bands, st["params"].bucket_clique_max)]
+
+
+def candidates(keys: KeyBlocks, owners: np.ndarray, params: Params, jobs: int) -> np.ndarray:
+    """Document pairs sharing LSH buckets (``candidates.pairs_from_keys``), the bands
+    shared out among the worker processes and their pairs merged."""
+    b, _r = band_parameters(params)
+    if jobs <= 1 or len(owners) < _PARALLEL_WINDOWS:
+        return candidate_keys_pairs(keys, owners, params)
+    per_worker = map_chunks(_bands_chunk, range(b), jobs=jobs, shared={"keys": keys, "owners": owners,
+                                                                       "params": params},
+                            stage="bands paired", chunk_size=-(-b // jobs))
+    pairs, counts = count_pairs(np.concatenate([p for p, _c in per_worker]),
+                                np.concatenate([c for _p, c in per_worker]))
+    return pairs[counts >= params.min_shared_buckets] if params.min_shared_buckets > 1 else pairs
 
 
 def _split_keys(keys: KeyBlocks, owners: np.ndarray, count: int) -> Iterator[np.ndarray]:

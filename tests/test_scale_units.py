@@ -232,3 +232,21 @@ def test_report_written_piece_by_piece_is_the_same_bytes(tmp_path):
     report = build_report(result, default_params(), corpus="seeds", started="s", finished="f", options={})
     write_report(report, tmp_path / "r.json")
     assert (tmp_path / "r.json").read_text(encoding="utf-8") == dumps(report)
+
+
+@pytest.mark.parametrize("min_shared", [1, 2])
+def test_bands_paired_on_workers_equal_one_process(monkeypatch, min_shared):
+    from provenance import pipeline
+    from provenance.candidates import KeyBlocks, window_keys
+
+    params = dataclasses.replace(default_params(), min_shared_buckets=min_shared)
+    tk = Tokenizer()
+    inventory = build_inventory(ROOT / "seeds")
+    keys, owners = window_keys([tk(d.text) for d in inventory.documents], params)
+    blocks = KeyBlocks([keys[:50], keys[50:51], keys[51:]], keys.shape[1])
+    assert np.array_equal(blocks.array(), keys) and np.array_equal(blocks.rows(40, 60), keys[40:60])
+    serial = pipeline.candidates(blocks, owners, params, jobs=1)
+    monkeypatch.setattr(pipeline, "_PARALLEL_WINDOWS", 0)
+    parallel = pipeline.candidates(blocks, owners, params, jobs=2)
+    assert len(serial) > 0 and np.array_equal(serial, parallel)
+    assert np.array_equal(serial, pairs_from_keys(keys, owners, keys.shape[1], min_shared, params.bucket_clique_max))
