@@ -213,14 +213,15 @@ def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
     return out
 
 
-def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, np.ndarray]]:
-    """``_analyse_chunk``, then the band keys of each document's windows (a chunk
-    is a run of consecutive documents)."""
+def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, int, np.ndarray | None]]:
+    """``_analyse_chunk``, then the band keys of the windows of a run of consecutive
+    documents: per document its cues, tokens and number of windows; the chunk's
+    keys, one array, ride with its first document (one large array per chunk, not
+    a small one per document, which would fragment the main process's memory)."""
     done = _analyse_chunk(indices)
     keys, owners = window_keys([t for _c, t in done], state()["params"], first_doc=indices[0] if indices else 0)
-    bounds = np.searchsorted(owners, np.arange(indices[0], indices[0] + len(indices) + 1), side="left") \
-        if indices else [0]
-    return [(c, t.hashes_only(), keys[bounds[k]:bounds[k + 1]]) for k, (c, t) in enumerate(done)]
+    counts = np.bincount(owners - indices[0], minlength=len(indices)).tolist() if indices else []
+    return [(c, t.hashes_only(), counts[k], keys if k == 0 else None) for k, (c, t) in enumerate(done)]
 
 
 def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int, progress: Progress | None,
@@ -236,21 +237,10 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     done = map_chunks(_fingerprint_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
                       stage="documents analysed", progress=progress, chunk_size=64)
     b, _r = band_parameters(params)
-    owners = np.repeat(np.arange(len(done), dtype=np.int64), [len(k) for _c, _t, k in done])
-    blocks: list[np.ndarray] = []
-    pending: list[np.ndarray] = []
-    cues: list[list[Cue]] = []
-    tokens: list[Tokens] = []
-    for k, ((c, t, doc_keys), d) in enumerate(zip(done, inventory.documents)):
-        pending.append(doc_keys)
-        done[k] = None  # each document's own copy of its keys goes once it is in a block
-        if len(pending) == 1024:
-            blocks.append(np.concatenate(pending))
-            pending.clear()
-        cues.append(c)
-        tokens.append(t.of(d.text))  # offsets found again in the text when needed
-    if pending:
-        blocks.append(np.concatenate(pending))
+    owners = np.repeat(np.arange(len(done), dtype=np.int64), [n for _c, _t, n, _k in done])
+    blocks = [k for _c, _t, _n, k in done if k is not None]
+    cues = [c for c, _t, _n, _k in done]
+    tokens = [t.of(d.text) for (_c, t, _n, _k), d in zip(done, inventory.documents)]  # offsets found again when needed
     return cues, tokens, KeyBlocks(blocks, b), owners
 
 
