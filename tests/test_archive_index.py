@@ -131,3 +131,32 @@ def test_a_killed_add_leaves_a_usable_index(tmp_path):
     finish = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert finish.returncode == 0, finish.stderr
     assert documents(index) == 3000
+
+
+def test_lookup_pairs_a_large_indexed_bucket_with_its_first_document_only(tmp_path):
+    import numpy as np
+
+    from provenance.archive import ArchiveIndex
+    from provenance.model import Document
+    from provenance.params import default_params
+
+    params = default_params()
+    index = ArchiveIndex(tmp_path / "i.sqlite", params, "rules", create=True)
+    try:
+        shared = np.array([[7, 8]], dtype=np.uint64)  # one window's keys in two bands
+        items = []
+        for k in range(12):
+            doc = Document(path=f"d{k}.txt", record=None, sha256=f"{k:064x}", text=f"text {k}", format="text",
+                           encoding="utf-8")
+            keys = shared if k < 10 else np.array([[7, 99]], dtype=np.uint64)  # 10 share both buckets, 2 share one
+            items.append((doc, None, None, keys))
+        index.add("archive", items)
+        probe, owners = shared.copy(), np.array([0], dtype=np.int64)
+        rows = sorted(r for (_o, r) in index.candidates(probe, owners, clique_max=0))
+        assert len(rows) == 12  # every indexed document sharing a bucket
+        capped = index.candidates(probe, owners, clique_max=8)
+        first = min(rows)
+        assert capped == [(0, first)]  # both buckets hold more than 8: the first document only
+        assert index.candidates(probe, owners, clique_max=20, min_shared=2) == [(0, r) for r in rows[:10]]
+    finally:
+        index.close()
