@@ -8,6 +8,7 @@ Where ``fork`` is not available the work runs in this process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -55,6 +56,10 @@ def map_chunks(fn: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], *
                 report(stage, done, len(items))
             return out
         ctx = multiprocessing.get_context("fork")
+        # Objects made so far are left out of the workers' garbage collections: a
+        # collection writes to every object it visits, which would copy each page
+        # of the shared corpus into every worker.
+        gc.freeze()
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             for chunk, result in zip(chunks, pool.map(fn, chunks)):
                 out.extend(result)
@@ -62,6 +67,7 @@ def map_chunks(fn: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], *
                 report(stage, done, len(items))
         return out
     finally:
+        gc.unfreeze()
         _STATE.clear()
 
 

@@ -248,7 +248,7 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
     tokens, params = st["tokens"], st["params"]
     cache: dict[int, Seeds] = st.setdefault("seeds", {})
-    if len(cache) > 8_000:  # bounded: pairs come sorted, so recent documents are the ones reused
+    if len(cache) > 3_000:  # bounded: pairs come sorted, so recent documents are the ones reused
         cache.clear()
 
     def seeds(i: int) -> Seeds:
