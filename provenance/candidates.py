@@ -6,8 +6,10 @@ the permutations of a datasketch ``MinHash`` with the fixed seed.  Banding uses
 the bands and rows datasketch's ``MinHashLSH`` chooses for the threshold, and
 groups windows by sorting their band keys (the same buckets, without a Python
 call per window; a test checks the pairs equal ``MinHashLSH``'s).  Two documents
-become a candidate pair when any of their windows share a bucket.  Candidates
-are proposals only: ``align`` verifies every one.
+become a candidate pair when their windows share a bucket (or at least
+``min_shared_buckets``); a bucket of more than ``bucket_clique_max`` documents, which
+a stock phrase fills on a large corpus, pairs each with its first document only.
+Candidates are proposals only: ``align`` verifies every one.
 
 A rewritten copy keeps few runs of three words, so a second set of windows
 proposes it: windows of content words (function words dropped), each word a
