@@ -225,10 +225,11 @@ def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, 
 
 
 def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int, progress: Progress | None,
-            params: Params) -> tuple[list[list[Cue]], list[Tokens], np.ndarray, np.ndarray]:
+            params: Params) -> tuple[list[list[Cue]], list[Tokens], KeyBlocks, np.ndarray]:
     """Every document's cues (evidence rules applied), word tokens and window band
-    keys, computed together on the worker processes; the keys come back as one
-    array with the document of each row (sorted by document).  The tokens keep
+    keys, computed together on the worker processes; the keys come back in the
+    blocks the workers send (``KeyBlocks``), with the document of each row (sorted
+    by document).  The tokens keep
     their hashes only: offsets are found again in the text for the few documents
     whose spans need them, so that the audit does not hold them all."""
     shared = {"docs": inventory.documents, "rows": {r.path: r for r in inventory.sidecar.rows},
