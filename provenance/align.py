@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .params import Params
+from .rarity import WordWeights
 from .rewrite import Sentences, sentence_spans, sentences_of
 from .tokens import Tokens, ngram_hashes
 
@@ -49,10 +50,12 @@ class Seeds:
     counts: np.ndarray | None = None  # occurrences of each usable n-gram in this text
 
 
-def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False) -> Seeds:
-    """Seeds of one text; with ``sentences``, also its sentences for rewrite matching."""
+def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False,
+             weights: WordWeights | None = None) -> Seeds:
+    """Seeds of one text; with ``sentences``, also its sentences for rewrite matching
+    (their words weighed by ``weights``, the corpus's word rarity, when given)."""
     grams = ngram_hashes(tokens.hashes, n)
-    sentences = sentences_of(tokens) if sentences else None
+    sentences = sentences_of(tokens, weights) if sentences else None
     if grams.size == 0:
         return Seeds(grams, grams, sentences)
     values, counts = np.unique(grams, return_counts=True)

@@ -180,7 +180,7 @@ def audit_command(
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror or exc}", EXIT_WRITE)
     if exports:
-        _write_exports(report, exports, {d.path: d.text for d in result.inventory.documents if d.record is None})
+        _write_exports(report, exports, {d.path: str(d.text) for d in result.inventory.documents if d.record is None})
     if not quiet and (output is None or summary):
         typer.echo(render_summary(report))
     elif not quiet:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError, SidecarError
@@ -19,6 +19,7 @@ from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive
 from .sidecar import find_sidecar, load_sidecar, relative_inside, sidecar_label
+from .spool import TextSpool
 
 __all__ = ["build_inventory", "display_path"]
 
@@ -43,6 +44,7 @@ class _Walk:
     # records of web archives that are not documents (revisits, requests, images...),
     # summed over all archives; Inventory has no field for them yet
     archive_counts: Counter = field(default_factory=Counter)
+    spool: TextSpool | None = None  # where texts go as they are read (streaming ingest)
 
     def reject(self, rel: str, code: str, reason: str) -> None:
         self.files.append(rel)
@@ -59,14 +61,17 @@ def build_inventory(
     metadata: Path | None = None,
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
     follow_symlinks: bool = False,
+    spool: TextSpool | None = None,
 ) -> Inventory:
-    """Read every file under ``root``; raises CorpusError when the root is unusable."""
+    """Read every file under ``root``; raises CorpusError when the root is unusable.
+    With a ``spool``, each document's text is written to it as soon as it is read
+    and the document keeps a ``SpooledText`` (streaming ingest)."""
     root = Path(root)
     root_stat = open_root(root)
     sidecar_path = find_sidecar(root, metadata)
     sidecar_rel = relative_inside(root, sidecar_path) if sidecar_path is not None else None
 
-    walk = _Walk(str(root), max_file_bytes, follow_symlinks, sidecar_rel)
+    walk = _Walk(str(root), max_file_bytes, follow_symlinks, sidecar_rel, spool=spool)
     walk.visited.add((root_stat.st_dev, root_stat.st_ino))
     walk_tree(walk)
     sidecar = sidecar_of(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None)
@@ -254,6 +259,8 @@ def _read_regular(walk: _Walk, path: str, rel: str, st: os.stat_result) -> None:
         return
     walk.files.append(rel)
     documents, rejections, counts = read_admitted(rel, path, walk.max_file_bytes, kind == "archive")
+    if walk.spool is not None:
+        documents = [replace(d, text=walk.spool.put(d.text)) for d in documents]
     walk.documents.extend(documents)
     walk.rejections.extend(rejections)
     if counts:

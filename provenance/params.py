@@ -35,6 +35,7 @@ class Params:
     min_similarity: float
     sentence_min_words: int
     sentence_min_overlap: float
+    sentence_rarity_prior: float
     # cluster
     merge_overlap: float
     merge_overlap_longer: float
@@ -59,7 +60,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
                     "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity",
-              "sentence_min_words", "sentence_min_overlap"),
+              "sentence_min_words", "sentence_min_overlap", "sentence_rarity_prior"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "boilerplate_max_tokens", "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
     "relation": ("near_duplicate",),
@@ -87,6 +88,8 @@ def _coerce(name: str, value: object, origin: str) -> object:
             result = float(value)  # type: ignore[arg-type]
             if name in _UNIT_INTERVAL and not 0.0 <= result <= 1.0:  # type: ignore[operator]
                 raise ConfigError(f"{origin}: {name} must be between 0 and 1, got {value!r}")
+            if result < 0.0 or result != result:  # type: ignore[operator]
+                raise ConfigError(f"{origin}: {name} must be 0 or more, got {value!r}")
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: {name} must be {'a whole number' if kind == 'int' else 'a number'}, got {value!r}") from None
     return result

@@ -1,14 +1,15 @@
 """The audit, stage by stage.  Read this file to see the whole pipeline.
 
-    inventory  -> every file under the corpus: documents, rejections, sidecar
-    analyse    -> every evidence rule applied to every document (cues), its word
-                  tokens with offsets and stable hashes, and the MinHash LSH band
-                  keys of its windows (on the worker processes)
+    inventory  -> every file under the corpus: documents, rejections, sidecar;
+                  each text is spooled to disk as it is read (streaming ingest)
+    analyse    -> every evidence rule applied to every document (cues), its
+                  compilation blocks (segments), its word tokens as stable hashes,
+                  and the MinHash LSH band keys of its windows (on the workers)
     candidates -> documents sharing LSH buckets paired for verification
     index      -> with an archive index: indexed documents sharing band keys
                   are brought in as candidates (and, with --add, stored after)
-    segments   -> compilation pages split into blocks, each citing its origin
     attribute  -> outlet and date of each document, with evidence
+    rarity     -> with rewritten copies looked for: how common each word is here
     verify     -> alignment keeps only real shared spans, with offsets and scores
     screen     -> same-site short spans (footers, sign-offs) and shared quotations
                   of a speaker are set aside: they are not republication
@@ -23,7 +24,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -40,10 +41,12 @@ from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, 
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
+from .rarity import WordWeights, word_weights
 from .parallel import default_jobs, map_chunks, state
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
+from .spool import TextSpool
 from .tokens import Tokenizer, Tokens
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -80,9 +83,10 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     rules = load_rules(options.rule_files)  # validated as a whole before any work starts
     inventory = timed("inventory", lambda: build_inventory(
         corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
-        follow_symlinks=options.follow_symlinks))
+        follow_symlinks=options.follow_symlinks, spool=TextSpool()))
     docs = list(inventory.documents)
-    cues, tokens, keys, owners = timed("analyse", analyse, inventory, rules, registry, jobs, progress, params)
+    cues, segments, tokens, keys, owners = timed("analyse", analyse, inventory, rules, registry, jobs, progress,
+                                                 params)
     b, r = band_parameters(params)
     pairs = unpack_pairs(timed("candidates", candidates, keys, owners, params, jobs))
     lsh_stats = {"windows": int(len(owners)), "candidate_pairs": len(pairs), "lsh_bands": b, "lsh_rows": r}
@@ -97,15 +101,16 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         for a in archive:
             docs.append(a.document)
             cues.append(reader.read(a.document, a.sidecar, a.sidecar_path))
+            segments.append(find_segments(a.document.text, cues[-1]))
             tokens.append(tokenizer(a.document.text))
         pairs = sorted(set(pairs) | set(archive_pairs))
         lsh_stats.update(candidate_pairs=len(pairs), archive_documents=len(archive))
     if not options.add_to_index:
         keys = owners = None  # read by nothing after this: freed before verification
-    segments = timed("segments", lambda: [find_segments(d.text, c) for d, c in zip(docs, cues)])
     attributions = timed("attribute", lambda: [attribute(c, s, registry, captured_date(d))
                                                for d, c, s in zip(docs, cues, segments)])
-    spans = timed("verify", verify, pairs, tokens, params, jobs, progress)
+    weights = timed("rarity", rarity_weights, tokens, params)
+    spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
@@ -176,7 +181,7 @@ def add_documents(index: ArchiveIndex, source: str, inventory: Inventory, keys: 
                   owners: np.ndarray) -> AddStats:
     rows = {r.path: r for r in inventory.sidecar.rows}
     per_doc = _split_keys(keys, owners, len(inventory.documents))
-    items = ((d, rows.get(d.path) if d.record is None else None, inventory.sidecar.path, k)
+    items = ((materialised(d), rows.get(d.path) if d.record is None else None, inventory.sidecar.path, k)
              for d, k in zip(inventory.documents, per_doc))
     from .report import now_iso
 
@@ -192,8 +197,8 @@ def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = 
     index = ArchiveIndex(index_path, options.params, rules.digest(), create=True)
     try:
         inventory = build_inventory(corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
-                                    follow_symlinks=options.follow_symlinks)
-        _cues, _tokens, keys, owners = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress,
+                                    follow_symlinks=options.follow_symlinks, spool=TextSpool())
+        _cues, _segments, _tokens, keys, owners = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress,
                                                options.params)
         stats = add_documents(index, options.source or corpus.resolve().name, inventory, keys, owners)
     finally:
@@ -201,33 +206,40 @@ def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = 
     return stats, inventory
 
 
-def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
+def materialised(doc: Document) -> Document:
+    """The document with its text in memory (read back from the spool)."""
+    return doc if type(doc.text) is str else replace(doc, text=str(doc.text))
+
+
+def _analysed(indices: Sequence[int]) -> Iterator[tuple[Document, list[Cue], Tokens]]:
     st = state()
     docs, rows, reader, sidecar = st["docs"], st["rows"], st["reader"], st["sidecar"]
     tokenizer = st.setdefault("tokenizer", Tokenizer(sentences=st.get("sentences", True)))
-    out = []
     for i in indices:
-        d = docs[i]
+        d = materialised(docs[i])
         row = rows.get(d.path) if d.record is None else None
-        out.append((reader.read(d, row, sidecar), tokenizer(d.text)))
-    return out
+        yield d, reader.read(d, row, sidecar), tokenizer(d.text)
 
 
-def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens, int, np.ndarray | None]]:
-    """``_analyse_chunk``, then the band keys of the windows of a run of consecutive
-    documents: per document its cues, tokens and number of windows; the chunk's
-    keys, one array, ride with its first document (one large array per chunk, not
-    a small one per document, which would fragment the main process's memory)."""
-    done = _analyse_chunk(indices)
-    keys, owners = window_keys([t for _c, t in done], state()["params"], first_doc=indices[0] if indices else 0)
+def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:
+    return [(c, t) for _d, c, t in _analysed(indices)]
+
+
+def _fingerprint_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], list[Segment], Tokens, int, np.ndarray | None]]:
+    """Per document of a run of consecutive ones: its cues, its compilation blocks,
+    its tokens and its number of windows; the chunk's band keys, one array, ride
+    with its first document (one large array per chunk, not a small one per
+    document, which would fragment the main process's memory)."""
+    done = [(c, find_segments(d.text, c), t) for d, c, t in _analysed(indices)]
+    keys, owners = window_keys([t for _c, _s, t in done], state()["params"], first_doc=indices[0] if indices else 0)
     counts = np.bincount(owners - indices[0], minlength=len(indices)).tolist() if indices else []
-    return [(c, t.hashes_only(), counts[k], keys if k == 0 else None) for k, (c, t) in enumerate(done)]
+    return [(c, s, t.hashes_only(), counts[k], keys if k == 0 else None) for k, (c, s, t) in enumerate(done)]
 
 
 def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int, progress: Progress | None,
-            params: Params) -> tuple[list[list[Cue]], list[Tokens], KeyBlocks, np.ndarray]:
-    """Every document's cues (evidence rules applied), word tokens and window band
-    keys, computed together on the worker processes; the keys come back in the
+            params: Params) -> tuple[list[list[Cue]], list[list[Segment]], list[Tokens], KeyBlocks, np.ndarray]:
+    """Every document's cues (evidence rules applied), compilation blocks, word
+    tokens and window band keys, computed together on the worker processes; the keys come back in the
     blocks the workers send (``KeyBlocks``), with the document of each row (sorted
     by document).  The tokens keep
     their hashes only: offsets are found again in the text for the few documents
@@ -238,16 +250,24 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     done = map_chunks(_fingerprint_chunk, range(len(inventory.documents)), jobs=jobs, shared=shared,
                       stage="documents analysed", progress=progress, chunk_size=64)
     b, _r = band_parameters(params)
-    owners = np.repeat(np.arange(len(done), dtype=np.int64), [n for _c, _t, n, _k in done])
-    blocks = [k for _c, _t, _n, k in done if k is not None]
-    cues = [c for c, _t, _n, _k in done]
-    tokens = [t.of(d.text) for (_c, t, _n, _k), d in zip(done, inventory.documents)]  # offsets found again when needed
-    return cues, tokens, KeyBlocks(blocks, b), owners
+    owners = np.repeat(np.arange(len(done), dtype=np.int64), [n for _c, _s, _t, n, _k in done])
+    blocks = [k for _c, _s, _t, _n, k in done if k is not None]
+    cues = [c for c, _s, _t, _n, _k in done]
+    segments = [s for _c, s, _t, _n, _k in done]
+    tokens = [t.of(d.text) for (_c, _s, t, _n, _k), d in zip(done, inventory.documents)]  # offsets found again when needed
+    return cues, segments, tokens, KeyBlocks(blocks, b), owners
+
+
+def rarity_weights(tokens: Sequence[Tokens], params: Params) -> WordWeights | None:
+    """The corpus's word rarity, read by rewritten-sentence matching only."""
+    if params.sentence_min_words <= 0 or params.sentence_rarity_prior <= 0:
+        return None
+    return word_weights((t.hashes for t in tokens), params.sentence_rarity_prior)
 
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
-    tokens, params = st["tokens"], st["params"]
+    tokens, params, weights = st["tokens"], st["params"], st.get("weights")
     cache: dict[int, Seeds] = st.setdefault("seeds", {})
     if len(cache) > 3_000:  # bounded: pairs come sorted, so recent documents are the ones reused
         cache.clear()
@@ -255,7 +275,7 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     def seeds(i: int) -> Seeds:
         if i not in cache:
             cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
-                                params.sentence_min_words > 0)
+                                params.sentence_min_words > 0, weights)
         return cache[i]
 
     out: list[SpanPair] = []
@@ -276,9 +296,10 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
 
 
 def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params, jobs: int = 1,
-           progress: Progress | None = None) -> list[SpanPair]:
+           progress: Progress | None = None, weights: WordWeights | None = None) -> list[SpanPair]:
     """Align every candidate pair; keep verified spans with character offsets."""
-    return map_chunks(_verify_chunk, pairs, jobs=jobs, shared={"tokens": tokens, "params": params},
+    return map_chunks(_verify_chunk, pairs, jobs=jobs, shared={"tokens": tokens, "params": params,
+                                                               "weights": weights},
                       stage="candidates verified", progress=progress, chunk_size=512)
 
 
@@ -307,7 +328,7 @@ def screen(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
 
     def regions(i: int) -> list[tuple[int, int]]:
         if i not in quoted:
-            quoted[i] = quoted_regions(docs[i].text)
+            quoted[i] = quoted_regions(str(docs[i].text))
         return quoted[i]
 
     kept: list[SpanPair] = []

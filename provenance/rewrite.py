@@ -6,7 +6,8 @@ alignment in ``align``.  This module matches such text sentence by sentence.
 Two sentences match when they share at least ``sentence_min_words`` distinct
 content words (function words from ``data/stopwords.txt`` do not count) and
 those shared words are at least ``sentence_min_overlap`` of the content words
-of the shorter sentence.  Each sentence is matched to its best partner on the
+of the shorter sentence, each word weighed by its rarity in the corpus
+(``rarity``): sharing a name counts for more than sharing "yesterday".  Each sentence is matched to its best partner on the
 other side, in both directions, so one long sentence may take two short ones.
 The matched sentences become raw spans that ``align`` merges with the exact
 ones and checks against the same minimum length and agreement.
@@ -20,6 +21,7 @@ from importlib import resources
 
 import numpy as np
 
+from .rarity import WordWeights
 from .tokens import Tokens, normalise_word, word_hash
 
 
@@ -39,9 +41,11 @@ class Sentences:
     word: np.ndarray  # uint64, distinct content word of a (sentence, word) pair, sorted by word
     sentence: np.ndarray  # int64, the sentence of that pair
     sizes: np.ndarray  # int64, distinct content words per sentence
+    weight: np.ndarray | None = None  # float32, rarity of each pair's word (None: every word 1)
+    mass: np.ndarray | None = None  # float32, summed rarity of each sentence's distinct content words
 
 
-def sentences_of(tokens: Tokens) -> Sentences:
+def sentences_of(tokens: Tokens, weights: WordWeights | None = None) -> Sentences:
     n = len(tokens)
     starts = tokens.sentences if tokens.sentences is not None and n else np.zeros(1 if n else 0, dtype=np.int64)
     bounds = np.append(starts, n).astype(np.int64)
@@ -51,14 +55,20 @@ def sentences_of(tokens: Tokens) -> Sentences:
         if content.any() else np.zeros((0, 2), dtype=np.uint64)
     sizes = np.bincount(pairs[:, 1].astype(np.int64), minlength=len(starts)) if len(pairs) else \
         np.zeros(len(starts), dtype=np.int64)
-    return Sentences(bounds, pairs[:, 0].copy(), pairs[:, 1].astype(np.int64), sizes)
+    words, sentence = pairs[:, 0].copy(), pairs[:, 1].astype(np.int64)
+    if weights is None:
+        return Sentences(bounds, words, sentence, sizes)
+    weight = weights.of(words)
+    mass = np.bincount(sentence, weights=weight, minlength=len(starts)).astype(np.float32)
+    return Sentences(bounds, words, sentence, sizes, weight, mass)
 
 
-def _incidence(s: Sentences, common: np.ndarray) -> np.ndarray:
-    """Sentences x common words, 1 where the sentence holds the word."""
+def _incidence(s: Sentences, common: np.ndarray, weighted: bool = False) -> np.ndarray:
+    """Sentences x common words: 1 (or, ``weighted``, the word's rarity) where the
+    sentence holds the word."""
     keep = np.isin(s.word, common)
     m = np.zeros((len(s.sizes), len(common)), dtype=np.float32)
-    m[s.sentence[keep], np.searchsorted(common, s.word[keep])] = 1.0
+    m[s.sentence[keep], np.searchsorted(common, s.word[keep])] = s.weight[keep] if weighted else 1.0
     return m
 
 
@@ -75,8 +85,13 @@ def sentence_pairs(a: Sentences, b: Sentences, min_words: int, min_overlap: floa
     if not len(rows) or not len(cols):
         return []
     shared = ia[rows] @ ib[cols].T  # shared content words of each sentence pair
-    smaller = np.minimum(a.sizes[rows][:, None], b.sizes[cols][None, :]).astype(np.float32)
-    score = np.where(shared >= min_words, shared / np.maximum(smaller, 1), 0.0)
+    if a.mass is not None and b.mass is not None:  # rarity-weighted share
+        mass = _incidence(a, common, weighted=True)[rows] @ ib[cols].T
+        smaller = np.minimum(a.mass[rows][:, None], b.mass[cols][None, :])
+        score = np.where(shared >= min_words, mass / np.maximum(smaller, 1e-6), 0.0)
+    else:
+        smaller = np.minimum(a.sizes[rows][:, None], b.sizes[cols][None, :]).astype(np.float32)
+        score = np.where(shared >= min_words, shared / np.maximum(smaller, 1), 0.0)
     ok = score >= min_overlap
     found: set[tuple[int, int]] = set()
     best_b = score.argmax(axis=1)

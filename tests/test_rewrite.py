@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from provenance.candidates import band_parameters, content_words, pairs_from_keys, window_keys
@@ -112,9 +113,9 @@ def test_rewritten_newspaper_copy_is_traced_to_the_wire(tmp_path):
     docs = {d["path"]: d for d in report["documents"]}
     paper, wire = docs["paper.txt"], docs["wire.txt"]
     assert paper["derivation"] == "wholly_derived"
-    [passage] = paper["passages"]
-    assert passage["relation"] == "partial" and 0.5 <= passage["similarity"] < 0.8
-    assert passage["origin"]["document"] == wire["id"]
+    # The rewritten lead and the rewritten body: every passage traced to the wire.
+    assert paper["passages"] and all(p["origin"]["document"] == wire["id"] for p in paper["passages"])
+    assert any(p["relation"] == "partial" and 0.5 <= p["similarity"] < 0.8 for p in paper["passages"])
     assert docs["local.txt"]["passages"] == [] and docs["local.txt"]["derivation"] == "non_derived"
     # Without sentence matching only the run of exact words is found: a smaller share.
     exact_only = _report(tmp_path / "c", **{"align.sentence_min_words": "0"})
@@ -180,3 +181,53 @@ def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
     res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", "--rewrites",
                                    "--param", "align.sentence_min_words=6"])
     assert json.loads(out.read_text(encoding="utf-8"))["run"]["parameters"]["align"]["sentence_min_words"] == 6
+
+
+# -- word rarity --------------------------------------------------------------
+
+
+def test_rarity_weights_fall_with_document_frequency_and_stay_near_uniform_in_a_tiny_corpus():
+    from provenance.rarity import word_weights
+
+    common, rare, once = (np.array([word_hash(w)], dtype=np.uint64) for w in ("court", "pemberton", "villa"))
+    docs = [np.concatenate([common, rare]) if i < 3 else common for i in range(1000)] + [once]
+    w = word_weights(docs, prior=100)
+    court, pemberton, villa, unseen = w.of(np.concatenate([common, rare, once,
+                                                           np.array([word_hash("nowhere")], dtype=np.uint64)]))
+    assert villa == 1.0 and unseen == 1.0  # one document, or none: full weight
+    assert word_weights([common, common, rare], prior=100).of(common)[0] == 1.0  # two: still full
+    assert 0.6 < pemberton < 1.0  # three documents of a thousand: still rare
+    assert court < 0.1  # in every document: a stock word
+    tiny = word_weights([np.concatenate([common, rare]), common, common, common], prior=100)
+    assert tiny.of(common)[0] > 0.8  # four documents cannot tell a stock word
+    flat = word_weights(docs, prior=0)
+    assert flat.of(common)[0] == 0.0 and flat.documents == 1001
+
+
+def test_rarity_weighted_matching_rejects_sentences_sharing_only_stock_words():
+    from provenance.rarity import word_weights
+
+    tk = Tokenizer()
+    a_text = "A salesman was jailed for life at the court for the murder of a dog breeder."
+    b_text = "A shopkeeper was jailed for life at the court for the murder of a boy."
+    c_text = "The salesman jailed for murdering the dog breeder was her neighbour, the court heard."
+    # A collection of court reports in which "jailed", "life", "yesterday" and "murder" are stock words.
+    stock = " ".join(["jailed life yesterday murder court"] * 1)
+    others = [tk(stock + f" case{i} witness{i}").hashes for i in range(300)]
+    ta, tb, tc = tk(a_text), tk(b_text), tk(c_text)
+    weights = word_weights([ta.hashes, tb.hashes, tc.hashes, *others], prior=100)
+    plain = [sentences_of(t) for t in (ta, tb, tc)]
+    weighted = [sentences_of(t, weights) for t in (ta, tb, tc)]
+    assert sentence_pairs(plain[0], plain[1], 4, 0.55) == [(0, 0)]  # unweighted: stock words suffice
+    assert sentence_pairs(weighted[0], weighted[1], 4, 0.55) == []
+    assert sentence_pairs(weighted[0], weighted[2], 4, 0.55) == [(0, 0)]  # names and places shared
+
+
+def test_rewrites_audit_records_and_applies_the_rarity_prior(tmp_path):
+    root = _write_corpus(tmp_path / "c")
+    report = _report(root)
+    assert report["run"]["parameters"]["align"]["sentence_rarity_prior"] == 100
+    # Three documents: every word weighs about the same, so the rewrite is still found.
+    paper = {d["path"]: d for d in report["documents"]}["paper.txt"]
+    assert paper["derivation"] == "wholly_derived"
+    assert _report(root, **{"align.sentence_rarity_prior": "0"})["documents"] == report["documents"]

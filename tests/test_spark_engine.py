@@ -402,3 +402,13 @@ def test_cli_spark_without_pyspark_or_java_is_a_usage_error(missing, tmp_path):
     assert done.returncode == 2, done.stderr
     assert "--engine spark needs pyspark (pip install 'provenance[spark]') and Java" in done.stderr
     assert ("pyspark is not installed" if missing == "pyspark" else "no java") in done.stderr
+
+
+@pytest.mark.parametrize("case", ["syndication", "chaining"])
+def test_rewrites_with_corpus_word_rarity_same_report(spark, case):
+    from provenance.params import REWRITES, with_overrides
+
+    # a small prior, so that the corpus's word rarity really weighs the sentences
+    params = with_overrides(default_params(), {**REWRITES, "align.sentence_rarity_prior": "1"})
+    local, _distributed = assert_same(GOLDEN / case / "corpus", AuditOptions(params=params, jobs=2))
+    assert "rarity" in local.stats["seconds"]

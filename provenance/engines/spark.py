@@ -52,6 +52,7 @@ from ..outlets import Registry, load_registry
 from ..parallel import state
 from ..params import Params
 from ..pipeline import AuditOptions, Context, _analyse_chunk, _verify_chunk, cited_origins, measure, screen
+from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
 from ..tokens import Tokens
@@ -281,7 +282,8 @@ class _Run:
         analysed = self.timed("analyse", self.analyse, docs, shared)
         b, r = band_parameters(params)
         pairs, windows, candidates = self.timed("fingerprint", self.banding, analysed, b)
-        kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates)
+        weights = self.timed("rarity", self.rarity, analysed)
+        kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates, weights)
         labels, verified_pairs = self.timed("components", self.components, kept)
         ids = self.document_ids(analysed)
         clusters = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
@@ -394,12 +396,26 @@ class _Run:
 
     # -- verification ----------------------------------------------------------
 
-    def verify(self, pairs, analysed, shared, candidates: int):
+    def rarity(self, analysed):
+        """pipeline.rarity_weights: each word's document frequency, counted on the
+        executors; only the words of more than one document reach the driver."""
+        params = self.params
+        if params.sentence_min_words <= 0 or params.sentence_rarity_prior <= 0:
+            return None
+        counts = (analysed.flatMap(lambda kv: np.unique(kv[1].tokens.hashes).tolist())
+                  .map(lambda h: (h, 1)).reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > 1).collect())
+        counts.sort()
+        words = np.array([w for w, _n in counts], dtype=np.uint64)
+        df = np.array([n for _w, n in counts], dtype=np.int64)
+        return self.broadcast(weights_from_counts(words, df, int(analysed.count()), params.sentence_rarity_prior))
+
+    def verify(self, pairs, analysed, shared, candidates: int, weights=None):
         """Align every candidate pair; screen the spans found; keep the rest."""
         items = analysed.mapValues(lambda r: (r.tokens, r.doc, r.attribution))
         k = self._blocks(candidates)
         met = _meet(pairs, items, k, self.parts)
-        out = self.persist(met.mapPartitions(lambda it: _verify_block(it, shared.value)))
+        out = self.persist(met.mapPartitions(
+            lambda it: _verify_block(it, shared.value, weights.value if weights is not None else None)))
         counts = Counter()
         for c in out.filter(lambda x: x[0] == "count").map(lambda x: x[1]).collect():
             counts.update(c)
@@ -691,7 +707,7 @@ def _split(records) -> tuple[list, dict]:
     return pairs, items
 
 
-def _verify_block(records, shared: _Shared):
+def _verify_block(records, shared: _Shared, weights=None):
     """pipeline._verify_chunk on the pairs of one block join task, then pipeline.screen
     on its spans: ("kept", (a, b, k, span)) with k the span's place among its pair's
     spans, and ("count", the screen's counts)."""
@@ -700,7 +716,7 @@ def _verify_block(records, shared: _Shared):
         return
     st = state()
     st.clear()
-    st.update(tokens={i: v[0] for i, v in items.items()}, params=shared.params)
+    st.update(tokens={i: v[0] for i, v in items.items()}, params=shared.params, weights=weights)
     try:
         spans = _verify_chunk(sorted(pairs))
     finally:
