@@ -398,12 +398,13 @@ class _Run:
 
     def rarity(self, analysed):
         """pipeline.rarity_weights: each word's document frequency, counted on the
-        executors; only the words of more than one document reach the driver."""
+        executors; only the words of more than two documents (the ones that weigh
+        less than 1) reach the driver."""
         params = self.params
         if params.sentence_min_words <= 0 or params.sentence_rarity_prior <= 0:
             return None
         counts = (analysed.flatMap(lambda kv: np.unique(kv[1].tokens.hashes).tolist())
-                  .map(lambda h: (h, 1)).reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > 1).collect())
+                  .map(lambda h: (h, 1)).reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > 2).collect())
         counts.sort()
         words = np.array([w for w, _n in counts], dtype=np.uint64)
         df = np.array([n for _w, n in counts], dtype=np.int64)
