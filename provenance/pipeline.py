@@ -198,8 +198,9 @@ def index_corpus(corpus: Path, index_path: Path, options: AuditOptions | None = 
     try:
         inventory = build_inventory(corpus, metadata=options.metadata, max_file_bytes=options.max_file_bytes,
                                     follow_symlinks=options.follow_symlinks, spool=TextSpool())
-        _cues, _segments, _tokens, keys, owners = analyse(inventory, rules, registry, options.jobs or default_jobs(), progress,
-                                               options.params)
+        _cues, _segments, _tokens, keys, owners = analyse(inventory, rules, registry,
+                                                          options.jobs or default_jobs(), progress,
+                                                          options.params)
         stats = add_documents(index, options.source or corpus.resolve().name, inventory, keys, owners)
     finally:
         index.close()

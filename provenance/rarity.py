@@ -1,6 +1,6 @@
 """Word rarity across the audited corpus, for matching rewritten sentences.
 
-Two reports of one court case share its stock words ("jailed", "yesterday",
+Two reports of one court case share its stock words ("jailed", "sentenced",
 "court") without one being a rewrite of the other; a rewrite keeps the rare
 words: names, places, numbers.  Each content word therefore weighs its inverse
 document frequency in the corpus being audited,
@@ -8,9 +8,10 @@ document frequency in the corpus being audited,
     min(1, log((N + prior) / (df + 1)) / log((N + prior) / 3))
 
 (N documents, df of them holding the word), scaled so that a word found in one
-or two documents weighs 1: any word two copies share is in two documents.  The ``prior`` pseudo-documents, none holding the word, keep
-the weights of a small corpus close to uniform: with a handful of documents no
-word can be told to be common.
+or two documents weighs 1: any word two copies share is in two documents.  The
+``prior`` pseudo-documents, none holding the word, keep the weights of a small
+corpus close to uniform: with a handful of documents no word can be told to be
+common.
 """
 
 from __future__ import annotations

@@ -7,8 +7,9 @@ Two sentences match when they share at least ``sentence_min_words`` distinct
 content words (function words from ``data/stopwords.txt`` do not count) and
 those shared words are at least ``sentence_min_overlap`` of the content words
 of the shorter sentence, each word weighed by its rarity in the corpus
-(``rarity``): sharing a name counts for more than sharing "yesterday".  Each sentence is matched to its best partner on the
-other side, in both directions, so one long sentence may take two short ones.
+(``rarity``): sharing a name counts for more than sharing "sentenced".  Each
+sentence is matched to its best partner on the other side, in both directions,
+so one long sentence may take two short ones.
 The matched sentences become raw spans that ``align`` merges with the exact
 ones and checks against the same minimum length and agreement.
 """

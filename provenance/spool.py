@@ -68,6 +68,3 @@ class TextSpool:
             parts.append(chunk)
             got += len(chunk)
         return b"".join(parts).decode("utf-8", "surrogatepass")
-
-    def close(self) -> None:
-        self._file.close()
