@@ -34,6 +34,8 @@ class Edge:
 class RawCluster:
     members: tuple[Member, ...]
     edges: tuple[Edge, ...]
+    pairs: tuple[SpanPair, ...] = ()  # the verified pairs it was built from ...
+    sides: tuple[tuple[int, int], ...] = ()  # ... and the members holding each pair's a and b spans
 
 
 class _UnionFind:
@@ -135,7 +137,9 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         for m, (d, s, e, _ks) in enumerate(merged)
     )
     edges = tuple(Edge(u, v, round(sim, 4), verb, tok) for (u, v), (sim, verb, tok) in sorted(best.items()))
-    return RawCluster(members, edges)
+    held = sorted(((pairs[k // 2], member_of[k], member_of[k + 1]) for k in member_of if k % 2 == 0),
+                  key=lambda h: (h[0].a, h[0].a_start, h[0].a_end, h[0].b, h[0].b_start, h[0].b_end, h[1], h[2]))
+    return RawCluster(members, edges, tuple(p for p, _u, _v in held), tuple((u, v) for _p, u, v in held))
 
 
 def cluster_id(member_keys: list[str]) -> str:

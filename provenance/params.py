@@ -39,6 +39,7 @@ class Params:
     # cluster
     merge_overlap: float
     merge_overlap_longer: float
+    trace_min_share: float
     boilerplate_max_tokens: int
     origin_min_share: float
     # quotation
@@ -61,7 +62,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity",
               "sentence_min_words", "sentence_min_overlap", "sentence_rarity_prior"),
-    "cluster": ("merge_overlap", "merge_overlap_longer", "boilerplate_max_tokens", "origin_min_share"),
+    "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
+                "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
     "relation": ("near_duplicate",),
     "derivation": ("wholly", "partially"),
@@ -69,7 +71,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 _TYPES = {f.name: f.type for f in fields(Params)}
 _ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words", "bucket_clique_max"}  # 0 turns sentence matching off
-_UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "merge_overlap_longer", "near_duplicate", "wholly", "partially"}
+_UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "merge_overlap_longer", "trace_min_share",
+                  "near_duplicate", "wholly", "partially"}
 
 
 def _coerce(name: str, value: object, origin: str) -> object:

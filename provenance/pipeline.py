@@ -26,7 +26,7 @@ import time
 import numpy as np
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from .align import Seeds, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
@@ -42,6 +42,7 @@ from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
 from .rarity import WordWeights, word_weights
+from .reach import settle
 from .parallel import default_jobs, map_chunks, state
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
@@ -365,15 +366,23 @@ class Context:
 
 def decide_origins(raw: list[RawCluster], ctx: Context) -> list[Cluster]:
     ids = document_ids(ctx.docs)
-    out = []
-    for rc in raw:
-        octx = ctx.origin_context(rc)
-        origin = choose_origin(octx)
-        chain = build_chain(octx, origin, ctx.params.near_duplicate)
-        cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
-        out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))
+    out = origin_clusters(raw, ctx, ids)
     out += cited_origins(out, ctx, ids)
     out.sort(key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
+    return out
+
+
+def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Mapping[int, str]) -> list[Cluster]:
+    """Each cluster's origin and chain, once members not holding the origin's text are
+    split off into clusters of their own (reach.settle); unordered."""
+    p = ctx.params
+    settled = settle(raw, lambda rc: choose_origin(ctx.origin_context(rc)), p.merge_overlap,
+                     p.merge_overlap_longer, p.trace_min_share)
+    out = []
+    for rc, origin in settled:
+        chain = build_chain(ctx.origin_context(rc), origin, p.near_duplicate)
+        cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
+        out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))
     return out
 
 

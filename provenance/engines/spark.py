@@ -14,8 +14,8 @@
                   pipeline.screen on the spans found
     components -> connected components of the document graph (documents linked by a
                   kept span) by iterative min-label propagation on RDDs
-    origins    -> per component: cluster.build_clusters, origin.choose_origin, build_chain,
-                  cluster_id; per document: pipeline.cited_origins
+    origins    -> per component: cluster.build_clusters, pipeline.origin_clusters (origins,
+                  chaining guard, chains); per document: pipeline.cited_origins
     measure    -> per document: pipeline.measure over the clusters it is in
 
 Only the report's parts come back to the driver: per document its metadata, length,
@@ -42,16 +42,16 @@ import numpy as np
 from ..archive import AddStats, ArchiveIndex
 from ..attribution import attribute
 from ..candidates import band_parameters, bucket_pairs, count_pairs, window_keys
-from ..cluster import build_clusters, cluster_id
+from ..cluster import build_clusters
 from ..cues import CueReader, captured_date
 from ..errors import ConfigError, ProvenanceError
 from ..inventory import display_path
 from ..model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, Member, Rejection
-from ..origin import build_chain, choose_origin
 from ..outlets import Registry, load_registry
 from ..parallel import state
 from ..params import Params
-from ..pipeline import AuditOptions, Context, _analyse_chunk, _verify_chunk, cited_origins, measure, screen
+from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, cited_origins, measure, origin_clusters,
+                        screen)
 from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
@@ -750,12 +750,7 @@ def _component(records, shared: _Shared):
     ctx = Context(docs, {d: v[0][1] for d, v in info.items()}, {d: v[0][2] for d, v in info.items()},
                   {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params)
     ids = {d: v[1] for d, v in info.items()}
-    for rc in raw:
-        octx = ctx.origin_context(rc)
-        origin = choose_origin(octx)
-        chain = build_chain(octx, origin, shared.params.near_duplicate)
-        cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
-        yield Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges)
+    yield from origin_clusters(raw, ctx, ids)
 
 
 def _origin_info(r: Analysed) -> tuple:
