@@ -83,24 +83,34 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof rev gen col lt sgt capt c
 _BREAK = re.compile(r"[.!?][^\w\s]*\s+|\n[ \t\r\f]*\n")
 
 
+# A line of its own that no sentence runs on from: a headline in capitals, or a byline.
+# Wire copy ends neither with a full stop, and the first sentence follows on the next line.
+_HEADING = re.compile(r"^[ \t]*(?:(?P<caps>[^a-z\n]*[A-Z][^a-z\n]*[A-Z][^a-z\n]*)|By [A-Z][^\n.!?]{0,60})$\n", re.M)
+
+
 def sentence_starts(text: str, starts: list[int], ends: list[int]) -> list[int]:
-    """Index of the first token of each sentence.  A sentence ends at a blank line, or
-    at ``.``, ``!`` or ``?`` followed by a space and a word starting with a capital or a
-    digit (not after a title or abbreviation such as "Mr." or "No. 10")."""
+    """Index of the first token of each sentence.  A sentence ends at a blank line, after
+    a headline or byline line (see ``_HEADING``), or at ``.``, ``!`` or ``?`` followed by a
+    space and a word starting with a capital or a digit (not after a title or abbreviation
+    such as "Mr." or "No. 10")."""
     if not starts:
         return []
     out = [0]
-    for m in _BREAK.finditer(text):
-        k = bisect_left(starts, m.end())
-        if k >= len(starts) or k == 0 or m.start() < ends[k - 1] or k == out[-1]:
+    breaks = [(m.start(), m.end(), m.group()[0]) for m in _BREAK.finditer(text)]
+    for m in _HEADING.finditer(text):
+        if not (m.group("caps") and any(c.islower() for c in m.group())):
+            breaks += [(m.start() - 1, m.start(), "\n"), (m.end() - 1, m.end(), "\n")]
+    for b_start, b_end, first in sorted(breaks, key=lambda b: b[1]):
+        k = bisect_left(starts, b_end)
+        if k >= len(starts) or k == 0 or b_start < ends[k - 1] or k == out[-1]:
             continue
-        if m.group()[0] in ".!?":
+        if first in ".!?":
             word = text[starts[k] : ends[k]]
             previous = text[starts[k - 1] : ends[k - 1]].casefold()
             if not (word[0].isupper() or word[0].isdigit()):
                 continue
-            if m.group()[0] == "." and (previous in _ABBREVIATIONS
-                                        or (previous in ("no", "nos") and word[0].isdigit())):
+            if first == "." and (previous in _ABBREVIATIONS
+                                 or (previous in ("no", "nos") and word[0].isdigit())):
                 continue
         out.append(k)
     return out

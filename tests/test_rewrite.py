@@ -50,6 +50,20 @@ def test_sentences_split_on_end_punctuation_and_paragraphs_not_abbreviations():
     assert [text_words[i] for i in starts] == words
 
 
+def test_headline_and_byline_lines_are_sentences_of_their_own():
+    # Wire copy: no full stop after the headline or the byline, and lines wrapped mid-sentence.
+    text = ("  16:54 01/03/99: Page 1 COURTS Driver\nDRIVER CLEARED OVER `FATAL' CRASH<\n"
+            "By Jane Smith, Wire News<\nA lorry driver was cleared today of causing\n"
+            "death by careless driving. The jury took an hour.<\n")
+    t = Tokenizer()(text)
+    starts, ends = t.bounds()
+    assert [text[starts[i]:ends[i]] for i in t.sentences] == ["16", "DRIVER", "By", "A", "The"]
+    # Wrapped lines in mixed case, and "by" starting a line inside a sentence, are not headings.
+    text = "Mr Smith told THE COURT\nthat he was, By All Accounts,\nBy Far the most innocent.\n"
+    t = Tokenizer()(text)
+    assert t.sentences.tolist() == [0]
+
+
 def test_stopwords_are_function_words_only():
     stop = set(stopword_hashes().tolist())
     assert word_hash("the") in stop and word_hash("said") in stop
