@@ -134,6 +134,32 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
     }
 
 
+def fitted_thresholds(report: dict[str, Any], truth: list[Truth], step: float = 0.01) -> dict[str, Any]:
+    """How far thresholds alone could go: the (partially, wholly) pair on ``reused_fraction``
+    with the best 3-way macro F1 on these labels, and each class's quartiles.
+
+    A ceiling for the current detection, not a setting: fitted on the labels it scores."""
+    docs = {d["path"]: d for d in report["documents"]}
+    xs = [(docs[t.path]["reused_fraction"] if t.path in docs else 0.0, t.label) for t in truth]
+    grid = [round(i * step, 4) for i in range(int(round(1 / step)) + 1)]
+    best = (-1.0, 0.0, 0.0)
+    for lo in grid:
+        for hi in grid:
+            if hi <= lo:
+                continue
+            pairs = [(lab, "wholly_derived" if x >= hi else "partially_derived" if x >= lo and x > 0
+                      else "non_derived") for x, lab in xs]
+            f, _ = macro_f1(pairs, LABELS)
+            if f > best[0] + 1e-12:
+                best = (f, lo, hi)
+    quartiles = {}
+    for lab in LABELS:
+        v = sorted(x for x, l in xs if l == lab)
+        quartiles[lab] = [round(v[int(q * (len(v) - 1))], 4) for q in (0.25, 0.5, 0.75)] if v else []
+    return {"macro_f1_3way": round(best[0], 4), "partially": best[1], "wholly": best[2],
+            "reused_fraction_quartiles": quartiles}
+
+
 def run_meter(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
     params = with_overrides(default_params(), overrides)
     corpus = folder / "corpus"
@@ -142,7 +168,9 @@ def run_meter(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
     result = audit(corpus, AuditOptions(params=params))
     report = build_report(result, params, corpus="corpus", started=started, finished=now_iso())
     seconds = time.perf_counter() - t0
-    scores = score(report, load_truth(folder / "truth.tsv"))
+    truth = load_truth(folder / "truth.tsv")
+    scores = score(report, truth)
+    scores["fitted_thresholds"] = fitted_thresholds(report, truth)
     scores["audit_seconds"] = round(seconds, 2)
     scores["files"] = report["run"]["inputs"]["files_seen"]
     scores["parameters"] = params.as_sections()
@@ -178,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     print("  confusion (rows = truth, columns = predicted wholly/partially/non):")
     for t in LABELS:
         print(f"    {t:18s} " + " ".join(f"{scores['confusion'][t][p]:5d}" for p in LABELS))
+    fit = scores["fitted_thresholds"]
+    print(f"  best thresholds fitted on these labels (a ceiling, not a setting): partially={fit['partially']} "
+          f"wholly={fit['wholly']} -> 3-way macro F1 {fit['macro_f1_3way']:.3f}")
+    print("  reused_fraction quartiles by label: " + "  ".join(
+        f"{k}={v}" for k, v in fit["reused_fraction_quartiles"].items()))
     print("  derived articles whose origin is missed, by cause:")
     for cause, n in scores["origin_errors"].items():
         print(f"    {n:4d}  {cause}")
