@@ -71,8 +71,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 _TYPES = {f.name: f.type for f in fields(Params)}
 _ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words", "bucket_clique_max"}  # 0 turns sentence matching off
-_UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity", "merge_overlap", "merge_overlap_longer", "trace_min_share",
-                  "near_duplicate", "wholly", "partially"}
+_UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
+                  "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 
 
 def _coerce(name: str, value: object, origin: str) -> object:
