@@ -374,14 +374,17 @@ def decide_origins(raw: list[RawCluster], ctx: Context) -> list[Cluster]:
 
 def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Mapping[int, str]) -> list[Cluster]:
     """Each cluster's origin and chain, once members not holding the origin's text are
-    split off into clusters of their own (reach.settle); unordered."""
+    split off into clusters of their own (reach.settle); ordered by members."""
     p = ctx.params
     settled = settle(raw, lambda rc: choose_origin(ctx.origin_context(rc)), p.merge_overlap,
                      p.merge_overlap_longer, p.trace_min_share)
-    out = []
-    for rc, origin in settled:
-        chain = build_chain(ctx.origin_context(rc), origin, p.near_duplicate)
+    out, seen = [], set()
+    for rc, origin in sorted(settled, key=lambda s: [(m.doc, m.start, m.end) for m in s[0].members]):
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
+        if cid in seen:  # two splits that ended with the same members are one cluster
+            continue
+        seen.add(cid)
+        chain = build_chain(ctx.origin_context(rc), origin, p.near_duplicate)
         out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))
     return out
 
