@@ -8,7 +8,9 @@ the same cluster (connected components).  The overlap rule is the guard against
 chaining: a long article that contains two different excerpts does not glue the
 excerpts' other copies into one giant cluster, because its two spans do not
 overlap enough to be one passage; nor does a whole-article copy glue together
-every short excerpt taken from any part of it.
+every short excerpt taken from any part of it.  Overlaps can still drift from
+passage to passage; ``reach`` splits off, once the origin is chosen, the members
+that do not hold its text (each cluster keeps its pairs for that).
 """
 
 from __future__ import annotations
