@@ -183,6 +183,7 @@ def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
                     t[2], t[3] = min(s[2], t[2]), max(s[3], t[3])
                     t[4] = min(t[4] + s[4], t[1] - t[0])
                     t[5] = min(t[5] + s[5], t[3] - t[2])
+                    t[6:] = [a + b for a, b in zip(t[6:], s[6:])]
                     merged = True
                     break
             else:
@@ -214,20 +215,27 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     # A kept span has min_span_tokens matched words, each seed match adding at most
     # n of them: with fewer matches in all, no span can be kept (sentence matching,
     # which needs no seeds, aside).
-    matches = seed_matches(sa, sb, 1 if rewrites else -(-params.min_span_tokens // n))
+    shortest = min(params.short_span_tokens, params.min_span_tokens)
+    matches = seed_matches(sa, sb, 1 if rewrites else -(-shortest // n))
     # A lone seed is never a span, and must not stretch a neighbour when merging.
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
+    for r in raw:  # the words matched exactly, apart from rewritten sentences
+        r.append(min(r[4], r[5]))
     if rewrites and sa.sentences is not None and sb.sentences is not None:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
-        raw += [s for s in rewritten if not _inside_exact(s, raw)]
+        raw += [[*s, 0] for s in rewritten if not _inside_exact(s, raw)]
     if not raw:
         return []
-    spans = []
-    for a0, a1, b0, b1, ma, mb in _merge_nearby(raw, params.max_gap):
+    spans, alone = [], []
+    for a0, a1, b0, b1, ma, mb, exact in _merge_nearby(raw, params.max_gap):
         span = TokenSpan(a0, a1, b0, b1, ma, mb)
-        if min(ma, mb) >= params.min_span_tokens and span.similarity >= params.min_similarity:
+        if min(ma, mb) >= shortest and span.similarity >= params.min_similarity:
             spans.append(span)
+            alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)
+    # Short runs and rewritten sentences count only where the two texts share enough in all.
+    if sum(min(s.matched_a, s.matched_b) for s in spans) < params.pair_min_tokens:
+        spans = [s for s, ok in zip(spans, alone) if ok]
     return spans
 
 

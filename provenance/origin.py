@@ -19,12 +19,14 @@ reason stated.  In order:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Callable, Sequence
 
 from .cluster import RawCluster
 from .cues import Cue
 from .dates import compare_dates, lag_days
 from .model import Attribution, DateValue, Document, Evidence, Link, Origin
+from .reach import longest, traced
 from .segments import Segment
 
 # Cue roles that cite where a member's text came from, by origin rule.
@@ -60,11 +62,25 @@ class OriginContext:
             return [*best.cues, *best.credits]
         return [c for c in cues if c.role in CREDIT_ROLES]
 
+    @cached_property
+    def _substantial(self) -> list[int]:
+        members = self.cluster.members
+        top = longest(self.cluster)
+        need = self.min_share * (members[top].end - members[top].start)
+        holding = {m.doc for m in members if m.end - m.start >= need}
+        for doc in sorted({m.doc for m in members} - holding):
+            # Several short members (a condensed or rewritten copy cuts sentences) can
+            # together carry most of the longest member's text.
+            roots = [i for i, m in enumerate(members) if m.doc == doc]
+            if self.cluster.pairs and traced(self.cluster, roots)[top] >= need:
+                holding.add(doc)
+        return sorted(holding)
+
     def substantial_docs(self) -> list[int]:
-        """Documents holding a member at least ``min_share`` of the longest member:
-        only they can be where the cluster's text first appeared."""
-        longest = max(m.end - m.start for m in self.cluster.members)
-        return sorted({m.doc for m in self.cluster.members if m.end - m.start >= self.min_share * longest})
+        """Documents whose text makes up at least ``min_share`` of the longest member
+        (one member that long, or text traced from their members onto it along the
+        verified pairs): only they can be where the cluster's text first appeared."""
+        return self._substantial
 
 
 OriginRule = Callable[[OriginContext], Origin | None]

@@ -32,6 +32,8 @@ class Params:
     max_gap: int
     max_seed_occurrences: int
     min_span_tokens: int
+    short_span_tokens: int
+    pair_min_tokens: int
     min_similarity: float
     sentence_min_words: int
     sentence_min_overlap: float
@@ -60,8 +62,8 @@ class Params:
 SECTIONS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
                     "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_band_rows"),
-    "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "min_similarity",
-              "sentence_min_words", "sentence_min_overlap", "sentence_rarity_prior"),
+    "align": ("seed_ngram", "max_gap", "max_seed_occurrences", "min_span_tokens", "short_span_tokens",
+              "pair_min_tokens", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_rarity_prior"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
                 "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
@@ -70,7 +72,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words", "bucket_clique_max"}  # 0 turns sentence matching off
+_ZERO_ALLOWED = {"sentence_min_words", "rewrite_window_words", "bucket_clique_max", "pair_min_tokens"}  # 0 turns sentence matching off
 _UNIT_INTERVAL = {"sentence_min_overlap", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 

@@ -16,7 +16,7 @@ origin.  The cluster keeps the pairs between the members that stay.
 from __future__ import annotations
 
 import heapq
-from typing import Callable
+from typing import Callable, Sequence
 
 from .cluster import RawCluster, build_clusters
 from .model import Origin, SpanPair
@@ -44,8 +44,9 @@ def _project(cover: list[Interval], fs: int, fe: int, ts: int, te: int) -> list[
     return [(s, e) for s, e in out if e > s]
 
 
-def traced(cluster: RawCluster, root: int) -> list[int]:
-    """Characters of each member that hold the root member's text, carried along the pairs.
+def traced(cluster: RawCluster, root: int | Sequence[int]) -> list[int]:
+    """Characters of each member that hold the root member's text (or the text of
+    several roots, such as every member of one document), carried along the pairs.
 
     Members are settled one at a time, the one holding the largest share first (as in
     a shortest-path search); a member's traced text is the union of what its settled
@@ -57,12 +58,14 @@ def traced(cluster: RawCluster, root: int) -> list[int]:
     for p, (u, v) in zip(cluster.pairs, cluster.sides):
         adjacent[u].append((p.a_start, p.a_end, v, p.b_start, p.b_end))
         adjacent[v].append((p.b_start, p.b_end, u, p.a_start, p.a_end))
+    roots = [root] if isinstance(root, int) else list(root)
     cover: list[list[Interval]] = [[] for _ in members]
     size = [0] * len(members)
-    cover[root] = [(members[root].start, members[root].end)]
-    size[root] = members[root].end - members[root].start
+    for r in roots:
+        cover[r] = [(members[r].start, members[r].end)]
+        size[r] = members[r].end - members[r].start
     settled = [False] * len(members)
-    heap = [(-1.0, root)]
+    heap = [(-1.0, r) for r in roots]
     while heap:
         _share, u = heapq.heappop(heap)
         if settled[u]:
@@ -113,7 +116,7 @@ def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_
     while work:
         rc = work.pop()
         origin = decide(rc)
-        root = origin.member if origin.member is not None else _longest(rc)
+        root = origin.member if origin.member is not None else longest(rc)
         parts = split(rc, root, min_share)
         if parts is None:
             out.append((rc, origin))
@@ -124,5 +127,6 @@ def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_
     return out
 
 
-def _longest(rc: RawCluster) -> int:
+def longest(rc: RawCluster) -> int:
+    """The longest member (the first on ties)."""
     return min(range(len(rc.members)), key=lambda i: (rc.members[i].start - rc.members[i].end, i))

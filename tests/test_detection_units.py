@@ -136,6 +136,29 @@ def test_short_shared_quote_is_not_reuse(params):
     assert len(align_tokens(tk(a), tk(b), looser)) == 1
 
 
+def test_short_runs_count_only_where_the_two_texts_share_enough(params):
+    # Runs of 9 words (short of min_span_tokens, at least short_span_tokens), each between
+    # 15 words of each text's own (more than max_gap): an edited copy keeps many of them.
+    tk = Tokenizer()
+    assert params.short_span_tokens <= 9 < params.min_span_tokens and params.pair_min_tokens == 30
+
+    def texts(runs):
+        shared = [unique_text(9, f"r{k}x") for k in range(runs)]
+        a = " ".join(f"{unique_text(15, f'a{k}x')} {r}" for k, r in enumerate(shared))
+        b = " ".join(f"{unique_text(15, f'b{k}x')} {r}" for k, r in enumerate(shared))
+        return tk(a), tk(b)
+
+    spans = align_tokens(*texts(4), params)  # 36 words shared in all
+    assert [(s.a_start, s.a_end) for s in spans] == [(15 + 24 * k, 24 + 24 * k) for k in range(4)]
+    assert all(s.matched_a == s.matched_b == 9 for s in spans)
+    assert align_tokens(*texts(3), params) == []  # 27 words: stock phrases, not a copy
+    assert align_tokens(*texts(1), params) == []
+    off = dataclasses.replace(params, short_span_tokens=params.min_span_tokens)
+    assert align_tokens(*texts(4), off) == []
+    every = dataclasses.replace(params, pair_min_tokens=0)
+    assert len(align_tokens(*texts(1), every)) == 1
+
+
 def _pair(a, a0, a1, b, b0, b1, sim=1.0):
     return SpanPair(a, a0, a1, b, b0, b1, sim, sim == 1.0, min(a1 - a0, b1 - b0))
 

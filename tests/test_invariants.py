@@ -39,10 +39,14 @@ def test_alignment_spans_are_inside_both_texts_and_on_word_boundaries(a, b, shar
     tk = Tokenizer()
     left, right = a + " " + shared, shared + " " + b
     ta, tb = tk(left), tk(right)
-    for s in align_tokens(ta, tb, PARAMS):
+    spans = align_tokens(ta, tb, PARAMS)
+    shared_words = sum(min(s.matched_a, s.matched_b) for s in spans)
+    for s in spans:
         assert 0 <= s.a_start < s.a_end <= len(ta) and 0 <= s.b_start < s.b_end <= len(tb)
         assert 0.0 < s.similarity <= 1.0
-        assert min(s.matched_a, s.matched_b) >= PARAMS.min_span_tokens
+        # a short span only where the two texts share enough in all
+        assert min(s.matched_a, s.matched_b) >= PARAMS.short_span_tokens
+        assert min(s.matched_a, s.matched_b) >= PARAMS.min_span_tokens or shared_words >= PARAMS.pair_min_tokens
         a0, a1 = int(ta.starts[s.a_start]), int(ta.ends[s.a_end - 1])
         assert 0 <= a0 < a1 <= len(left) and left[a0].isalnum() and left[a1 - 1].isalnum()
 

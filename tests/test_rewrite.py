@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from provenance.align import align_tokens
 from provenance.candidates import band_parameters, content_words, pairs_from_keys, window_keys
 from provenance.cluster import build_clusters
 from provenance.errors import ConfigError
@@ -90,6 +91,27 @@ def _filler_texts() -> tuple[str, str]:
     a = " ".join(f"{w} of the" for w in content)
     b = " ".join(f"{w} to a" for w in content)
     return a, b
+
+
+def test_a_rewritten_sentence_alone_is_not_a_copy_but_counts_beside_more_shared_text():
+    params = with_overrides(default_params(), REWRITES)
+    tk = Tokenizer()
+    # One sentence, rewritten: the same content words, no run of three words in common.
+    pairs = [("pemberton", "engineer"), ("swindled", "neighbours"), ("jailed", "leeds"), ("crown", "court"),
+             ("tuesday", "pensioners"), ("savings", "fictitious")]
+    wire_first = " and ".join(f"{x} {y}" for x, y in pairs).capitalize() + "."
+    paper_first = " or ".join(f"{x} {y}" for x, y in pairs).capitalize() + "."
+    own_a = " ".join(f"alpha{i}" for i in range(30)).capitalize() + "."
+    own_b = " ".join(f"beta{i}" for i in range(30)).capitalize() + "."
+    alone = align_tokens(tk(f"{own_a} {wire_first}"), tk(f"{own_b} {paper_first}"), params)
+    assert alone == []  # one rewritten sentence in common, and nothing else
+    every = with_overrides(params, {"align.pair_min_tokens": "0"})
+    [span] = align_tokens(tk(f"{own_a} {wire_first}"), tk(f"{own_b} {paper_first}"), every)
+    assert (span.a_start, span.b_start) == (30, 30)  # the whole sentence on both sides
+    # The same sentence where the texts also share a verbatim paragraph: both count.
+    shared = LOCAL.strip()
+    both = align_tokens(tk(f"{wire_first} {own_a} {shared}"), tk(f"{paper_first} {own_b} {shared}"), params)
+    assert len(both) == 2 and both[0].a_start == 0 and both[0].b_start == 0
 
 
 def test_content_word_windows_propose_a_rewrite_that_word_windows_miss():

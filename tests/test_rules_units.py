@@ -7,10 +7,10 @@ import pytest
 from provenance.attribution import attribute
 from provenance.cues import CueReader, resolve_date
 from provenance.rules import load_rules
-from provenance.cluster import Edge, RawCluster
+from provenance.cluster import Edge, RawCluster, build_clusters
 from provenance.dates import parse_date_value
 from provenance.errors import ConfigError
-from provenance.model import Attribution, Document, Member, MetaField, SidecarRow
+from provenance.model import Attribution, Document, Member, MetaField, SidecarRow, SpanPair
 from provenance.origin import OriginContext, build_chain, choose_origin, direct_source
 from provenance.outlets import load_registry, name_key
 from provenance.params import default_params, with_overrides
@@ -186,6 +186,26 @@ def test_earliest_date_wins():
     assert (o.member, o.rule, o.confidence) == (1, "earliest-date", "high")
     chain = build_chain(OriginContext(c, docs(3), atts), o, 0.8)
     assert [l.member for l in chain] == [0, 2] and [l.lag_days for l in chain] == [1.0, 2.0]
+
+
+def test_an_older_document_holding_the_text_in_several_short_members_is_the_origin():
+    # The wire (0) has three sentences that the paper (1) runs together, rewritten, as one
+    # passage [0,70): each wire member is under half of it, but together they make all of it.
+    # A still older story (2) shares only a few words of it: a fragment, never the origin.
+    pairs = [SpanPair(0, 0, 30, 1, 0, 40, 0.7, False, 25), SpanPair(0, 40, 70, 1, 15, 55, 0.7, False, 25),
+             SpanPair(0, 80, 110, 1, 30, 70, 0.7, False, 25), SpanPair(1, 0, 12, 2, 0, 10, 1.0, True, 10)]
+    [c] = build_clusters(pairs, 0.5)
+    assert sorted((m.doc, m.start, m.end) for m in c.members) == [
+        (0, 0, 30), (0, 40, 70), (0, 80, 110), (1, 0, 70), (2, 0, 10)]
+    atts = [att("2016-10-19", "Wire", "wire"), att("2016-10-20"), att("2016-10-18")]
+    ctx = OriginContext(c, docs(3), atts)
+    assert ctx.substantial_docs() == [0, 1]
+    o = choose_origin(ctx)
+    assert c.members[o.member].doc == 0 and o.rule == "earliest-date"
+    assert "1 more share only a fragment" in o.reason
+    # Without the pairs (no way to trace the wire's text), only the paper's member is long enough.
+    bare = RawCluster(c.members, c.edges)
+    assert OriginContext(bare, docs(3), atts).substantial_docs() == [1]
 
 
 def test_undated_member_makes_origin_undetermined():
