@@ -6,8 +6,10 @@ each other on both sides (allowing up to ``max_gap`` unmatched words, so a
 changed or dropped word does not break a span) are chained into spans; spans
 near each other on both sides are merged (sentences reordered within a
 paragraph), together with sentences rewritten from one another (``rewrite``);
-and a span is kept only if it has at least ``min_span_tokens``
-matched words on each side and token agreement of at least ``min_similarity``.
+and a span is kept only if it has at least ``min_span_tokens`` words matched
+exactly on each side and token agreement of at least ``min_similarity``; shorter
+spans (down to ``short_span_tokens``) and spans of rewritten sentences only where
+the two texts share ``pair_min_tokens`` matched words in all.
 The cost is linear in the two lengths plus the number of seed matches.
 """
 
@@ -212,7 +214,7 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     rewrites = params.sentence_min_words > 0
     sa = sa or seeds_of(ta, n, params.max_seed_occurrences, rewrites)
     sb = sb or seeds_of(tb, n, params.max_seed_occurrences, rewrites)
-    # A kept span has min_span_tokens matched words, each seed match adding at most
+    # A kept span has at least `shortest` matched words, each seed match adding at most
     # n of them: with fewer matches in all, no span can be kept (sentence matching,
     # which needs no seeds, aside).
     shortest = min(params.short_span_tokens, params.min_span_tokens)
