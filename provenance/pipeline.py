@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 
 import numpy as np
 from dataclasses import dataclass, field, replace
@@ -115,7 +116,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
-    context = Context(docs, attributions, cues, segments, registry, params)
+    context = Context(docs, attributions, cues, segments, registry, params,
+                      words=lru_cache(maxsize=64)(lambda d: tokens[d].bounds()))
     clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)
     if index is not None:
@@ -357,6 +359,8 @@ class Context:
     segments: list[list[Segment]]
     registry: Registry
     params: Params
+    # a document's word start and end offsets, read when a pair is cut at the traced text
+    words: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None
 
     def origin_context(self, rc: RawCluster) -> OriginContext:
         kinds = {o.name: o.kind for o in self.registry.outlets}
@@ -377,7 +381,7 @@ def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Ma
     split off into clusters of their own (reach.settle); ordered by members."""
     p = ctx.params
     settled = settle(raw, lambda rc: choose_origin(ctx.origin_context(rc)), p.merge_overlap,
-                     p.merge_overlap_longer, p.trace_min_share)
+                     p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens, ctx.words)
     out, seen = [], set()
     for rc, origin in sorted(settled, key=lambda s: [(m.doc, m.start, m.end) for m in s[0].members]):
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])

@@ -11,17 +11,28 @@ origin directly, or holding at least ``trace_min_share`` of its length of traced
 text, is a copy of the origin's text.  The others are not: they, with every pair
 that reaches them, are clustered again apart, and each new cluster gets its own
 origin.  The cluster keeps the pairs between the members that stay.
+
+A pair between two members that stay can still hold more than the origin's text:
+two pages that both repost A and then C align with each other across both blocks,
+and a page that copies another page copies its added paragraphs with the rest.  Such
+a pair is cut at the edges of the traced text: the traced piece stays, and the
+pieces before and after it, when long enough to stand alone as a span, are
+clustered again apart with the split-off members.
 """
 
 from __future__ import annotations
 
 import heapq
+from dataclasses import replace
 from typing import Callable, Sequence
+
+import numpy as np
 
 from .cluster import RawCluster, build_clusters
 from .model import Origin, SpanPair
 
 Interval = tuple[int, int]
+Bounds = tuple[np.ndarray, np.ndarray]  # start and end offsets of a document's words
 
 
 def _union(intervals: list[Interval]) -> list[Interval]:
@@ -46,7 +57,12 @@ def _project(cover: list[Interval], fs: int, fe: int, ts: int, te: int) -> list[
 
 def traced(cluster: RawCluster, root: int | Sequence[int]) -> list[int]:
     """Characters of each member that hold the root member's text (or the text of
-    several roots, such as every member of one document), carried along the pairs.
+    several roots, such as every member of one document), carried along the pairs."""
+    return [sum(e - s for s, e in cover) for cover in covers(cluster, root)]
+
+
+def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval]]:
+    """The intervals of each member that hold the root's text, carried along the pairs.
 
     Members are settled one at a time, the one holding the largest share first (as in
     a shortest-path search); a member's traced text is the union of what its settled
@@ -79,49 +95,168 @@ def traced(cluster: RawCluster, root: int | Sequence[int]) -> list[int]:
                 cover[v] = _union(cover[v] + added)
                 size[v] = sum(e - s for s, e in cover[v])
                 heapq.heappush(heap, (-size[v] / (members[v].end - members[v].start), v))
-    return size
+    return cover
 
 
 def strays(cluster: RawCluster, root: int, min_share: float) -> list[int]:
     """Members neither aligned with the root directly nor holding ``min_share`` of its text."""
     if min_share <= 0 or not cluster.pairs:
         return []
+    return _strays(cluster, root, min_share, traced(cluster, root))
+
+
+def _strays(cluster: RawCluster, root: int, min_share: float, size: list[int]) -> list[int]:
     direct = {root}
     for u, v in cluster.sides:
         if root in (u, v):
             direct.update((u, v))
-    size = traced(cluster, root)
     return [i for i, m in enumerate(cluster.members)
             if i not in direct and size[i] < min_share * (m.end - m.start)]
 
 
-def split(cluster: RawCluster, root: int, min_share: float) -> tuple[list[SpanPair], list[SpanPair]] | None:
-    """The pairs among the members that hold the root's text, and the pairs that reach
-    the others; None when every member holds it."""
-    out = set(strays(cluster, root, min_share))
-    if not out:
+def _hull(cover: list[Interval], start: int, end: int) -> Interval | None:
+    """The extent of the traced intervals inside [start, end), or None."""
+    inside = [(max(s, start), min(e, end)) for s, e in cover if s < end and start < e]
+    return (inside[0][0], inside[-1][1]) if inside else None
+
+
+def _map(x: int, fs: int, fe: int, ts: int, te: int) -> int:
+    """Offset ``x`` of span [fs, fe) mapped linearly onto span [ts, te)."""
+    return ts + (x - fs) * (te - ts) // (fe - fs) if fe > fs else ts
+
+
+class _Side:
+    """One side of a pair to be cut: its span, and the word bounds of its document,
+    read only when a cut is made (None: offsets are taken as they are, as in tests of
+    synthetic spans)."""
+
+    def __init__(self, start: int, end: int, words: Callable[[], Bounds] | None) -> None:
+        self.start, self.end, self._words = start, end, words
+        self._bounds: Bounds | None = None
+
+    @property
+    def words(self) -> Bounds | None:
+        if self._bounds is None and self._words is not None:
+            self._bounds = self._words()
+        return self._bounds
+
+    def split_at(self, x: int) -> tuple[int, int]:
+        """Where a piece ending before ``x`` ends and one starting at ``x`` starts: the
+        word boundary at or before ``x`` (the word ``x`` falls in goes right)."""
+        if self.words is None:
+            return x, x
+        starts, ends = self.words
+        i = int(np.searchsorted(ends, x, side="right"))
+        right = int(starts[i]) if i < len(starts) else self.end
+        left = int(ends[i - 1]) if i > 0 else self.start
+        return max(self.start, min(left, self.end)), max(self.start, min(right, self.end))
+
+    def words_in(self, lo: int, hi: int) -> int:
+        """Words starting in [lo, hi) (characters when word bounds are not known)."""
+        if self.words is None:
+            return hi - lo
+        starts = self.words[0]
+        return int(np.searchsorted(starts, hi) - np.searchsorted(starts, lo))
+
+
+def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_tokens: int,
+        words_a: Callable[[], Bounds] | None = None,
+        words_b: Callable[[], Bounds] | None = None) -> tuple[SpanPair | None, list[SpanPair]]:
+    """Pair ``p`` cut at the edges of the traced text: the traced piece (None when
+    neither side holds any) and the pieces before and after it that hold at least
+    ``min_tokens`` matched words (estimated from the pair's matched share); shorter
+    ends stay with the traced piece.  Each side is cut at its own traced text's edge
+    where it holds some (exact: an aligned span's end), else at the other side's edge
+    mapped linearly; then at a word boundary."""
+    a, b = _Side(p.a_start, p.a_end, words_a), _Side(p.b_start, p.b_end, words_b)
+    on_a, on_b = _hull(cover_a, a.start, a.end), _hull(cover_b, b.start, b.end)
+    if on_a is None and on_b is None:
+        return None, [p]
+    if on_a is None:
+        on_a = (_map(on_b[0], b.start, b.end, a.start, a.end), _map(on_b[1], b.start, b.end, a.start, a.end))
+    if on_b is None:
+        on_b = (_map(on_a[0], a.start, a.end, b.start, b.end), _map(on_a[1], a.start, a.end, b.start, b.end))
+    # the traced piece is the larger of the two sides' traced extents
+    a_lo = min(on_a[0], _map(on_b[0], b.start, b.end, a.start, a.end))
+    b_lo = min(on_b[0], _map(on_a[0], a.start, a.end, b.start, b.end))
+    a_hi = max(on_a[1], _map(on_b[1], b.start, b.end, a.start, a.end))
+    b_hi = max(on_b[1], _map(on_a[1], a.start, a.end, b.start, b.end))
+    # by length, neither end could hold min_tokens words: no words need reading
+    a_len = (a.end - a.start) or 1
+    if 2 * p.tokens * max(a_lo - a.start, a.end - a_hi) < min_tokens * a_len:
+        return p, []
+    total_a, total_b = a.words_in(a.start, a.end) or 1, b.words_in(b.start, b.end) or 1
+
+    def matched(a0: int, a1: int, b0: int, b1: int) -> int:
+        return min(p.tokens * a.words_in(a0, a1) // total_a, p.tokens * b.words_in(b0, b1) // total_b)
+
+    def piece(a0: int, a1: int, b0: int, b1: int) -> SpanPair:
+        return replace(p, a_start=a0, a_end=a1, b_start=b0, b_end=b1, tokens=matched(a0, a1, b0, b1))
+
+    rest = []
+    (a_before, a_lo), (b_before, b_lo) = a.split_at(a_lo), b.split_at(b_lo)
+    if a_before > a.start and b_before > b.start and matched(a.start, a_before, b.start, b_before) >= min_tokens:
+        rest.append(piece(a.start, a_before, b.start, b_before))
+    else:
+        a_lo, b_lo = a.start, b.start
+    (a_hi, a_after), (b_hi, b_after) = a.split_at(a_hi), b.split_at(b_hi)
+    if a_after < a.end and b_after < b.end and matched(a_after, a.end, b_after, b.end) >= min_tokens:
+        rest.append(piece(a_after, a.end, b_after, b.end))
+    else:
+        a_hi, b_hi = a.end, b.end
+    if not rest:
+        return p, []
+    return piece(a_lo, a_hi, b_lo, b_hi), rest
+
+
+def _words_of(words: Callable[[int], Bounds] | None, doc: int) -> Callable[[], Bounds] | None:
+    return None if words is None else (lambda: words(doc))
+
+
+def split(cluster: RawCluster, root: int, min_share: float, min_tokens: int = 0,
+          words: Callable[[int], Bounds] | None = None) -> tuple[list[SpanPair], list[SpanPair]] | None:
+    """The pairs among the members that hold the root's text, each cut to the traced text
+    when ``min_tokens`` > 0, and the pairs that reach the other members with the pieces
+    cut off (at word boundaries, given ``words``: a document's word bounds); None when
+    every member and every pair holds only the root's text."""
+    if min_share <= 0 or not cluster.pairs:
         return None
+    cover = covers(cluster, root)
+    out = set(_strays(cluster, root, min_share, [sum(e - s for s, e in c) for c in cover]))
     kept, rest = [], []
     for p, (u, v) in zip(cluster.pairs, cluster.sides):
-        (rest if u in out or v in out else kept).append(p)
+        if u in out or v in out:
+            rest.append(p)
+        elif min_tokens > 0:
+            piece, ends = cut(p, cover[u], cover[v], min_tokens, _words_of(words, p.a), _words_of(words, p.b))
+            if piece is not None:
+                kept.append(piece)
+            rest.extend(ends)
+        else:
+            kept.append(p)
+    if not rest:
+        return None
     return kept, rest
 
 
 def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_overlap: float,
-           merge_overlap_longer: float, min_share: float) -> list[tuple[RawCluster, Origin]]:
+           merge_overlap_longer: float, min_share: float, min_tokens: int = 0,
+           words: Callable[[int], Bounds] | None = None) -> list[tuple[RawCluster, Origin]]:
     """Decide each cluster's origin and split off the members that do not hold its text,
-    until every cluster is a copy of its origin's text."""
+    and the parts of pairs beyond it (at least ``min_tokens`` matched words; 0: pairs are
+    never cut), until every cluster is a copy of its origin's text."""
     out: list[tuple[RawCluster, Origin]] = []
     work = list(raw)
     while work:
         rc = work.pop()
         origin = decide(rc)
         root = origin.member if origin.member is not None else longest(rc)
-        parts = split(rc, root, min_share)
+        parts = split(rc, root, min_share, min_tokens, words)
         if parts is None:
             out.append((rc, origin))
             continue
-        # The root and its direct partners stay together, so both parts are smaller.
+        # The root and its direct partners stay together, and a cut pair loses a piece
+        # of at least min_tokens words: every part is smaller, so this ends.
         for pairs in parts:
             work.extend(build_clusters(pairs, merge_overlap, merge_overlap_longer))
     return out

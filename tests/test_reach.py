@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
+
 from provenance.cluster import build_clusters
 from provenance.model import Origin, SpanPair
-from provenance.reach import settle, strays, traced
+from provenance.params import default_params
+from provenance.pipeline import AuditOptions, audit
+from provenance.reach import cut, settle, strays, traced
+from provenance.report import build_report
 
 
 def _pair(a, a0, a1, b, b0, b1):
@@ -72,3 +79,116 @@ def test_off_when_the_share_is_zero():
     pairs = [_pair(0, 0, 100, 1, 0, 100), _pair(1, 50, 200, 2, 0, 150)]
     [rc] = build_clusters(pairs, 0.5)
     assert settle([rc], _earliest_doc, 0.5, 0.0, 0.0) == [(rc, _earliest_doc(rc))]
+
+
+# ---- cutting a pair at the edge of the traced text
+
+
+def _words(length, step=10, width=8):
+    """Synthetic word bounds: a word of ``width`` characters every ``step``."""
+    starts = np.arange(0, length, step, dtype=np.int64)
+    return starts, starts + width
+
+
+def test_a_pair_is_cut_at_the_traced_texts_edge_on_word_boundaries():
+    p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
+    words = _words(300)
+    piece, rest = cut(p, [(105, 300)], [(100, 300)], 5, lambda: words, lambda: words)
+    # the a side's edge (105) falls inside the word at 100: that word goes with the traced piece
+    assert (piece.a_start, piece.a_end, piece.b_start, piece.b_end) == (100, 300, 100, 300)
+    assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(0, 98, 0, 98)]
+    assert piece.tokens == 20 and rest[0].tokens == 10  # the matched words, shared out by words
+    assert piece.verbatim and piece.similarity == 1.0
+
+
+def test_an_untraced_end_too_short_to_stand_alone_stays_with_the_piece():
+    p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
+    words = _words(300)
+    piece, rest = cut(p, [(50, 300)], [(50, 300)], 12, lambda: words, lambda: words)
+    assert piece == p and rest == []  # 5 words before the edge: not a span of their own
+
+
+def test_a_pair_with_no_traced_text_on_either_side_goes_whole():
+    p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
+    assert cut(p, [], [], 5) == (None, [p])
+
+
+def test_one_sides_edge_is_mapped_onto_the_other():
+    # only the a side holds traced text; b is twice as long: its edge is mapped linearly
+    p = SpanPair(0, 0, 200, 1, 0, 400, 1.0, False, 40)
+    piece, rest = cut(p, [(0, 100)], [], 5)
+    assert (piece.a_start, piece.a_end, piece.b_start, piece.b_end) == (0, 100, 0, 200)
+    assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(100, 200, 200, 400)]
+
+
+def _compilation_pairs():
+    # Two pages (2, 3) each hold A's text (doc 0) at [0,100) and C's (doc 1) at [100,250);
+    # the pages align with each other across both blocks in one span.
+    return [_pair(0, 0, 100, 2, 0, 100), _pair(0, 0, 100, 3, 0, 100),
+            _pair(1, 0, 150, 2, 100, 250), _pair(1, 0, 150, 3, 100, 250),
+            _pair(2, 0, 250, 3, 0, 250)]
+
+
+def _origin_c_first(rc):
+    """C (doc 1) is older than A (doc 0)."""
+    order = {1: 0, 0: 1}
+    i = min(range(len(rc.members)), key=lambda k: (order.get(rc.members[k].doc, 9), k))
+    return Origin(member=i, outlet=None, date=None, in_corpus=True, rule="earliest-date", confidence="high",
+                  reason="test")
+
+
+def _spans(settled):
+    out = {}
+    for c, o in settled:
+        origin = c.members[o.member].doc
+        out[origin] = sorted((m.doc, m.start, m.end) for m in c.members)
+    return out
+
+
+def test_pages_copying_one_anothers_compilation_get_one_passage_per_block():
+    [rc] = build_clusters(_compilation_pairs(), 0.5)
+    settled = settle([rc], _origin_c_first, 0.5, 0.0, 0.5, min_tokens=5)
+    assert _spans(settled) == {1: [(1, 0, 150), (2, 100, 250), (3, 100, 250)],
+                               0: [(0, 0, 100), (2, 0, 100), (3, 0, 100)]}
+
+
+def test_without_cutting_the_later_blocks_cluster_holds_the_pages_whole_spans():
+    [rc] = build_clusters(_compilation_pairs(), 0.5)
+    settled = settle([rc], _origin_c_first, 0.5, 0.0, 0.5, min_tokens=0)
+    assert _spans(settled)[1] == [(1, 0, 150), (2, 0, 250), (3, 0, 250)]
+
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
+
+
+def _audit(case):
+    result = audit(GOLDEN / case / "corpus", AuditOptions())
+    report = build_report(result, default_params(), corpus=case, started="s", finished="f")
+    texts = {d.path: d.text for d in result.inventory.documents}
+    return report, texts
+
+
+def test_copied_compilations_each_block_is_its_origins_text_only():
+    report, texts = _audit("copied-compilations")
+    path = {d["id"]: d["path"] for d in report["documents"]}
+    for page in ("p1-compilation.txt", "p2-repost.txt"):
+        doc = next(d for d in report["documents"] if d["path"] == page)
+        blocks = {path[p["origin"]["document"]]: texts[page][p["start"]:p["end"]] for p in doc["passages"]}
+        assert sorted(blocks) == ["a-first.txt", "c-other.txt"]
+        assert blocks["a-first.txt"] in texts["a-first.txt"]
+        assert blocks["c-other.txt"] in texts["c-other.txt"]
+        spans = sorted((p["start"], p["end"]) for p in doc["passages"])
+        assert spans[0][1] <= spans[1][0]  # the two passages do not overlap
+
+
+def test_a_copys_added_paragraph_copied_on_is_its_own_passage():
+    report, texts = _audit("copied-additions")
+    docs = {d["path"]: d for d in report["documents"]}
+    path = {d["id"]: d["path"] for d in report["documents"]}
+    paper = docs["n-paper.txt"]
+    own = [p for p in paper["passages"] if path[p["origin"]["document"]] == "n-paper.txt"]
+    assert len(own) == 1 and texts["n-paper.txt"][own[0]["start"]:].startswith("Our correspondent adds")
+    wire_part = len(texts["w-wire.txt"].split()) / len(texts["n-paper.txt"].split())
+    assert abs(paper["reused_fraction"] - wire_part) < 0.02  # only the wire's text came from elsewhere
+    blog = [p for p in docs["b-blog.txt"]["passages"]]
+    assert sorted(path[p["origin"]["document"]] for p in blog) == ["n-paper.txt", "w-wire.txt"]

@@ -747,15 +747,18 @@ def _component(records, shared: _Shared):
     raw = build_clusters([s[3] for s in spans], shared.params.merge_overlap,
                          shared.params.merge_overlap_longer)
     docs = {d: v[0][0] for d, v in info.items()}
+    words = {d: v[0][4] for d, v in info.items()}
     ctx = Context(docs, {d: v[0][1] for d, v in info.items()}, {d: v[0][2] for d, v in info.items()},
-                  {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params)
+                  {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params, words=words.__getitem__)
     ids = {d: v[1] for d, v in info.items()}
     yield from origin_clusters(raw, ctx, ids)
 
 
 def _origin_info(r: Analysed) -> tuple:
+    """What the origin rules read of a document: no text, but its word bounds (where a
+    pair is cut at the traced text's edge)."""
     doc = replace(r.doc, text=CorpusText(len(r.doc.text), Withheld("the origin stage holds no texts")))
-    return doc, r.attribution, r.cues, r.segments
+    return doc, r.attribution, r.cues, r.segments, r.tokens.bounds()
 
 
 def _may_cite(r: Analysed) -> bool:
