@@ -18,9 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .params import REWRITES, default_params, with_overrides
 from .pipeline import AuditOptions, audit
+from .readers import read_file
 from .report import build_report, now_iso
+from .tokens import Tokenizer, ngram_hashes
 
 LABELS = ("wholly_derived", "partially_derived", "non_derived")
 
@@ -98,7 +102,7 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
     docs = {d["path"]: d for d in report["documents"]}
     by_id = {d["id"]: d for d in report["documents"]}
     pairs, missing = [], []
-    origin_hits = origin_total = source_hits = 0
+    origin_hits = origin_total = source_hits = origin_given = 0
     confusion = {t: {p: 0 for p in LABELS} for t in LABELS}
     for t in truth:
         d = docs.get(t.path)
@@ -111,7 +115,9 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
         confusion[t.label][predicted] += 1
         if t.label != "non_derived":
             origin_total += 1
-            if d is not None and main_origin(d, by_id) in t.candidates:
+            found = main_origin(d, by_id) if d is not None else None
+            origin_given += found is not None
+            if found in t.candidates:
                 origin_hits += 1
             if d is not None and main_origin(d, by_id, "source") in t.candidates:
                 source_hits += 1
@@ -125,6 +131,8 @@ def score(report: dict[str, Any], truth: list[Truth]) -> dict[str, Any]:
         "macro_f1_2way": round(f2, 4),
         "origin_accuracy": round(origin_hits / origin_total, 4) if origin_total else None,
         "origin_hits": origin_hits,
+        "origin_given": origin_given,
+        "origin_precision": round(origin_hits / origin_given, 4) if origin_given else None,
         "source_accuracy": round(source_hits / origin_total, 4) if origin_total else None,
         "source_hits": source_hits,
         "derived_articles": origin_total,
@@ -152,12 +160,49 @@ def fitted_thresholds(report: dict[str, Any], truth: list[Truth], step: float = 
             f, _ = macro_f1(pairs, LABELS)
             if f > best[0] + 1e-12:
                 best = (f, lo, hi)
-    quartiles = {}
-    for lab in LABELS:
-        v = sorted(x for x, l in xs if l == lab)
-        quartiles[lab] = [round(v[int(q * (len(v) - 1))], 4) for q in (0.25, 0.5, 0.75)] if v else []
+    quartiles = {lab: _quartiles([x for x, l in xs if l == lab]) for lab in LABELS}
     return {"macro_f1_3way": round(best[0], 4), "partially": best[1], "wholly": best[2],
             "reused_fraction_quartiles": quartiles}
+
+
+def longest_shared_run(a: np.ndarray, b: np.ndarray) -> int:
+    """Words in the longest run of words two texts (word hash sequences) share exactly."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:  # sharing a run of n words means sharing one of every shorter length
+        n = (lo + hi + 1) // 2
+        if np.intersect1d(ngram_hashes(a, n), ngram_hashes(b, n), assume_unique=False).size:
+            lo = n
+        else:
+            hi = n - 1
+    return lo
+
+
+def unmatched_runs(report: dict[str, Any], truth: list[Truth], corpus: Path) -> dict[str, Any]:
+    """For the articles with no passage, by label: the longest run of words each shares
+    exactly with any of its candidate sources (quartiles).  Where derived and non-derived
+    articles share equally short runs, no exact-match evidence tells them apart."""
+    docs = {d["path"]: d for d in report["documents"]}
+    tokenizer = Tokenizer(sentences=False)
+    cache: dict[str, np.ndarray] = {}
+
+    def words(path: str) -> np.ndarray:
+        if path not in cache:
+            found, _ = read_file(path, (corpus / path).read_bytes())
+            cache[path] = tokenizer(found[0].text).hashes if found else np.zeros(0, dtype=np.uint64)
+        return cache[path]
+
+    runs: dict[str, list[int]] = {lab: [] for lab in LABELS}
+    for t in truth:
+        d = docs.get(t.path)
+        if d is None or d["passages"] or not t.candidates:
+            continue
+        runs[t.label].append(max(longest_shared_run(words(t.path), words(c)) for c in sorted(t.candidates)))
+    return {lab: {"articles": len(v), "longest_run_quartiles": _quartiles(v)} for lab, v in runs.items()}
+
+
+def _quartiles(values: list[float]) -> list[float]:
+    v = sorted(values)
+    return [round(v[int(q * (len(v) - 1))], 4) for q in (0.25, 0.5, 0.75)] if v else []
 
 
 def run_meter(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
@@ -171,6 +216,7 @@ def run_meter(folder: Path, overrides: dict[str, str]) -> dict[str, Any]:
     truth = load_truth(folder / "truth.tsv")
     scores = score(report, truth)
     scores["fitted_thresholds"] = fitted_thresholds(report, truth)
+    scores["unmatched"] = unmatched_runs(report, truth, corpus)
     scores["audit_seconds"] = round(seconds, 2)
     scores["files"] = report["run"]["inputs"]["files_seen"]
     scores["parameters"] = params.as_sections()
@@ -201,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  2-way macro F1 (derived/non):          {scores['macro_f1_2way']:.3f}")
     print(f"  origin accuracy:                       {scores['origin_accuracy']:.3f} "
           f"({scores['origin_hits']}/{scores['derived_articles']})")
+    print(f"  origin precision:                      {scores['origin_precision'] or 0:.3f} "
+          f"({scores['origin_hits']}/{scores['origin_given']} derived articles given an origin)")
     print(f"  direct-source accuracy:                {scores['source_accuracy']:.3f} "
           f"({scores['source_hits']}/{scores['derived_articles']})")
     print("  confusion (rows = truth, columns = predicted wholly/partially/non):")
@@ -211,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
           f"wholly={fit['wholly']} -> 3-way macro F1 {fit['macro_f1_3way']:.3f}")
     print("  reused_fraction quartiles by label: " + "  ".join(
         f"{k}={v}" for k, v in fit["reused_fraction_quartiles"].items()))
+    print("  articles with no passage: longest run of words shared with a candidate source (quartiles):")
+    for lab, u in scores["unmatched"].items():
+        print(f"    {lab:18s} {u['articles']:4d} articles  {u['longest_run_quartiles']}")
     print("  derived articles whose origin is missed, by cause:")
     for cause, n in scores["origin_errors"].items():
         print(f"    {n:4d}  {cause}")

@@ -168,6 +168,7 @@ class SpanPair:
     similarity: float  # 0..1, token agreement over both spans
     verbatim: bool
     tokens: int  # matched tokens (shorter side)
+    whole_tokens: int = 0  # of the verified span this one was cut from (reach.cut); 0: not cut
 
 
 @dataclass(frozen=True)

@@ -313,19 +313,16 @@ def _best_paths(cluster: RawCluster, source: int) -> dict[int, tuple[float, bool
     return best
 
 
-# Matched-word counts of pairs cut at the traced text's edge are estimates (by length):
-# shared texts within this share of the longest count as equally long.
-_SAME_LENGTH = 0.98
-
-
 def direct_source(cluster: RawCluster, member: int, origin_member: int,
                   attributions: Sequence[Attribution]) -> tuple[int, float, bool] | None:
     """The member a copy was most likely taken from: directly aligned with it and
-    either the origin or certainly published before it; the one sharing the longest
-    text wins, and among those about as long, the most similar."""
+    either the origin or certainly published before it.  The one sharing the longest
+    text with it wins (the whole verified span, where a pair was cut at the edge of
+    the traced text: a copy of a copy shares more with its parent than with the
+    parent's own source), then the most similar."""
     members = cluster.members
     date = attributions[members[member].doc].date
-    eligible = []
+    best = None
     for e in cluster.edges:
         if member not in (e.u, e.v):
             continue
@@ -336,13 +333,10 @@ def direct_source(cluster: RawCluster, member: int, origin_member: int,
         earlier = date is not None and other_date is not None and compare_dates(other_date, date) == -1
         if other != origin_member and not earlier:
             continue
-        eligible.append((e, other))
-    if not eligible:
-        return None
-    longest = max(e.tokens for e, _ in eligible)
-    e, other = max(((e, o) for e, o in eligible if e.tokens >= _SAME_LENGTH * longest),
-                   key=lambda eo: (eo[0].similarity, eo[0].verbatim, eo[0].tokens, eo[1] == origin_member, -eo[1]))
-    return other, e.similarity, e.verbatim
+        key = (e.whole_tokens or e.tokens, e.tokens, e.similarity, e.verbatim, other == origin_member, -other)
+        if best is None or key > best[0]:
+            best = (key, (other, e.similarity, e.verbatim))
+    return best[1] if best else None
 
 
 def credit_status(ctx: OriginContext, member: int, origin: Origin,

@@ -98,17 +98,18 @@ def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval
     return cover
 
 
-def strays(cluster: RawCluster, root: int, min_share: float) -> list[int]:
-    """Members neither aligned with the root directly nor holding ``min_share`` of its text."""
+def strays(cluster: RawCluster, root: int | Sequence[int], min_share: float) -> list[int]:
+    """Members neither aligned with a root directly nor holding ``min_share`` of its text."""
     if min_share <= 0 or not cluster.pairs:
         return []
     return _strays(cluster, root, min_share, traced(cluster, root))
 
 
-def _strays(cluster: RawCluster, root: int, min_share: float, size: list[int]) -> list[int]:
-    direct = {root}
+def _strays(cluster: RawCluster, root: int | Sequence[int], min_share: float, size: list[int]) -> list[int]:
+    direct = {root} if isinstance(root, int) else set(root)
+    roots = frozenset(direct)
     for u, v in cluster.sides:
-        if root in (u, v):
+        if u in roots or v in roots:
             direct.update((u, v))
     return [i for i, m in enumerate(cluster.members)
             if i not in direct and size[i] < min_share * (m.end - m.start)]
@@ -191,7 +192,8 @@ def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_token
         return min(p.tokens * a.words_in(a0, a1) // total_a, p.tokens * b.words_in(b0, b1) // total_b)
 
     def piece(a0: int, a1: int, b0: int, b1: int) -> SpanPair:
-        return replace(p, a_start=a0, a_end=a1, b_start=b0, b_end=b1, tokens=matched(a0, a1, b0, b1))
+        return replace(p, a_start=a0, a_end=a1, b_start=b0, b_end=b1, tokens=matched(a0, a1, b0, b1),
+                       whole_tokens=p.whole_tokens or p.tokens)
 
     rest = []
     (a_before, a_lo), (b_before, b_lo) = a.split_at(a_lo), b.split_at(b_lo)
@@ -213,7 +215,7 @@ def _words_of(words: Callable[[int], Bounds] | None, doc: int) -> Callable[[], B
     return None if words is None else (lambda: words(doc))
 
 
-def split(cluster: RawCluster, root: int, min_share: float, min_tokens: int = 0,
+def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_tokens: int = 0,
           words: Callable[[int], Bounds] | None = None) -> tuple[list[SpanPair], list[SpanPair]] | None:
     """The pairs among the members that hold the root's text, each cut to the traced text
     when ``min_tokens`` > 0, and the pairs that reach the other members with the pieces
@@ -251,7 +253,10 @@ def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_
         rc = work.pop()
         origin = decide(rc)
         root = origin.member if origin.member is not None else longest(rc)
-        parts = split(rc, root, min_share, min_tokens, words)
+        # every member of the origin's document holds its text (an edit in a copy can
+        # break the origin's text into two members)
+        roots = [i for i, m in enumerate(rc.members) if m.doc == rc.members[root].doc]
+        parts = split(rc, roots, min_share, min_tokens, words)
         if parts is None:
             out.append((rc, origin))
             continue

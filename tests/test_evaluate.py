@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from provenance.evaluate import Truth, fitted_thresholds, macro_f1, main
+import numpy as np
+
+from provenance.evaluate import Truth, fitted_thresholds, longest_shared_run, macro_f1, main
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "chaining-stock-sentence" / "corpus"
 
@@ -47,7 +49,7 @@ def meter(tmp_path: Path) -> Path:
         "path\tlabel\tpa_candidates\n"
         "newspapers/paper-bakery.txt\twholly_derived\tpa/wire-bakery.txt\n"
         "newspapers/paper-mixed.txt\tpartially_derived\tpa/wire-bakery.txt\n"
-        "newspapers/paper-own.txt\tnon_derived\t\n"
+        "newspapers/paper-own.txt\tnon_derived\tpa/wire-bakery.txt\n"
         "newspapers/paper-quarry.txt\twholly_derived\tpa/wire-quarry.txt\n", encoding="utf-8")
     return corpus.parent
 
@@ -65,13 +67,32 @@ def test_meter_scores_derivation_and_origin(meter, capsys):
     assert s["confusion"]["non_derived"]["non_derived"] == 1
     assert s["macro_f1_3way"] == 1.0 and s["macro_f1_2way"] == 1.0
     assert s["origin_accuracy"] == 1.0 and s["origin_errors"] == {}
+    assert s["origin_given"] == 3 and s["origin_precision"] == 1.0
     assert s["fitted_thresholds"]["macro_f1_3way"] == 1.0
+    assert all(u == {"articles": 0, "longest_run_quartiles": []} for u in s["unmatched"].values())
+
+
+def test_meter_measures_the_longest_shared_run_of_articles_with_no_passage(meter, capsys):
+    # a brief rewritten from the bakery wire story: derived, but with no run long enough to align
+    brief = ("Thornbury baker Owen Pritchard, 44, got life yesterday for knifing rival shopkeeper Dennis "
+             "Lowe outside the town's covered market after a row over a stall.")
+    (meter / "corpus" / "newspapers" / "paper-brief.txt").write_text(brief + "\n", encoding="utf-8")
+    with open(meter / "corpus" / "metadata.csv", "a", encoding="utf-8") as fh:
+        fh.write("newspapers/paper-brief.txt,Daily Star,1999-10-05\n")
+    with open(meter / "truth.tsv", "a", encoding="utf-8") as fh:
+        fh.write("newspapers/paper-brief.txt\twholly_derived\tpa/wire-bakery.txt\n")
+    s = _scores(meter, capsys)
+    assert s["derived_articles"] == 4 and s["origin_hits"] == 3 and s["origin_given"] == 3
+    assert s["origin_accuracy"] == 0.75 and s["origin_precision"] == 1.0  # missed, but nothing wrong given
+    u = s["unmatched"]["wholly_derived"]
+    assert u["articles"] == 1 and 1 <= u["longest_run_quartiles"][1] < 8
 
 
 def test_meter_without_the_chaining_guard_misses_an_origin_and_says_why(meter, capsys):
     s = _scores(meter, capsys, "--param", "cluster.trace_min_share=0")
     # The second wire story's copy joins the first story's cluster and takes its origin.
     assert s["origin_hits"] == 2 and s["origin_accuracy"] == round(2 / 3, 4)
+    assert s["origin_given"] == 3 and s["origin_precision"] == round(2 / 3, 4)  # an origin, but the wrong one
     assert s["origin_errors"] == {"origin is a wire story outside the candidates (other day or catchline)": 1}
     assert s["parameters"]["cluster"]["trace_min_share"] == 0.0
 
@@ -80,6 +101,8 @@ def test_meter_prints_a_readable_summary_and_refuses_a_folder_without_truth(mete
     assert main(["meter", str(meter)]) == 0
     out = capsys.readouterr().out
     assert "3-way macro F1" in out and "origin accuracy:                       1.000 (3/3)" in out
+    assert "origin precision:                      1.000 (3/3 derived articles given an origin)" in out
+    assert "articles with no passage" in out
     assert main(["meter", str(tmp_path)]) == 2
     assert "expected corpus/ and truth.tsv" in capsys.readouterr().err
 
@@ -98,3 +121,12 @@ def test_fitted_thresholds_find_the_separating_pair_and_quartiles():
     assert fit["macro_f1_3way"] == 1.0
     assert 0.05 < fit["partially"] <= 0.2 and 0.3 < fit["wholly"] <= 0.7
     assert fit["reused_fraction_quartiles"]["wholly_derived"] == [0.7, 0.7, 0.7]
+
+
+def test_longest_shared_run_counts_the_longest_exact_run_of_words():
+    a = np.array([1, 2, 3, 4, 5, 6, 7], dtype=np.uint64)
+    b = np.array([9, 2, 3, 8, 4, 5, 6, 7, 9], dtype=np.uint64)
+    assert longest_shared_run(a, b) == 4  # 4 5 6 7
+    assert longest_shared_run(a, np.array([10, 11], dtype=np.uint64)) == 0
+    assert longest_shared_run(a, a) == 7
+    assert longest_shared_run(a, np.zeros(0, dtype=np.uint64)) == 0
