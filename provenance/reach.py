@@ -141,13 +141,15 @@ class _Side:
             self._bounds = self._words()
         return self._bounds
 
-    def split_at(self, x: int) -> tuple[int, int]:
-        """Where a piece ending before ``x`` ends and one starting at ``x`` starts: the
-        word boundary at or before ``x`` (the word ``x`` falls in goes right)."""
+    def split_at(self, x: int, word_goes_right: bool) -> tuple[int, int]:
+        """Where the piece before ``x`` ends and the piece after it starts, on the word
+        boundary next to ``x``: the word ``x`` falls in goes right (the traced piece's
+        start) or left (its end), so the traced piece keeps it."""
         if self.words is None:
             return x, x
         starts, ends = self.words
-        i = int(np.searchsorted(ends, x, side="right"))
+        # i: the number of words that go left
+        i = int(np.searchsorted(ends, x, side="right") if word_goes_right else np.searchsorted(starts, x))
         right = int(starts[i]) if i < len(starts) else self.end
         left = int(ends[i - 1]) if i > 0 else self.start
         return max(self.start, min(left, self.end)), max(self.start, min(right, self.end))
@@ -196,12 +198,14 @@ def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_token
                        whole_tokens=p.whole_tokens or p.tokens)
 
     rest = []
-    (a_before, a_lo), (b_before, b_lo) = a.split_at(a_lo), b.split_at(b_lo)
+    (a_before, a_lo), (b_before, b_lo) = a.split_at(a_lo, True), b.split_at(b_lo, True)
+    (a_hi, a_after), (b_hi, b_after) = a.split_at(a_hi, False), b.split_at(b_hi, False)
+    if a_lo >= a_hi or b_lo >= b_hi:  # not one whole word of traced text
+        return None, [p]
     if a_before > a.start and b_before > b.start and matched(a.start, a_before, b.start, b_before) >= min_tokens:
         rest.append(piece(a.start, a_before, b.start, b_before))
     else:
         a_lo, b_lo = a.start, b.start
-    (a_hi, a_after), (b_hi, b_after) = a.split_at(a_hi), b.split_at(b_hi)
     if a_after < a.end and b_after < b.end and matched(a_after, a.end, b_after, b.end) >= min_tokens:
         rest.append(piece(a_after, a.end, b_after, b.end))
     else:

@@ -192,3 +192,18 @@ def test_a_copys_added_paragraph_copied_on_is_its_own_passage():
     assert abs(paper["reused_fraction"] - wire_part) < 0.02  # only the wire's text came from elsewhere
     blog = [p for p in docs["b-blog.txt"]["passages"]]
     assert sorted(path[p["origin"]["document"]] for p in blog) == ["n-paper.txt", "w-wire.txt"]
+
+
+def test_the_word_an_edge_falls_in_stays_with_the_traced_piece():
+    p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
+    words = _words(300)
+    piece, rest = cut(p, [(100, 195)], [(100, 195)], 5, lambda: words, lambda: words)
+    # 195 falls inside the word at [190, 198): the traced piece ends after it
+    assert (piece.a_start, piece.a_end) == (100, 198)
+    assert [(r.a_start, r.a_end) for r in rest] == [(0, 98), (200, 300)]
+
+
+def test_traced_text_inside_the_gap_between_two_words_is_no_traced_piece():
+    p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
+    words = _words(300)
+    assert cut(p, [(98, 99)], [(98, 99)], 5, lambda: words, lambda: words) == (None, [p])
