@@ -35,6 +35,10 @@ class TokenSpan:
     b_end: int
     matched_a: int
     matched_b: int
+    # Where the two sides are known to correspond: runs ``(i0, j0, i1, j1)``, words
+    # [i0, i1) of a matched on one diagonal to words [j0, j1) of b (and each pair of
+    # rewritten sentences); empty when the span is one run.
+    anchors: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def similarity(self) -> float:
@@ -157,22 +161,37 @@ def _same_words(ta: Tokens, tb: Tokens, span: list[int]) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b))
 
 
-def _exact_core(chain: list[tuple[int, int]], n: int, ta: Tokens, tb: Tokens) -> list[int]:
-    """The chain's span, or its trimmed core when that core is an exact copy."""
+def _runs(chain: list[tuple[int, int]], n: int) -> list[tuple[int, int, int, int]]:
+    """The chain's runs of seeds on one diagonal, ``(i0, j0, i1, j1)``: where the two
+    sides are known to correspond."""
+    runs: list[tuple[int, int, int, int]] = []
+    first = chain[0]
+    for prev, (i, j) in zip(chain, chain[1:]):
+        if j - i != prev[1] - prev[0]:
+            runs.append((*first, prev[0] + n, prev[1] + n))
+            first = (i, j)
+    runs.append((*first, chain[-1][0] + n, chain[-1][1] + n))
+    return runs
+
+
+def _exact_core(chain: list[tuple[int, int]], n: int, ta: Tokens, tb: Tokens) -> list:
+    """The chain's span, or its trimmed core when that core is an exact copy, with its
+    run boundaries."""
     trimmed = _trim(chain)
     if len(trimmed) < len(chain):
         core = _span(trimmed, n)
         if _same_words(ta, tb, core):
-            return core
-    return _span(chain, n)
+            return [*core, _runs(trimmed, n)]
+    return [*_span(chain, n), _runs(chain, n)]
 
 
 def _distance(s1: int, e1: int, s2: int, e2: int) -> int:
     return max(0, max(s1, s2) - min(e1, e2))
 
 
-def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
-    """Merge spans adjacent on both sides (reordered sentences of one paragraph)."""
+def _merge_nearby(spans: list[list], gap: int) -> list[list]:
+    """Merge spans adjacent on both sides (reordered sentences of one paragraph).
+    A span is ``[a0, a1, b0, b1, matched_a, matched_b, exact, anchors]``."""
     spans = sorted(spans)
     merged = True
     while merged and len(spans) > 1:
@@ -185,7 +204,8 @@ def _merge_nearby(spans: list[list[int]], gap: int) -> list[list[int]]:
                     t[2], t[3] = min(s[2], t[2]), max(s[3], t[3])
                     t[4] = min(t[4] + s[4], t[1] - t[0])
                     t[5] = min(t[5] + s[5], t[3] - t[2])
-                    t[6:] = [a + b for a, b in zip(t[6:], s[6:])]
+                    t[6] += s[6]
+                    t[7] = t[7] + s[7]
                     merged = True
                     break
             else:
@@ -222,16 +242,17 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     # A lone seed is never a span, and must not stretch a neighbour when merging.
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
     for r in raw:  # the words matched exactly, apart from rewritten sentences
-        r.append(min(r[4], r[5]))
+        r.insert(6, min(r[4], r[5]))
     if rewrites and sa.sentences is not None and sb.sentences is not None:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
-        raw += [[*s, 0] for s in rewritten if not _inside_exact(s, raw)]
+        raw += [[*s, 0, [(s[0], s[2], s[1], s[3])]] for s in rewritten if not _inside_exact(s, raw)]
     if not raw:
         return []
     spans, alone = [], []
-    for a0, a1, b0, b1, ma, mb, exact in _merge_nearby(raw, params.max_gap):
-        span = TokenSpan(a0, a1, b0, b1, ma, mb)
+    for a0, a1, b0, b1, ma, mb, exact, runs in _merge_nearby(raw, params.max_gap):
+        anchors = () if runs == [(a0, b0, a1, b1)] else tuple(sorted(set(runs)))
+        span = TokenSpan(a0, a1, b0, b1, ma, mb, anchors)
         if min(ma, mb) >= shortest and span.similarity >= params.min_similarity:
             spans.append(span)
             alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)

@@ -169,6 +169,11 @@ class SpanPair:
     verbatim: bool
     tokens: int  # matched tokens (shorter side)
     whole_tokens: int = 0  # of the verified span this one was cut from (reach.cut); 0: not cut
+    # Where the two sides are known to correspond: the alignment's runs of matched words
+    # (align.TokenSpan.anchors) as character offsets, flattened (a0, b0, a1, b1, ...); an
+    # offset is mapped from one side to the other through them, linearly between them
+    # (and over the whole span without them).
+    anchors: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -117,7 +117,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
-                      words=lru_cache(maxsize=64)(lambda d: tokens[d].bounds()))
+                      words=lru_cache(maxsize=64)(lambda d: (*tokens[d].bounds(), tokens[d].hashes)))
     clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)
     if index is not None:
@@ -295,6 +295,8 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
                 b=b, b_start=int(sb[s.b_start]), b_end=int(eb[s.b_end - 1]),
                 similarity=round(s.similarity, 4), verbatim=is_verbatim(ta, tb, s),
                 tokens=min(s.matched_a, s.matched_b),
+                anchors=tuple(int(x) for i0, j0, i1, j1 in s.anchors
+                              for x in (sa[i0], sb[j0], ea[i1 - 1], eb[j1 - 1])),
             ))
     return out
 
@@ -359,8 +361,9 @@ class Context:
     segments: list[list[Segment]]
     registry: Registry
     params: Params
-    # a document's word start and end offsets, read when a pair is cut at the traced text
-    words: Callable[[int], tuple[np.ndarray, np.ndarray]] | None = None
+    # a document's word start and end offsets and word hashes, read when a pair is cut at
+    # the traced text
+    words: Callable[[int], tuple[np.ndarray, ...]] | None = None
 
     def origin_context(self, rc: RawCluster) -> OriginContext:
         kinds = {o.name: o.kind for o in self.registry.outlets}

@@ -6,9 +6,10 @@ overlaps can still join texts that share nothing: B shares one paragraph with A
 and the next with C, so A and C land in one cluster, and C's origin becomes A.
 Once a cluster's origin is chosen, its text is carried along the verified pairs:
 each pair maps the part of its span on one side that holds the origin's text onto
-its span on the other side (linearly, span to span).  A member aligned with the
-origin directly, or holding at least ``trace_min_share`` of its length of traced
-text, is a copy of the origin's text.  The others are not: they, with every pair
+its span on the other side, through the points where the alignment knows the two
+sides correspond (the ends of its runs of matched words), linearly between them.
+A member aligned with the origin directly, or holding at least ``trace_min_share``
+of its length of traced text, is a copy of the origin's text.  The others are not: they, with every pair
 that reaches them, are clustered again apart, and each new cluster gets its own
 origin.  The cluster keeps the pairs between the members that stay.
 
@@ -23,6 +24,7 @@ clustered again apart with the split-off members.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Callable, Sequence
 
@@ -32,7 +34,9 @@ from .cluster import RawCluster, build_clusters
 from .model import Origin, SpanPair
 
 Interval = tuple[int, int]
-Bounds = tuple[np.ndarray, np.ndarray]  # start and end offsets of a document's words
+# A document's words: start and end offsets, and optionally their hashes (which tell a
+# cut piece's own similarity; without them a piece keeps its pair's)
+Bounds = tuple[np.ndarray, ...]
 
 
 def _union(intervals: list[Interval]) -> list[Interval]:
@@ -45,13 +49,92 @@ def _union(intervals: list[Interval]) -> list[Interval]:
     return out
 
 
-def _project(cover: list[Interval], fs: int, fe: int, ts: int, te: int) -> list[Interval]:
-    """The parts of ``cover`` inside span [fs, fe), mapped onto span [ts, te)."""
+class _Warp:
+    """One side of a pair mapped onto the other: through the pair's anchors (the
+    alignment's runs of matched words), linearly between them, and linearly over the
+    whole span without them.  Runs that disagree with the rest (a sentence moved, a
+    stray run merged in) are left out, the same ones whichever way the pair is read, so
+    the map never runs backwards."""
+
+    __slots__ = ("xs", "ys")
+
+    def __init__(self, xs: list[int], ys: list[int]) -> None:
+        self.xs, self.ys = xs, ys
+
+    @classmethod
+    def of(cls, p: SpanPair, forward: bool = True) -> "_Warp":
+        """The map of side a onto side b of pair ``p`` (or of b onto a)."""
+        xs, ys = [p.a_start], [p.b_start]
+        for a0, b0, a1, b1 in _in_order(p):
+            # x repeats where b inserted words, y where a did
+            xs += [a0, a1]
+            ys += [b0, b1]
+        xs.append(p.a_end)
+        ys.append(p.b_end)
+        return cls(xs, ys) if forward else cls(ys, xs)
+
+    @property
+    def start(self) -> int:
+        return self.xs[0]
+
+    @property
+    def end(self) -> int:
+        return self.xs[-1]
+
+    def __call__(self, x: int) -> int:
+        xs, ys = self.xs, self.ys
+        if x <= xs[0]:
+            return ys[0]
+        if x >= xs[-1]:
+            return ys[-1]
+        k = bisect_right(xs, x) - 1
+        return ys[k] + (x - xs[k]) * (ys[k + 1] - ys[k]) // (xs[k + 1] - xs[k])
+
+
+def _in_order(p: SpanPair) -> list[tuple[int, int, int, int]]:
+    """The pair's runs that follow one another on both sides, the most matched text in
+    all: the heaviest chain of runs (few per pair, so a quadratic search)."""
+    a = p.anchors
+    runs = sorted((a[k], a[k + 1], a[k + 2], a[k + 3]) for k in range(0, len(a) - 3, 4)
+                  if p.a_start <= a[k] <= a[k + 2] <= p.a_end and p.b_start <= a[k + 1] <= a[k + 3] <= p.b_end)
+    if len(runs) > 256:  # keep the longest
+        runs = sorted(sorted(runs, key=lambda r: r[0] - r[2] + r[1] - r[3])[:256])
+    best: list[int] = []
+    before: list[int] = []
+    for k, (a0, b0, a1, b1) in enumerate(runs):
+        prior = [(best[m], m) for m in range(k) if runs[m][2] <= a0 and runs[m][3] <= b0]
+        top = max(prior) if prior else (0, -1)
+        best.append(top[0] + (a1 - a0) + (b1 - b0))
+        before.append(top[1])
+    out: list[tuple[int, int, int, int]] = []
+    k = max(range(len(runs)), key=lambda m: (best[m], -m)) if runs else -1
+    while k >= 0:
+        out.append(runs[k])
+        k = before[k]
+    return out[::-1]
+
+
+def _clip(run: tuple[int, int, int, int], a0: int, a1: int, b0: int, b1: int) -> tuple[int, ...]:
+    """The part of a run inside a piece [a0, a1) x [b0, b1) (a run's words match one for
+    one, so its ends are moved linearly), or nothing."""
+    ra0, rb0, ra1, rb1 = run
+    lo, hi = max(ra0, a0), min(ra1, a1)
+    if hi <= lo or ra1 <= ra0:
+        return ()
+    s0 = rb0 + (lo - ra0) * (rb1 - rb0) // (ra1 - ra0)
+    s1 = rb0 + (hi - ra0) * (rb1 - rb0) // (ra1 - ra0)
+    if not b0 <= s0 <= s1 <= b1:
+        return ()
+    return (lo, s0, hi, s1)
+
+
+def _project(cover: list[Interval], warp: _Warp) -> list[Interval]:
+    """The parts of ``cover`` inside the warp's span, mapped onto its partner's span."""
     out = []
     for s, e in cover:
-        lo, hi = max(s, fs), min(e, fe)
+        lo, hi = max(s, warp.start), min(e, warp.end)
         if hi > lo:
-            out.append((ts + (lo - fs) * (te - ts) // (fe - fs), ts + (hi - fs) * (te - ts) // (fe - fs)))
+            out.append((warp(lo), warp(hi)))
     return [(s, e) for s, e in out if e > s]
 
 
@@ -70,10 +153,10 @@ def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval
     mapping cannot ratchet round a cycle of pairs.
     """
     members = cluster.members
-    adjacent: list[list[tuple[int, int, int, int, int]]] = [[] for _ in members]
+    adjacent: list[list[tuple[int, _Warp]]] = [[] for _ in members]
     for p, (u, v) in zip(cluster.pairs, cluster.sides):
-        adjacent[u].append((p.a_start, p.a_end, v, p.b_start, p.b_end))
-        adjacent[v].append((p.b_start, p.b_end, u, p.a_start, p.a_end))
+        adjacent[u].append((v, _Warp.of(p)))
+        adjacent[v].append((u, _Warp.of(p, forward=False)))
     roots = [root] if isinstance(root, int) else list(root)
     cover: list[list[Interval]] = [[] for _ in members]
     size = [0] * len(members)
@@ -87,10 +170,10 @@ def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval
         if settled[u]:
             continue
         settled[u] = True
-        for fs, fe, v, ts, te in adjacent[u]:
+        for v, warp in adjacent[u]:
             if settled[v]:
                 continue
-            added = _project(cover[u], fs, fe, ts, te)
+            added = _project(cover[u], warp)
             if added:
                 cover[v] = _union(cover[v] + added)
                 size[v] = sum(e - s for s, e in cover[v])
@@ -121,11 +204,6 @@ def _hull(cover: list[Interval], start: int, end: int) -> Interval | None:
     return (inside[0][0], inside[-1][1]) if inside else None
 
 
-def _map(x: int, fs: int, fe: int, ts: int, te: int) -> int:
-    """Offset ``x`` of span [fs, fe) mapped linearly onto span [ts, te)."""
-    return ts + (x - fs) * (te - ts) // (fe - fs) if fe > fs else ts
-
-
 class _Side:
     """One side of a pair to be cut: its span, and the word bounds of its document,
     read only when a cut is made (None: offsets are taken as they are, as in tests of
@@ -147,12 +225,19 @@ class _Side:
         start) or left (its end), so the traced piece keeps it."""
         if self.words is None:
             return x, x
-        starts, ends = self.words
+        starts, ends = self.words[0], self.words[1]
         # i: the number of words that go left
         i = int(np.searchsorted(ends, x, side="right") if word_goes_right else np.searchsorted(starts, x))
         right = int(starts[i]) if i < len(starts) else self.end
         left = int(ends[i - 1]) if i > 0 else self.start
         return max(self.start, min(left, self.end)), max(self.start, min(right, self.end))
+
+    def hashes_in(self, lo: int, hi: int) -> np.ndarray | None:
+        """The hashes of the words starting in [lo, hi), when they are known."""
+        if self.words is None or len(self.words) < 3:
+            return None
+        starts = self.words[0]
+        return self.words[2][int(np.searchsorted(starts, lo)):int(np.searchsorted(starts, hi))]
 
     def words_in(self, lo: int, hi: int) -> int:
         """Words starting in [lo, hi) (characters when word bounds are not known)."""
@@ -169,21 +254,20 @@ def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_token
     neither side holds any) and the pieces before and after it that hold at least
     ``min_tokens`` matched words (estimated from the pair's matched share); shorter
     ends stay with the traced piece.  Each side is cut at its own traced text's edge
-    where it holds some (exact: an aligned span's end), else at the other side's edge
-    mapped linearly; then at a word boundary."""
+    where it holds some, else at the other side's edge mapped through the pair's
+    anchors; then at a word boundary."""
     a, b = _Side(p.a_start, p.a_end, words_a), _Side(p.b_start, p.b_end, words_b)
     on_a, on_b = _hull(cover_a, a.start, a.end), _hull(cover_b, b.start, b.end)
     if on_a is None and on_b is None:
         return None, [p]
+    a_to_b, b_to_a = _Warp.of(p), _Warp.of(p, forward=False)
     if on_a is None:
-        on_a = (_map(on_b[0], b.start, b.end, a.start, a.end), _map(on_b[1], b.start, b.end, a.start, a.end))
+        on_a = (b_to_a(on_b[0]), b_to_a(on_b[1]))
     if on_b is None:
-        on_b = (_map(on_a[0], a.start, a.end, b.start, b.end), _map(on_a[1], a.start, a.end, b.start, b.end))
+        on_b = (a_to_b(on_a[0]), a_to_b(on_a[1]))
     # the traced piece is the larger of the two sides' traced extents
-    a_lo = min(on_a[0], _map(on_b[0], b.start, b.end, a.start, a.end))
-    b_lo = min(on_b[0], _map(on_a[0], a.start, a.end, b.start, b.end))
-    a_hi = max(on_a[1], _map(on_b[1], b.start, b.end, a.start, a.end))
-    b_hi = max(on_b[1], _map(on_a[1], a.start, a.end, b.start, b.end))
+    a_lo, b_lo = min(on_a[0], b_to_a(on_b[0])), min(on_b[0], a_to_b(on_a[0]))
+    a_hi, b_hi = max(on_a[1], b_to_a(on_b[1])), max(on_b[1], a_to_b(on_a[1]))
     # by length, neither end could hold min_tokens words: no words need reading
     a_len = (a.end - a.start) or 1
     if 2 * p.tokens * max(a_lo - a.start, a.end - a_hi) < min_tokens * a_len:
@@ -193,9 +277,23 @@ def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_token
     def matched(a0: int, a1: int, b0: int, b1: int) -> int:
         return min(p.tokens * a.words_in(a0, a1) // total_a, p.tokens * b.words_in(b0, b1) // total_b)
 
+    def faithful(a0: int, a1: int, b0: int, b1: int) -> tuple[float, bool]:
+        """A piece's own similarity and whether it is verbatim (a piece of an edited
+        pair can be an exact copy): the share of each side's words found in the other."""
+        ha, hb = a.hashes_in(a0, a1), b.hashes_in(b0, b1)
+        if p.verbatim or ha is None or hb is None or not len(ha) or not len(hb):
+            return p.similarity, p.verbatim
+        if ha.shape == hb.shape and bool(np.array_equal(ha, hb)):
+            return 1.0, True
+        shared = int(np.isin(ha, hb).sum()) + int(np.isin(hb, ha).sum())
+        return round(shared / (len(ha) + len(hb)), 4), False
+
     def piece(a0: int, a1: int, b0: int, b1: int) -> SpanPair:
+        inside = tuple(v for run in _in_order(p) for v in _clip(run, a0, a1, b0, b1))
+        similarity, verbatim = faithful(a0, a1, b0, b1)
         return replace(p, a_start=a0, a_end=a1, b_start=b0, b_end=b1, tokens=matched(a0, a1, b0, b1),
-                       whole_tokens=p.whole_tokens or p.tokens)
+                       whole_tokens=p.whole_tokens or p.tokens, anchors=inside, similarity=similarity,
+                       verbatim=verbatim)
 
     rest = []
     (a_before, a_lo), (b_before, b_lo) = a.split_at(a_lo, True), b.split_at(b_lo, True)
@@ -223,7 +321,7 @@ def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_
           words: Callable[[int], Bounds] | None = None) -> tuple[list[SpanPair], list[SpanPair]] | None:
     """The pairs among the members that hold the root's text, each cut to the traced text
     when ``min_tokens`` > 0, and the pairs that reach the other members with the pieces
-    cut off (at word boundaries, given ``words``: a document's word bounds); None when
+    cut off (at word boundaries, given ``words``: a document's word bounds and hashes); None when
     every member and every pair holds only the root's text."""
     if min_share <= 0 or not cluster.pairs:
         return None

@@ -126,6 +126,34 @@ def test_alignment_tolerates_edits_and_reordering(params):
     assert all(s.similarity >= params.min_similarity for s in spans)
 
 
+def test_alignment_anchors_mark_where_an_insertion_shifts_the_diagonal(params):
+    tk = Tokenizer()
+    src = text_of(70)  # no word repeats
+    words = src.split()
+    # five words inserted after the 30th: one span across the gap, with the run ends as anchors
+    edited = " ".join(words[:30] + [f"new{i}" for i in range(5)] + words[30:])
+    [s] = align_tokens(tk(src), tk(edited), params)
+    assert (s.a_start, s.a_end, s.b_start, s.b_end) == (0, 70, 0, 75)
+    assert s.anchors == ((0, 0, 30, 30), (30, 35, 70, 75))
+    # a verbatim excerpt is one run: no anchors inside it
+    [v] = align_tokens(tk(unique_text(20, "p") + " " + src), tk(src), params)
+    assert v.anchors == ()
+
+
+def test_verified_pairs_carry_their_anchors_as_character_offsets(params):
+    from provenance.pipeline import verify
+    tk = Tokenizer()
+    src = text_of(70)
+    words = src.split()
+    edited = " ".join(words[:30] + [f"new{i}" for i in range(5)] + words[30:])
+    tokens = [tk(src), tk(edited)]
+    [p] = verify([(0, 1)], tokens, params)
+    at = src.index(words[30] + " " + words[31])
+    # runs as character offsets: the first ends where word 30 of the source starts, less a space
+    assert p.anchors == (0, 0, at - 1, at - 1, at, edited.index(words[30] + " " + words[31], edited.index("new4")),
+                         len(src), len(edited))
+
+
 def test_short_shared_quote_is_not_reuse(params):
     tk = Tokenizer()
     quote = "I would certainly like to see demonstrations outside the Russian embassy"

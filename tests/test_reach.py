@@ -121,6 +121,35 @@ def test_one_sides_edge_is_mapped_onto_the_other():
     assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(100, 200, 200, 400)]
 
 
+def test_one_sides_edge_is_mapped_through_the_pairs_anchors():
+    # b inserted 100 characters at a's offset 50: a's edge at 150 is b's 250, not the linear 200
+    p = SpanPair(0, 0, 200, 1, 0, 300, 0.8, False, 40, anchors=(0, 0, 50, 50, 50, 150, 200, 300))
+    piece, rest = cut(p, [(0, 150)], [], 5)
+    assert (piece.a_start, piece.a_end, piece.b_start, piece.b_end) == (0, 150, 0, 250)
+    assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(150, 200, 250, 300)]
+    # each piece keeps its part of the runs
+    assert piece.anchors == (0, 0, 50, 50, 50, 150, 150, 250) and rest[0].anchors == (150, 250, 200, 300)
+
+
+def test_anchors_out_of_order_are_skipped():
+    # a stray run that goes back on b is not used: the longer run decides
+    p = SpanPair(0, 0, 200, 1, 0, 200, 0.8, False, 40, anchors=(0, 0, 50, 150, 100, 40, 150, 90))
+    piece, _rest = cut(p, [(0, 100)], [], 5)
+    assert piece.b_end == 166  # from the run's end (50, 150) to the span's: 150 + 50 * 50 // 150
+
+
+def test_a_cut_piece_has_its_own_similarity():
+    # a pair whose first half is an exact copy and whose second half is reworded
+    starts = np.arange(0, 300, 10, dtype=np.int64)
+    words_a = (starts, starts + 8, np.arange(30, dtype=np.uint64))
+    words_b = (starts, starts + 8, np.concatenate([np.arange(15), np.arange(100, 115)]).astype(np.uint64))
+    p = SpanPair(0, 0, 300, 1, 0, 300, 0.6, False, 30)
+    piece, rest = cut(p, [(0, 148)], [(0, 148)], 5, lambda: words_a, lambda: words_b)
+    assert (piece.a_start, piece.a_end) == (0, 148)
+    assert piece.verbatim and piece.similarity == 1.0
+    assert not rest[0].verbatim and rest[0].similarity == 0.0
+
+
 def _compilation_pairs():
     # Two pages (2, 3) each hold A's text (doc 0) at [0,100) and C's (doc 1) at [100,250);
     # the pages align with each other across both blocks in one span.
@@ -207,3 +236,19 @@ def test_traced_text_inside_the_gap_between_two_words_is_no_traced_piece():
     p = SpanPair(0, 0, 300, 1, 0, 300, 1.0, True, 30)
     words = _words(300)
     assert cut(p, [(98, 99)], [(98, 99)], 5, lambda: words, lambda: words) == (None, [p])
+
+
+def test_an_edited_copys_added_paragraph_is_cut_where_it_starts():
+    # The blog copies the newspaper with words inserted in the newspaper's own paragraph;
+    # the blog is not aligned with the wire's edge there, so it is cut through its pair with
+    # the newspaper. A linear map put the cut eleven words into the paragraph.
+    report, texts = _audit("copied-additions-edited")
+    path = {d["id"]: d["path"] for d in report["documents"]}
+    blog = next(d for d in report["documents"] if d["path"] == "b-blog.txt")
+    by_origin = {path[p["origin"]["document"]]: p for p in blog["passages"]}
+    assert sorted(by_origin) == ["n-paper.txt", "w-wire.txt"]
+    own = by_origin["n-paper.txt"]
+    assert texts["b-blog.txt"][own["start"]:].startswith("Our correspondent adds")
+    assert texts["b-blog.txt"][:by_origin["w-wire.txt"]["end"]].endswith("in the city of Aleppo")
+    assert by_origin["w-wire.txt"]["relation"] == "verbatim"
+    assert own["relation"] == "near_duplicate"

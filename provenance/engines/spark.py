@@ -755,10 +755,10 @@ def _component(records, shared: _Shared):
 
 
 def _origin_info(r: Analysed) -> tuple:
-    """What the origin rules read of a document: no text, but its word bounds (where a
-    pair is cut at the traced text's edge)."""
+    """What the origin rules read of a document: no text, but its word bounds and hashes
+    (where a pair is cut at the traced text's edge, and the pieces' similarity)."""
     doc = replace(r.doc, text=CorpusText(len(r.doc.text), Withheld("the origin stage holds no texts")))
-    return doc, r.attribution, r.cues, r.segments, r.tokens.bounds()
+    return doc, r.attribution, r.cues, r.segments, (*r.tokens.bounds(), r.tokens.hashes)
 
 
 def _may_cite(r: Analysed) -> bool:
