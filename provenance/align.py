@@ -37,7 +37,8 @@ class TokenSpan:
     matched_b: int
     # Where the two sides are known to correspond: runs ``(i0, j0, i1, j1)``, words
     # [i0, i1) of a matched on one diagonal to words [j0, j1) of b (and each pair of
-    # rewritten sentences); empty when the span is one run.
+    # rewritten sentences), in order on both sides (see in_order); empty when the span is
+    # one run.
     anchors: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
@@ -214,6 +215,30 @@ def _merge_nearby(spans: list[list], gap: int) -> list[list]:
     return spans
 
 
+def in_order(runs: list[tuple[int, int, int, int]], a0: int, a1: int, b0: int,
+             b1: int) -> list[tuple[int, int, int, int]]:
+    """The runs that follow one another on both sides with the most matched words in all
+    (the heaviest chain; few runs per span, so a quadratic search): a sentence moved
+    within a paragraph, or a stray run of repeated words merged into the span, is left
+    out, so that mapping an offset from one side to the other never runs backwards."""
+    runs = sorted({r for r in runs if a0 <= r[0] <= r[2] <= a1 and b0 <= r[1] <= r[3] <= b1})
+    if len(runs) > 256:  # keep the longest
+        runs = sorted(sorted(runs, key=lambda r: r[0] - r[2] + r[1] - r[3])[:256])
+    best: list[int] = []
+    before: list[int] = []
+    for k, (s0, t0, s1, t1) in enumerate(runs):
+        prior = [(best[m], m) for m in range(k) if runs[m][2] <= s0 and runs[m][3] <= t0]
+        top = max(prior) if prior else (0, -1)
+        best.append(top[0] + (s1 - s0) + (t1 - t0))
+        before.append(top[1])
+    out: list[tuple[int, int, int, int]] = []
+    k = max(range(len(runs)), key=lambda m: (best[m], -m)) if runs else -1
+    while k >= 0:
+        out.append(runs[k])
+        k = before[k]
+    return out[::-1]
+
+
 def _inside_exact(s: list[int], exact: list[list[int]]) -> bool:
     """Is a matched sentence already (mostly) part of an exact span on either side?
     Sentence matching is for text the exact alignment could not match; it must not
@@ -251,7 +276,8 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
         return []
     spans, alone = [], []
     for a0, a1, b0, b1, ma, mb, exact, runs in _merge_nearby(raw, params.max_gap):
-        anchors = () if runs == [(a0, b0, a1, b1)] else tuple(sorted(set(runs)))
+        chain = in_order(runs, a0, a1, b0, b1)
+        anchors = () if chain == [(a0, b0, a1, b1)] else tuple(chain)
         span = TokenSpan(a0, a1, b0, b1, ma, mb, anchors)
         if min(ma, mb) >= shortest and span.similarity >= params.min_similarity:
             spans.append(span)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_right
 from dataclasses import replace
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import numpy as np
@@ -51,10 +52,8 @@ def _union(intervals: list[Interval]) -> list[Interval]:
 
 class _Warp:
     """One side of a pair mapped onto the other: through the pair's anchors (the
-    alignment's runs of matched words), linearly between them, and linearly over the
-    whole span without them.  Runs that disagree with the rest (a sentence moved, a
-    stray run merged in) are left out, the same ones whichever way the pair is read, so
-    the map never runs backwards."""
+    alignment's runs of matched words, in order on both sides), linearly between them,
+    and linearly over the whole span without them."""
 
     __slots__ = ("xs", "ys")
 
@@ -64,14 +63,18 @@ class _Warp:
     @classmethod
     def of(cls, p: SpanPair, forward: bool = True) -> "_Warp":
         """The map of side a onto side b of pair ``p`` (or of b onto a)."""
+        return _warps(p)[0 if forward else 1]
+
+    @classmethod
+    def both(cls, p: SpanPair) -> tuple["_Warp", "_Warp"]:
         xs, ys = [p.a_start], [p.b_start]
-        for a0, b0, a1, b1 in _in_order(p):
+        for a0, b0, a1, b1 in _runs(p):
             # x repeats where b inserted words, y where a did
             xs += [a0, a1]
             ys += [b0, b1]
         xs.append(p.a_end)
         ys.append(p.b_end)
-        return cls(xs, ys) if forward else cls(ys, xs)
+        return cls(xs, ys), cls(ys, xs)
 
     @property
     def start(self) -> int:
@@ -91,27 +94,17 @@ class _Warp:
         return ys[k] + (x - xs[k]) * (ys[k + 1] - ys[k]) // (xs[k + 1] - xs[k])
 
 
-def _in_order(p: SpanPair) -> list[tuple[int, int, int, int]]:
-    """The pair's runs that follow one another on both sides, the most matched text in
-    all: the heaviest chain of runs (few per pair, so a quadratic search)."""
+@lru_cache(maxsize=1 << 16)
+def _warps(p: SpanPair) -> tuple[_Warp, _Warp]:
+    """Both maps of a pair, made once: tracing reads every pair of a cluster again for
+    each document that might be its origin."""
+    return _Warp.both(p)
+
+
+def _runs(p: SpanPair) -> list[tuple[int, int, int, int]]:
+    """The pair's anchors as runs ``(a0, b0, a1, b1)``, in order on both sides."""
     a = p.anchors
-    runs = sorted((a[k], a[k + 1], a[k + 2], a[k + 3]) for k in range(0, len(a) - 3, 4)
-                  if p.a_start <= a[k] <= a[k + 2] <= p.a_end and p.b_start <= a[k + 1] <= a[k + 3] <= p.b_end)
-    if len(runs) > 256:  # keep the longest
-        runs = sorted(sorted(runs, key=lambda r: r[0] - r[2] + r[1] - r[3])[:256])
-    best: list[int] = []
-    before: list[int] = []
-    for k, (a0, b0, a1, b1) in enumerate(runs):
-        prior = [(best[m], m) for m in range(k) if runs[m][2] <= a0 and runs[m][3] <= b0]
-        top = max(prior) if prior else (0, -1)
-        best.append(top[0] + (a1 - a0) + (b1 - b0))
-        before.append(top[1])
-    out: list[tuple[int, int, int, int]] = []
-    k = max(range(len(runs)), key=lambda m: (best[m], -m)) if runs else -1
-    while k >= 0:
-        out.append(runs[k])
-        k = before[k]
-    return out[::-1]
+    return [(a[k], a[k + 1], a[k + 2], a[k + 3]) for k in range(0, len(a) - 3, 4)]
 
 
 def _clip(run: tuple[int, int, int, int], a0: int, a1: int, b0: int, b1: int) -> tuple[int, ...]:
@@ -130,12 +123,25 @@ def _clip(run: tuple[int, int, int, int], a0: int, a1: int, b0: int, b1: int) ->
 
 def _project(cover: list[Interval], warp: _Warp) -> list[Interval]:
     """The parts of ``cover`` inside the warp's span, mapped onto its partner's span."""
+    xs, ys = warp.xs, warp.ys
+    fs, fe = xs[0], xs[-1]
     out = []
+    if len(xs) == 2:  # no anchors: one linear map (most pairs; inlined, for speed)
+        ts, te = ys
+        for s, e in cover:
+            lo, hi = max(s, fs), min(e, fe)
+            if hi > lo:
+                y0, y1 = ts + (lo - fs) * (te - ts) // (fe - fs), ts + (hi - fs) * (te - ts) // (fe - fs)
+                if y1 > y0:
+                    out.append((y0, y1))
+        return out
     for s, e in cover:
-        lo, hi = max(s, warp.start), min(e, warp.end)
+        lo, hi = max(s, fs), min(e, fe)
         if hi > lo:
-            out.append((warp(lo), warp(hi)))
-    return [(s, e) for s, e in out if e > s]
+            y0, y1 = warp(lo), warp(hi)
+            if y1 > y0:
+                out.append((y0, y1))
+    return out
 
 
 def traced(cluster: RawCluster, root: int | Sequence[int]) -> list[int]:
@@ -153,10 +159,10 @@ def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval
     mapping cannot ratchet round a cycle of pairs.
     """
     members = cluster.members
-    adjacent: list[list[tuple[int, _Warp]]] = [[] for _ in members]
+    adjacent: list[list[tuple[int, SpanPair, int]]] = [[] for _ in members]
     for p, (u, v) in zip(cluster.pairs, cluster.sides):
-        adjacent[u].append((v, _Warp.of(p)))
-        adjacent[v].append((u, _Warp.of(p, forward=False)))
+        adjacent[u].append((v, p, 0))
+        adjacent[v].append((u, p, 1))
     roots = [root] if isinstance(root, int) else list(root)
     cover: list[list[Interval]] = [[] for _ in members]
     size = [0] * len(members)
@@ -170,10 +176,10 @@ def covers(cluster: RawCluster, root: int | Sequence[int]) -> list[list[Interval
         if settled[u]:
             continue
         settled[u] = True
-        for v, warp in adjacent[u]:
+        for v, p, way in adjacent[u]:
             if settled[v]:
                 continue
-            added = _project(cover[u], warp)
+            added = _project(cover[u], _warps(p)[way])
             if added:
                 cover[v] = _union(cover[v] + added)
                 size[v] = sum(e - s for s, e in cover[v])
@@ -289,7 +295,7 @@ def cut(p: SpanPair, cover_a: list[Interval], cover_b: list[Interval], min_token
         return round(shared / (len(ha) + len(hb)), 4), False
 
     def piece(a0: int, a1: int, b0: int, b1: int) -> SpanPair:
-        inside = tuple(v for run in _in_order(p) for v in _clip(run, a0, a1, b0, b1))
+        inside = tuple(v for run in _runs(p) for v in _clip(run, a0, a1, b0, b1))
         similarity, verbatim = faithful(a0, a1, b0, b1)
         return replace(p, a_start=a0, a_end=a1, b_start=b0, b_end=b1, tokens=matched(a0, a1, b0, b1),
                        whole_tokens=p.whole_tokens or p.tokens, anchors=inside, similarity=similarity,

@@ -140,6 +140,16 @@ def test_alignment_anchors_mark_where_an_insertion_shifts_the_diagonal(params):
     assert v.anchors == ()
 
 
+def test_anchors_keep_the_heaviest_chain_of_runs_in_order():
+    from provenance.align import in_order
+    # a stray run (40..50 on a, 0..10 on b) goes back on b: the longer runs decide
+    runs = [(0, 0, 30, 30), (40, 0, 50, 10), (30, 35, 70, 75)]
+    assert in_order(runs, 0, 70, 0, 75) == [(0, 0, 30, 30), (30, 35, 70, 75)]
+    # a moved sentence: the longer of two crossing runs stays
+    assert in_order([(0, 50, 40, 90), (50, 0, 60, 10)], 0, 90, 0, 90) == [(0, 50, 40, 90)]
+    assert in_order([], 0, 10, 0, 10) == []
+
+
 def test_verified_pairs_carry_their_anchors_as_character_offsets(params):
     from provenance.pipeline import verify
     tk = Tokenizer()

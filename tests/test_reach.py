@@ -131,9 +131,8 @@ def test_one_sides_edge_is_mapped_through_the_pairs_anchors():
     assert piece.anchors == (0, 0, 50, 50, 50, 150, 150, 250) and rest[0].anchors == (150, 250, 200, 300)
 
 
-def test_anchors_out_of_order_are_skipped():
-    # a stray run that goes back on b is not used: the longer run decides
-    p = SpanPair(0, 0, 200, 1, 0, 200, 0.8, False, 40, anchors=(0, 0, 50, 150, 100, 40, 150, 90))
+def test_a_pair_is_mapped_between_its_runs_linearly():
+    p = SpanPair(0, 0, 200, 1, 0, 200, 0.8, False, 40, anchors=(0, 0, 50, 150))
     piece, _rest = cut(p, [(0, 100)], [], 5)
     assert piece.b_end == 166  # from the run's end (50, 150) to the span's: 150 + 50 * 50 // 150
 
