@@ -26,7 +26,7 @@ from .origin import relation_of
 from .params import Params
 
 SCHEMA_VERSION = "1.0"
-LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer")
+LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer", "warcio", "prov")
 
 
 def library_versions() -> dict[str, str]:

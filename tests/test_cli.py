@@ -51,6 +51,7 @@ def test_report_written_and_deterministic(tmp_path):
     assert r1["run"]["parameters"]["fingerprint"]["seed"] == 1
     assert r1["run"]["parameters"]["fingerprint"]["num_perm"] == 128
     assert r1["run"]["libraries"]["datasketch"].startswith("2.")
+    assert {"lxml", "warcio", "prov"} <= set(r1["run"]["libraries"])  # every library the report depends on
 
 
 def test_same_report_whatever_the_order_files_are_created_or_listed(tmp_path, monkeypatch):

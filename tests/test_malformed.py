@@ -170,3 +170,14 @@ def test_nothing_is_written_inside_the_corpus(tmp_path):
         assert sorted(os.listdir(os.fsencode(corpus))) == before
     finally:
         os.chmod(corpus / "unreadable.txt", 0o644)
+
+
+def test_the_report_of_hostile_input_is_valid_against_the_schema(audited):
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator
+
+    _corpus, _result, report = audited
+    schema = json.loads(resources.files("provenance").joinpath("data/report.schema.json").read_text(encoding="utf-8"))
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in Draft202012Validator(schema).iter_errors(report)]
+    assert errors == []
