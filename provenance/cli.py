@@ -9,6 +9,9 @@ Exit codes (docs/cli.md):
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Optional
@@ -17,7 +20,7 @@ import typer
 
 from . import __version__
 from .engines import Engine
-from .errors import ProvenanceError
+from .errors import ProvenanceError, ReportError
 from .params import REWRITES, default_params, with_overrides
 from .pipeline import AuditOptions, audit
 from .report import build_report, now_iso, write_report
@@ -58,6 +61,16 @@ def _inside(path: Path, folder: Path) -> bool:
         path.resolve().relative_to(folder.resolve())
         return True
     except ValueError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same resolved path, or the same inode (a hard link)."""
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
         return False
 
 
@@ -122,8 +135,8 @@ def audit_command(
         _fail(f"{corpus}: not a folder")
     if output is not None and _inside(output, corpus):
         _fail(f"{output}: the report would be written inside the corpus folder; choose a path outside {corpus}")
-    if max_file_mb <= 0:
-        _fail("--max-file-mb must be positive")
+    if not math.isfinite(max_file_mb) or max_file_mb <= 0:
+        _fail(f"--max-file-mb must be a positive number of MiB, got {max_file_mb}")
     if jobs is not None and jobs < 1:
         _fail("--jobs must be at least 1")
     if add and index is None:
@@ -132,7 +145,10 @@ def audit_command(
         _fail(f"{index}: the index would be written inside the corpus folder; choose a path outside {corpus}")
     if engine is not Engine.spark and (spark_master or spark_conf):
         _fail("--spark-master and --spark-conf need --engine spark")
-    exports = _parse_exports(export, corpus, output)
+    inputs = _input_files(metadata=metadata, outlets=outlets, rules=rules, index=index)
+    if output is not None:
+        _check_not_an_input(output, "the report", inputs)
+    exports = _parse_exports(export, corpus, output, inputs)
     try:
         params = _params(param, rewrites)
         options = AuditOptions(
@@ -172,8 +188,9 @@ def audit_command(
         "add": add,
         "source": source,
     }
-    report = build_report(result, params, corpus=corpus.name or str(corpus), started=started,
-                          finished=finished, options=recorded)
+    # the folder's own name, also for `audit .` or `audit ..` (as the index's default source)
+    name = (corpus if remote else corpus.resolve()).name or str(corpus)
+    report = build_report(result, params, corpus=name, started=started, finished=finished, options=recorded)
     if output is not None:
         try:
             write_report(report, output)
@@ -210,7 +227,11 @@ def summary_command(report: Path = typer.Argument(..., help="A report written by
         data = load_report(report)
     except ProvenanceError as exc:
         _fail(str(exc))
-    typer.echo(render_summary(data))
+    try:
+        text = render_summary(data)
+    except ReportError as exc:
+        _fail(f"{report}: {exc}")
+    typer.echo(text)
 
 
 index_app = typer.Typer(help="Keep a persistent archive index to audit new material against.", no_args_is_help=True)
@@ -335,16 +356,33 @@ def rules_explain(
         registry = load_registry(outlets)
     except ProvenanceError as exc:
         _fail(str(exc))
-    try:
-        data = document.read_bytes()
-    except OSError as exc:
-        _fail(f"{document}: cannot read: {exc.strerror or exc}")
+    data = _read_regular_file(document)
     docs, rejections = read_file(document.name, data)
     for r in rejections:
         typer.echo(f"{document}{'#' + r.record if r.record else ''}: rejected ({r.code}): {r.reason}", err=True)
     if not docs:
         raise typer.Exit(EXIT_USAGE)
     typer.echo("\n\n".join(explain_document(d, rule_set, registry) for d in docs))
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of a regular file; exit 2 for anything else (a folder, a FIFO, a device),
+    which could otherwise block or never end.  Opened without blocking, then checked."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        _fail(f"{path}: cannot read: {exc.strerror or exc}")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            _fail(f"{path}: is a folder, not a file; give one article file (audit reads folders)")
+        _fail(f"{path}: not a regular file (a pipe, socket or device); give one article file")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read()
+        except OSError as exc:
+            _fail(f"{path}: cannot read: {exc.strerror or exc}")
 
 
 @app.command("trace")
@@ -359,12 +397,34 @@ def trace_command(
 
     try:
         data = load_report(report)
-        typer.echo(trace_report(data, document, corpus))
     except ProvenanceError as exc:
         _fail(str(exc))
+    try:
+        text = trace_report(data, document, corpus)
+    except ReportError as exc:
+        _fail(f"{report}: {exc}")
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    typer.echo(text)
 
 
 # ---------------------------------------------------------------- exports (docs/exports.md)
+
+
+def _input_files(**options) -> list[tuple[str, Path]]:
+    """(option, file) for every file an audit reads that a written file must not replace."""
+    out = []
+    for name, value in options.items():
+        for p in value if isinstance(value, (list, tuple)) else [value]:
+            if p is not None:
+                out.append((f"--{name}", Path(p)))
+    return out
+
+
+def _check_not_an_input(target: Path, what: str, inputs: list[tuple[str, Path]]) -> None:
+    for option, path in inputs:
+        if _same_file(target, path):
+            _fail(f"{target}: {what} would overwrite the {option} file read by this command; choose another path")
 
 
 def _check_export_target(target: Path, corpus: Optional[Path], taken: list[Path]) -> None:
@@ -374,7 +434,8 @@ def _check_export_target(target: Path, corpus: Optional[Path], taken: list[Path]
         _fail(f"{target}: already written by this command (the report or another export); choose another path")
 
 
-def _parse_exports(values: list[str], corpus: Path, output: Optional[Path]) -> list[tuple[str, Path]]:
+def _parse_exports(values: list[str], corpus: Path, output: Optional[Path],
+                   inputs: list[tuple[str, Path]] = ()) -> list[tuple[str, Path]]:
     """--export FORMAT:FILE values, checked before the audit starts."""
     from .export import FORMATS
 
@@ -387,6 +448,7 @@ def _parse_exports(values: list[str], corpus: Path, output: Optional[Path]) -> l
         if fmt not in FORMATS:
             _fail(f"--export: unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
         target = Path(file)
+        _check_not_an_input(target, "the export", inputs)
         _check_export_target(target, corpus, ([output] if output is not None else []) + [p for _, p in out])
         out.append((fmt, target))
     return out
@@ -429,7 +491,8 @@ def export_command(
             max_mb = opts.get("max_file_mb")
             inventory = build_inventory(
                 corpus,
-                max_file_bytes=int(max_mb * 1024 * 1024) if isinstance(max_mb, (int, float)) and max_mb > 0
+                max_file_bytes=int(max_mb * 1024 * 1024)
+                if isinstance(max_mb, (int, float)) and math.isfinite(max_mb) and max_mb > 0
                 else 64 * 1024 * 1024,
                 follow_symlinks=bool(opts.get("follow_symlinks", False)))
             texts = texts_for(data, inventory.documents)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -19,9 +20,10 @@ def write_atomic_chunks(chunks: Iterable[str], path: Path) -> None:
     """``write_atomic`` of the concatenated chunks, written as they come."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    fd, tmp = _create_temporary(path, directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            _keep_mode_of(path, tmp)
             pending: list[str] = []
             for chunk in chunks:
                 pending.append(chunk)
@@ -38,6 +40,29 @@ def write_atomic_chunks(chunks: Iterable[str], path: Path) -> None:
         except OSError:
             pass
         raise
+
+
+def _keep_mode_of(path: Path, tmp: str) -> None:
+    """A file that replaces another keeps its permission bits, as when written in place."""
+    try:
+        existing = os.stat(path)
+        if stat.S_ISREG(existing.st_mode):
+            os.chmod(tmp, stat.S_IMODE(existing.st_mode) & 0o777)
+    except OSError:  # no previous file, or a file system without modes: the new file's own
+        pass
+
+
+def _create_temporary(path: Path, directory: Path) -> tuple[int, str]:
+    """A new, empty temporary file beside ``path``, created as ``open()`` would create
+    ``path`` itself: mode 0666 less the umask (and any default ACL), not mkstemp's 0600."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name beside {path}")
 
 
 def human_size(n: float) -> str:

@@ -8,6 +8,7 @@ dropped or trimmed is reported as an issue rather than silently ignored.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -89,7 +90,22 @@ def load_sidecar(root: Path, path: Path, existing: set[str]) -> Sidecar:
 # --------------------------------------------------------------------------
 
 
+_BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _decode(data: bytes) -> str:
+    """Text of the sidecar: by its byte-order mark when it has one (spreadsheet
+    "Unicode Text" exports are UTF-16), else UTF-8, else Windows-1252, else Latin-1."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(encoding, errors="replace")
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -120,9 +136,13 @@ def _bad_columns(headers: list[str]) -> SidecarIssue:
 
 def _delimiter(text: str) -> str:
     """Comma, unless only another common delimiter makes the header name a path column."""
-    first = text.split("\n", 1)[0]
+    # the first line as the CSV reader will see it: ended by \r\n, \n or a lone \r
+    first = next(iter(io.StringIO(text, newline="")), "").rstrip("\r\n")
     for delimiter in (",", ";", "\t", "|"):
-        headers = next(csv.reader([first], delimiter=delimiter), [])
+        try:
+            headers = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a header over the field size limit: the reader reports it
+            continue
         if "path" in _column_map(headers):
             return delimiter
     return ","
@@ -143,7 +163,9 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
             if any(c.strip() for c in cells):
                 rows.append((start, {f: cells[i] for f, i in columns.items() if i < len(cells)}))
     except csv.Error as e:  # rows before the damage are kept
-        return rows, [SidecarIssue(reader.line_num, "sidecar-bad-row", f"CSV cannot be parsed from here on: {e}")]
+        return rows, [SidecarIssue(max(reader.line_num, 1), "sidecar-bad-row",
+                                   f"CSV cannot be parsed from line {max(reader.line_num, 1)} on ({e}); "
+                                   f"the rows before it are kept")]
     return rows, []
 
 
@@ -179,7 +201,15 @@ def _cell(value) -> str | None:
         return None
     if isinstance(value, (int, float)):
         return str(value)
-    return value if isinstance(value, str) else None
+    return _no_lone_surrogates(value) if isinstance(value, str) else None
+
+
+def _no_lone_surrogates(text: str) -> str:
+    """JSON may escape half a UTF-16 pair (``"\\ud83d"``): such a string cannot be
+    written as UTF-8.  Pairs left apart are joined; a lone half becomes U+FFFD."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 # --------------------------------------------------------------------------

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .errors import ReportError
+
+# what reading a report that lacks a field, or has one of the wrong type, raises
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _ESCAPE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)")
 
@@ -24,7 +29,34 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
+def require_fields(report: Any, *fields: str) -> None:
+    """Raise ReportError unless ``report`` is a JSON object holding every top-level field."""
+    if not isinstance(report, dict):
+        raise ReportError("not a provenance report: not a JSON object")
+    missing = [f for f in fields if f not in report]
+    if missing:
+        raise ReportError(f"not a provenance report: missing {', '.join(repr(f) for f in missing)}")
+
+
+def malformed(exc: BaseException) -> ReportError:
+    """The ReportError for a report found to lack a field, or to hold one of the wrong type, while reading it."""
+    if isinstance(exc, KeyError):
+        detail = f"missing {exc.args[0]!r}" if exc.args else "a field is missing"
+    else:
+        detail = f"a field has the wrong type or value ({type(exc).__name__}: {exc})"
+    return ReportError(f"not a provenance report or damaged: {detail}")
+
+
 def render_summary(report: dict[str, Any]) -> str:
+    """The summary of a report; ReportError when the report lacks what it shows."""
+    require_fields(report, "documents", "summary", "run", "tool", "rejections", "sidecar")
+    try:
+        return _render_summary(report)
+    except SHAPE_ERRORS as exc:
+        raise malformed(exc) from None
+
+
+def _render_summary(report: dict[str, Any]) -> str:
     s = report["summary"]
     inputs = report["run"]["inputs"]
     docs = {d["id"]: d for d in report["documents"]}

@@ -17,7 +17,7 @@ from .model import Document
 from .outlets import Registry
 from .rules import RuleSet
 from .segments import find_segments
-from .summary import clean
+from .summary import SHAPE_ERRORS, clean, malformed, require_fields
 
 
 class DocumentNotFound(ProvenanceError):
@@ -91,17 +91,23 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: dict[str,
 
 
 def trace_report(report: dict[str, Any], key: str | None = None, corpus: Path | None = None) -> str:
+    """The trace of one document (``key``: id or path) or of every document with passages.
+    Raises DocumentNotFound, or ReportError when the report lacks what the trace shows."""
+    require_fields(report, "documents", "clusters")
     texts = None
     if corpus is not None:
         from .inventory import build_inventory
 
         texts = {d.path: d.text for d in build_inventory(corpus).documents if d.record is None}
-    if key is not None:
-        return trace_document(report, find_document(report, key), texts)
-    docs = [d for d in report["documents"] if d["passages"]]
-    if not docs:
-        return "no document in this report shares or cites republished text"
-    return "\n\n".join(trace_document(report, d, texts) for d in docs)
+    try:
+        if key is not None:
+            return trace_document(report, find_document(report, key), texts)
+        docs = [d for d in report["documents"] if d["passages"]]
+        if not docs:
+            return "no document in this report shares or cites republished text"
+        return "\n\n".join(trace_document(report, d, texts) for d in docs)
+    except SHAPE_ERRORS as exc:
+        raise malformed(exc) from None
 
 
 def explain_document(doc: Document, rules: RuleSet, registry: Registry) -> str:
