@@ -15,13 +15,13 @@ The cost is linear in the two lengths plus the number of seed matches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from .params import Params
 from .rarity import WordWeights
-from .rewrite import Sentences, sentence_spans, sentences_of
+from .rewrite import Sentences, sentence_spans, sentences_of, stopword_hashes
 from .tokens import Tokens, ngram_hashes
 
 
@@ -55,6 +55,18 @@ class Seeds:
     usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
     sentences: Sentences | None = None  # for matching rewritten sentences
     counts: np.ndarray | None = None  # occurrences of each usable n-gram in this text
+    words: np.ndarray | None = None  # the text's word hashes, for relatedness ...
+    weights: WordWeights | None = None  # ... weighed by the corpus's word rarity
+    _content: list = field(default_factory=list)  # (content words, their weights), made when first read
+
+    def content(self) -> tuple[np.ndarray, np.ndarray]:
+        """The text's distinct content words (function words aside) and their weights."""
+        if not self._content:
+            words = np.unique(self.words if self.words is not None else np.zeros(0, dtype=np.uint64))
+            words = words[~np.isin(words, stopword_hashes())]
+            weights = self.weights.of(words) if self.weights is not None else np.ones(len(words), np.float32)
+            self._content.append((words, weights))
+        return self._content[0]
 
 
 def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False,
@@ -64,10 +76,20 @@ def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = Fal
     grams = ngram_hashes(tokens.hashes, n)
     sentences = sentences_of(tokens, weights) if sentences else None
     if grams.size == 0:
-        return Seeds(grams, grams, sentences)
+        return Seeds(grams, grams, sentences, None, tokens.hashes, weights)
     values, counts = np.unique(grams, return_counts=True)
     rare = counts <= max_occurrences
-    return Seeds(grams, values[rare], sentences, counts[rare])
+    return Seeds(grams, values[rare], sentences, counts[rare], tokens.hashes, weights)
+
+
+def relatedness(a: Seeds, b: Seeds) -> float:
+    """How much of one story the other tells: the share of the shorter text's content
+    words, each weighed by its rarity, that the other text holds too."""
+    (wa, ma), (wb, mb) = a.content(), b.content()
+    smaller = min(float(ma.sum()), float(mb.sum()))
+    if smaller <= 0:
+        return 0.0
+    return float(ma[np.isin(wa, wb, assume_unique=True)].sum()) / smaller
 
 
 def _positions(grams: np.ndarray, common: np.ndarray) -> np.ndarray:
@@ -282,9 +304,14 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
         if min(ma, mb) >= shortest and span.similarity >= params.min_similarity:
             spans.append(span)
             alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)
-    # Short runs and rewritten sentences count only where the two texts share enough in all.
-    if sum(min(s.matched_a, s.matched_b) for s in spans) < params.pair_min_tokens:
-        spans = [s for s, ok in zip(spans, alone) if ok]
+    # Short runs and rewritten sentences count only where the two texts share enough in
+    # all, or tell the same story (a text too short to share pair_min_tokens words tells
+    # too little to judge).
+    if not all(alone) and sum(min(s.matched_a, s.matched_b) for s in spans) < params.pair_min_tokens:
+        same_story = (params.pair_min_relatedness > 0 and min(len(ta), len(tb)) >= params.pair_min_tokens
+                      and relatedness(sa, sb) >= params.pair_min_relatedness)
+        if not same_story:
+            spans = [s for s, ok in zip(spans, alone) if ok]
     return spans
 
 

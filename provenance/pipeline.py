@@ -263,8 +263,9 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
 
 
 def rarity_weights(tokens: Sequence[Tokens], params: Params) -> WordWeights | None:
-    """The corpus's word rarity, read by rewritten-sentence matching only."""
-    if params.sentence_min_words <= 0 or params.sentence_rarity_prior <= 0:
+    """The corpus's word rarity, read by rewritten-sentence matching and by the
+    relatedness of two documents whose only shared spans are short."""
+    if (params.sentence_min_words <= 0 and params.pair_min_relatedness <= 0) or params.sentence_rarity_prior <= 0:
         return None
     return word_weights((t.hashes for t in tokens), params.sentence_rarity_prior)
 

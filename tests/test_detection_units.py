@@ -197,6 +197,36 @@ def test_short_runs_count_only_where_the_two_texts_share_enough(params):
     assert len(align_tokens(*texts(1), every)) == 1
 
 
+def test_a_short_run_counts_where_the_two_documents_tell_the_same_story(params):
+    # One 9-word run, short of pair_min_tokens in all: it counts only when the two texts
+    # share most of their other words too (a rewritten brief and its wire story).
+    tk = Tokenizer()
+    run = unique_text(9, "r")
+    story = [f"name{k}" for k in range(40)]  # the names, places and figures of one story
+    rewritten = " ".join(story[k] + " " + f"own{k}" for k in range(40))  # the same words, reworded around
+    source = " ".join(story) + " " + run + " " + unique_text(20, "s")
+    brief = rewritten + " " + run
+    spans = align_tokens(tk(source), tk(brief), params)
+    assert [(s.matched_a, s.matched_b) for s in spans] == [(9, 9)]
+    unrelated = unique_text(80, "u") + " " + run
+    assert align_tokens(tk(source), tk(unrelated), params) == []  # one shared phrase, nothing else
+    off = dataclasses.replace(params, pair_min_relatedness=0.0)
+    assert align_tokens(tk(source), tk(brief), off) == []
+    # a text too short to share pair_min_tokens words is never judged by its story
+    assert align_tokens(tk(run + " " + " ".join(story[:5])), tk(source), params) == []
+
+
+def test_relatedness_is_the_rarity_weighed_share_of_the_shorter_texts_words():
+    from provenance.align import relatedness, seeds_of
+    from provenance.rarity import WordWeights
+    tk = Tokenizer()
+    a, b = tk("alpha beta gamma delta"), tk("alpha beta epsilon zeta eta theta")
+    assert relatedness(seeds_of(a, 3, 4), seeds_of(b, 3, 4)) == 0.5  # 2 of the shorter's 4 words
+    common = np.sort(tk("alpha").hashes)  # alpha is everywhere: it weighs nothing
+    weights = WordWeights(common.astype(np.uint64), np.zeros(1, np.float32), 100, 100.0)
+    assert relatedness(seeds_of(a, 3, 4, weights=weights), seeds_of(b, 3, 4, weights=weights)) == 1 / 3
+
+
 def _pair(a, a0, a1, b, b0, b1, sim=1.0):
     return SpanPair(a, a0, a1, b, b0, b1, sim, sim == 1.0, min(a1 - a0, b1 - b0))
 

@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provenance.align import align_tokens
+from provenance.align import align_tokens, relatedness, seeds_of
 from provenance.cues import CueReader
 from provenance.dates import compare_dates, parse_date_value
 from provenance.model import Document
@@ -41,12 +41,16 @@ def test_alignment_spans_are_inside_both_texts_and_on_word_boundaries(a, b, shar
     ta, tb = tk(left), tk(right)
     spans = align_tokens(ta, tb, PARAMS)
     shared_words = sum(min(s.matched_a, s.matched_b) for s in spans)
+    n, most = PARAMS.seed_ngram, PARAMS.max_seed_occurrences
+    same_story = (min(len(ta), len(tb)) >= PARAMS.pair_min_tokens
+                  and relatedness(seeds_of(ta, n, most), seeds_of(tb, n, most)) >= PARAMS.pair_min_relatedness)
     for s in spans:
         assert 0 <= s.a_start < s.a_end <= len(ta) and 0 <= s.b_start < s.b_end <= len(tb)
         assert 0.0 < s.similarity <= 1.0
-        # a short span only where the two texts share enough in all
+        # a short span only where the two texts share enough in all, or tell the same story
         assert min(s.matched_a, s.matched_b) >= PARAMS.short_span_tokens
-        assert min(s.matched_a, s.matched_b) >= PARAMS.min_span_tokens or shared_words >= PARAMS.pair_min_tokens
+        assert (min(s.matched_a, s.matched_b) >= PARAMS.min_span_tokens or shared_words >= PARAMS.pair_min_tokens
+                or same_story)
         a0, a1 = int(ta.starts[s.a_start]), int(ta.ends[s.a_end - 1])
         assert 0 <= a0 < a1 <= len(left) and left[a0].isalnum() and left[a1 - 1].isalnum()
 

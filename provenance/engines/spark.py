@@ -401,7 +401,7 @@ class _Run:
         executors; only the words of more than two documents (the ones that weigh
         less than 1) reach the driver."""
         params = self.params
-        if params.sentence_min_words <= 0 or params.sentence_rarity_prior <= 0:
+        if (params.sentence_min_words <= 0 and params.pair_min_relatedness <= 0) or params.sentence_rarity_prior <= 0:
             return None
         counts = (analysed.flatMap(lambda kv: np.unique(kv[1].tokens.hashes).tolist())
                   .map(lambda h: (h, 1)).reduceByKey(lambda x, y: x + y).filter(lambda kv: kv[1] > 2).collect())
