@@ -18,7 +18,7 @@ from .files import human_size
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive
-from .sidecar import find_sidecar, load_sidecar, relative_inside, sidecar_label
+from .sidecar import SIDECAR_NAMES, find_sidecar, load_sidecar, relative_inside, sidecar_label
 from .spool import TextSpool
 
 __all__ = ["build_inventory", "display_path"]
@@ -207,6 +207,18 @@ def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntr
     return None
 
 
+def unused_sidecar_reason(rel: str, sidecar_rel: str | None) -> str:
+    """Why a sidecar-named file at the corpus root is read neither as metadata nor as articles."""
+    first, second = SIDECAR_NAMES
+    if sidecar_rel == first:
+        used = f"{first} is the sidecar used (it takes precedence over {second})"
+    elif sidecar_rel is not None:
+        used = f"{sidecar_rel} is the sidecar used (given with --metadata)"
+    else:
+        used = "the sidecar used is the file given with --metadata"
+    return f"a second sidecar metadata file: {used}; {rel} is read neither as metadata nor as articles"
+
+
 def too_large(limit: int) -> str:
     return f"over the size limit of {human_size(limit)} ({limit} bytes)"
 
@@ -218,6 +230,9 @@ def admit(walk: _Walk, rel: str, st: os.stat_result) -> str | None:
     while each record's payload is held to it."""
     if not stat.S_ISREG(st.st_mode):
         walk.reject(rel, "unreadable", "not a regular file (device, socket or pipe); not read")
+        return None
+    if rel in SIDECAR_NAMES:  # at the root, named as a sidecar, but not the sidecar used
+        walk.reject(rel, "unsupported-format", unused_sidecar_reason(rel, walk.sidecar_rel))
         return None
     reason = unsupported_reason(rel)
     if reason is not None:

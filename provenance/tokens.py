@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# Invisible format characters (soft hyphen, zero-width space, non-joiner and joiner,
+# word joiner, zero-width no-break space) inside a word are part of it and are
+# dropped from its normalised form, so "cease\u00adfire" matches "ceasefire".
+FORMAT_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_F = f"[{FORMAT_CHARS}]"
+# words: runs of \w joined by one apostrophe, by format characters, or both
+_WORD = re.compile(rf"\w+(?:{_F}*['’]{_F}*\w+|{_F}+\w+)*", re.UNICODE)
+_DROP_FORMAT = dict.fromkeys(map(ord, FORMAT_CHARS))
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -62,10 +69,12 @@ class Tokens:
 
 
 def normalise_word(word: str) -> str:
-    """Case- and accent-insensitive form, with typographic apostrophes unified."""
+    """Case- and accent-insensitive form, with typographic apostrophes unified and
+    invisible format characters (``FORMAT_CHARS``) dropped."""
     word = word.replace("’", "'").casefold()
     if word.isascii():
         return word
+    word = word.translate(_DROP_FORMAT)
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -128,9 +137,10 @@ def _is_word_char(code: int, _cache: dict[int, bool] = {}) -> bool:  # noqa: B00
 
 
 def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
-    r"""Start and end offsets of the words ``\w+(?:['’]\w+)*`` finds, computed on
-    the whole text at once: a mask of word characters (apostrophes count between
-    two of them), whose rising and falling edges are the bounds."""
+    r"""Start and end offsets of the words ``_WORD`` finds, computed on the whole text
+    at once: a mask of word characters, whose rising and falling edges are the bounds.
+    A run of connectors (apostrophes and ``FORMAT_CHARS``) between two word characters
+    belongs to the word when it holds at most one apostrophe."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.size == 0:
         empty = np.zeros(0, dtype=np.int64)
@@ -138,16 +148,42 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     ascii_ = codes < 128
     word = np.zeros(codes.size, dtype=bool)
     word[ascii_] = _ASCII_WORD[codes[ascii_]]
+    fmt = None
     if not ascii_.all():
         other = ~ascii_
         distinct, where = np.unique(codes[other], return_inverse=True)
         word[other] = np.array([_is_word_char(int(c)) for c in distinct], dtype=bool)[where.ravel()]
+        if np.isin(distinct, _FORMAT_CODES).any():
+            fmt = np.isin(codes, _FORMAT_CODES)
     inside = word.copy()
-    if codes.size > 2:
-        apostrophe = (codes[1:-1] == _APOSTROPHES[0]) | (codes[1:-1] == _APOSTROPHES[1])
-        inside[1:-1] |= apostrophe & word[:-2] & word[2:]
+    if fmt is None:
+        if codes.size > 2:
+            apostrophe = (codes[1:-1] == _APOSTROPHES[0]) | (codes[1:-1] == _APOSTROPHES[1])
+            inside[1:-1] |= apostrophe & word[:-2] & word[2:]
+    else:
+        inside |= _joined_connectors(word, fmt, (codes == _APOSTROPHES[0]) | (codes == _APOSTROPHES[1]))
     edges = np.diff(np.r_[False, inside, False].astype(np.int8))
     return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+
+
+_FORMAT_CODES = np.array([ord(c) for c in FORMAT_CHARS], dtype=np.uint32)
+
+
+def _joined_connectors(word: np.ndarray, fmt: np.ndarray, apostrophe: np.ndarray) -> np.ndarray:
+    """Connector characters (format characters and apostrophes) in a run that lies
+    between two word characters and holds at most one apostrophe."""
+    n = word.size
+    connector = fmt | apostrophe
+    index = np.arange(n)
+    # the last non-connector at or before each position, and the first at or after it
+    before = np.maximum.accumulate(np.where(~connector, index, -1))
+    after = np.minimum.accumulate(np.where(~connector, index, n)[::-1])[::-1]
+    left_word = (before >= 0) & word[np.clip(before, 0, n - 1)]
+    right_word = (after < n) & word[np.clip(after, 0, n - 1)]
+    # apostrophes in the run: a count over the run's span, from a running total
+    total = np.r_[0, np.cumsum(apostrophe)]
+    in_run = total[np.clip(after, 0, n)] - total[np.clip(before + 1, 0, n)]
+    return connector & left_word & right_word & (in_run <= 1)
 
 
 class Tokenizer:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ..model import Document, MetaField, Rejection
 
-__all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "is_archive", "unsupported_reason"]
+__all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "is_archive", "unsupported_reason",
+           "whole_file_rejection"]
 
 
 class ReadFailure(Exception):
@@ -118,7 +120,26 @@ def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejectio
         for p in parsed
     ]
     rejections = [Rejection(rel_path, f.code, f.reason, f.record) for f in failures]
+    if not docs and not any(r.record is None for r in rejections):
+        # every record was rejected: the file itself is a rejected file too, so that
+        # each file is a file with documents or a rejected file (run.inputs adds up)
+        rejections.insert(0, whole_file_rejection(rel_path, rejections))
     return docs, rejections
+
+
+def whole_file_rejection(rel_path: str, records: list[Rejection]) -> Rejection:
+    """The rejection of a whole multi-record file none of whose records became a document,
+    with the code most of its records were rejected with (the first, on a tie)."""
+    if not records:
+        return Rejection(rel_path, "no-text", "no document could be read from the file")
+    counts = Counter(r.code for r in records)
+    code = max(counts, key=counts.get)
+    detail = ", ".join(f"{c} {n}" for c, n in counts.items())
+    if len(records) == 1:
+        rejected = f"its only record was rejected ({detail}); see the record's rejection"
+    else:
+        rejected = f"its {len(records)} records were all rejected ({detail}); see the record rejections"
+    return Rejection(rel_path, code, f"no document could be read from the file: {rejected}")
 
 
 def _dispatch(fmt: str, data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:

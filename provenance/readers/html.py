@@ -10,9 +10,7 @@ has network access disabled.
 
 from __future__ import annotations
 
-import codecs
 import copy
-import json
 import re
 
 import lxml.html
@@ -20,7 +18,8 @@ from lxml import etree
 
 from ..model import MetaField
 from . import Parsed, ReadFailure
-from .text import check_binary, decode_bytes, normalise_newlines
+from .jsonrec import loads_clean
+from .text import MIXED_UTF8, check_binary, decode_bytes, decode_mostly_utf8, normalise_newlines, text_codec
 
 __all__ = ["decode_html", "read_html", "extract_metadata", "main_text"]
 
@@ -90,7 +89,10 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
     Bytes that are valid UTF-8 are read as UTF-8 even when the page declares
     a legacy charset: mislabelled UTF-8 pages are common, while legacy text
-    that happens to be valid UTF-8 is vanishingly rare.
+    that happens to be valid UTF-8 is vanishingly rare. So are bytes that are
+    mostly valid UTF-8 with a few stray Windows-1252 bytes, when the page
+    declares UTF-8, Windows-1252 or nothing. A declared charset Python does not
+    know, or that is not a text encoding (``hex``, ``base64``...), is ignored.
     """
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode_bytes(data)  # a byte-order mark outranks any declaration
@@ -100,10 +102,14 @@ def decode_html(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     declared = _declared_charset(data[:_SNIFF_BYTES])
+    if declared in (None, "utf-8", "cp1252"):
+        mixed = decode_mostly_utf8(data)
+        if mixed is not None:
+            return normalise_newlines(mixed), MIXED_UTF8
     if declared:
         try:
             return normalise_newlines(data.decode(declared)), declared
-        except UnicodeDecodeError:
+        except (UnicodeError, LookupError):
             pass  # the declaration is wrong; fall back to detection
     return decode_bytes(data)
 
@@ -113,8 +119,11 @@ def _declared_charset(head: bytes) -> str | None:
     if m is None:
         return None
     try:
-        name = codecs.lookup(m.group(1).decode("ascii").strip().strip("\"'")).name
-    except (LookupError, UnicodeDecodeError):
+        label = m.group(1).decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    name = text_codec(label)
+    if name is None:
         return None
     if name.startswith(("utf-16", "utf-32")):
         return None  # an ASCII-compatible file cannot truly be UTF-16 (HTML spec: use UTF-8)
@@ -235,7 +244,7 @@ def _jsonld_fields(raw: str, base: str) -> list[MetaField]:
     raw = raw.strip()
     raw = re.sub(r"^<!--|-->$", "", raw).strip()
     try:
-        data = json.loads(raw, strict=False)
+        data = loads_clean(raw, strict=False)
         out: list[MetaField] = []
         _visit_jsonld(data, base, out)
         return out

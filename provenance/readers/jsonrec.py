@@ -2,18 +2,22 @@
 
 Scraped corpora often arrive as one record per line; one broken line must
 cost only that record, so failures are reported per record while the good
-records are kept. Field names vary between scrapers, hence the aliases.
+records are kept; a file none of whose records is an article is rejected as a
+whole as well. Field names vary between scrapers, hence the aliases. A lone
+surrogate escape (``"\\ud83d"``, valid JSON but not encodable as UTF-8) becomes
+U+FFFD; a surrogate pair is joined into its character.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from ..model import MetaField
 from . import Parsed, ReadFailure
-from .text import decode_bytes
+from .text import decode_bytes, replace_lone_surrogates
 
-__all__ = ["read_json", "record_from_object"]
+__all__ = ["read_json", "record_from_object", "loads_clean"]
 
 _TEXT_KEYS = ("text", "body", "content", "article", "full_text")
 _CONTAINER_KEYS = ("articles", "items", "documents")
@@ -25,6 +29,29 @@ _FIELDS = (
     ("title", ("title", "headline")),
     ("id", ("id",)),
 )
+
+
+# a \\uD800-\\uDFFF escape: the only way a decoded JSON text can hold a surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads_clean(text: str, **kwargs):
+    """``json.loads``, with surrogate pairs joined and lone surrogates (``"\\ud83d"``,
+    valid JSON but not encodable as UTF-8) replaced by U+FFFD in every key and string."""
+    value = json.loads(text, **kwargs)
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return value
+    return _clean(value)
+
+
+def _clean(value):
+    if isinstance(value, str):
+        return replace_lone_surrogates(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
 
 
 def read_json(data: bytes, *, lines: bool) -> tuple[list[Parsed], list[ReadFailure]]:
@@ -41,7 +68,7 @@ def _read_lines(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailur
             continue
         locator = f"line {number}"
         try:
-            obj = json.loads(line)
+            obj = loads_clean(line)
         except ValueError as e:
             failures.append(ReadFailure("invalid-json", f"not valid JSON: {_message(e, column_only=True)}", locator))
             continue
@@ -59,7 +86,7 @@ def _read_lines(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailur
 
 def _read_document(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailure]]:
     try:
-        data = json.loads(text)
+        data = loads_clean(text)
     except ValueError as e:
         raise ReadFailure("invalid-json", f"not valid JSON: {_message(e)}")
     except RecursionError:

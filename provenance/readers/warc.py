@@ -14,17 +14,19 @@ Records that are not pages (requests, metadata, warcinfo, revisits of a page
 already stored, images, PDFs, error pages) are counted, not reported one by one.
 A record that is truncated or cannot be decoded is a ``corrupt-record``
 rejection; the pages read before it are kept. A file that is not an archive at
-all is one ``invalid-warc`` rejection.
+all, or whose first record is already broken, is one ``invalid-warc`` rejection
+whose reason says so in words. An archive that yields no document is always a
+rejected file (a rejection with no ``record``), besides its records' rejections.
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import gzip
 import hashlib
 import io
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
@@ -33,7 +35,7 @@ from ..files import human_size
 from ..model import Document, MetaField, Rejection
 from . import Parsed, ReadFailure
 from .html import read_html
-from .text import read_text
+from .text import decode_mostly_utf8, read_text, text_codec
 
 __all__ = ["ARCHIVE_SUFFIXES", "archive_suffix", "read_archive", "read_archive_stream"]
 
@@ -85,13 +87,13 @@ def read_archive_stream(rel_path: str, stream: BinaryIO, max_record_bytes: int) 
             return [], [Rejection(rel_path, "unreadable", f"file cannot be read: {e.strerror or e}")], _counts()
         if not head:
             return [], [Rejection(rel_path, "empty", "file is empty")], _counts()
-        reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=_is_arc(head))
+        reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=_is_arc(head), head=head)
         outcome = reader.run(ArchiveIterator(stream, arc2warc=True))
         if outcome == "whole-gzip":
             # gzipped as a whole rather than record by record: read it through one
             # streaming decompressor; offsets are then into the decompressed data
             stream.seek(start)
-            reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=reader.is_arc)
+            reader = _ArchiveReader(rel_path, max_record_bytes, is_arc=reader.is_arc, head=head)
             with gzip.GzipFile(fileobj=stream, mode="rb") as unzipped:
                 reader.run(ArchiveIterator(unzipped, arc2warc=True))
     return reader.finish()
@@ -128,6 +130,59 @@ def _is_arc(head: bytes) -> bool:
     return head.lstrip().startswith(b"filedesc://")
 
 
+def _beginning(head: bytes) -> tuple[bool, bytes | None]:
+    """Whether the file is gzip-compressed, and its first (decompressed) bytes; None
+    when the compressed data cannot be decompressed, or the file cannot be peeked at."""
+    if head == b"?":
+        return False, None
+    if head[:2] == b"\x1f\x8b":
+        try:
+            return True, zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 256)
+        except zlib.error:
+            return True, None
+    return False, head
+
+
+def _looks_like_archive(start: bytes) -> bool:
+    start = start.lstrip()
+    return start.startswith((b"WARC/", b"filedesc://"))
+
+
+def _shown(start: bytes, limit: int = 40) -> str:
+    """The first line of some bytes, as a short printable quotation."""
+    line = start.lstrip().split(b"\n", 1)[0].rstrip(b"\r")
+    text = line[: limit * 4].decode("utf-8", "replace")
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return "'" + (text[:limit] + "…" if len(text) > limit else text) + "'"
+
+
+def _not_an_archive(head: bytes) -> str | None:
+    """Why the file is not an archive, judged from its first bytes; None when they look
+    like a WARC or ARC file (or cannot be seen)."""
+    gz, start = _beginning(head)
+    if start is None:
+        return "its gzip-compressed data is damaged from the start" if gz else None
+    if not start.strip() or _looks_like_archive(start):
+        return None
+    what = "its gzip-compressed data begins" if gz else "it begins"
+    return f"{what} with {_shown(start)}, not with a WARC or ARC record header"
+
+
+def _explain(e: BaseException, gz: bool) -> str:
+    """What a warcio failure means, in words; the exception's text only when it is not
+    an internal error of the parser meeting a broken header."""
+    text = str(e)
+    if isinstance(e, (zlib.error, EOFError, gzip.BadGzipFile)):
+        return f"the gzip-compressed data is damaged ({_message(e)})"
+    if "Unknown archive format" in text:
+        if gz or "\\x1f\\x8b" in text:  # warcio could not decompress, and read the raw bytes
+            return "the gzip-compressed data is damaged: it cannot be decompressed"
+        return "the bytes there do not begin a WARC or ARC record"
+    if isinstance(e, (AttributeError, TypeError, IndexError, KeyError, ValueError)):
+        return "the record header breaks off or is malformed"
+    return _message(e)
+
+
 class _Corrupt(Exception):
     """A record that cannot be read; ``fatal`` when the stream cannot be followed past it."""
 
@@ -158,13 +213,15 @@ def _watch_gzip_end(iterator):
 
 
 class _ArchiveReader:
-    def __init__(self, rel_path: str, max_record_bytes: int, *, is_arc: bool = False):
+    def __init__(self, rel_path: str, max_record_bytes: int, *, is_arc: bool = False, head: bytes = b"?"):
         self.rel_path = rel_path
         self.limit = max_record_bytes
         self.is_arc = is_arc
+        self.head = head  # the file's first bytes, to say why it is not an archive
         self.documents: list[Document] = []
         self.rejections: list[Rejection] = []
         self.counts = _counts()
+        self.intact = 0  # records read whole (documents, skipped, or rejected for their content)
 
     def reject(self, offset: int, code: str, reason: str) -> None:
         self.counts["rejected"] += 1
@@ -185,7 +242,7 @@ class _ArchiveReader:
                               "in the middle of a compressed record")
                     if self.counts["records"] == 0:
                         self.rejections.append(Rejection(self.rel_path, "invalid-warc",
-                                                         f"no WARC or ARC record could be read: {reason}"))
+                                                         f"truncated: no WARC or ARC record could be read: {reason}"))
                     else:
                         self.reject(offset, "corrupt-record", reason)
                 return "done"
@@ -198,6 +255,7 @@ class _ArchiveReader:
             self.counts["records"] += 1
             try:
                 self._record(record, iterator, offset)
+                self.intact += 1
             except _Corrupt as c:
                 self.reject(offset, "corrupt-record", c.reason)
                 if c.fatal:
@@ -212,23 +270,59 @@ class _ArchiveReader:
         return not isinstance(fh, gzip.GzipFile) and hasattr(fh, "seekable") and fh.seekable()
 
     def _stream_error(self, offset: int, e: Exception) -> None:
+        gz = self.head[:2] == b"\x1f\x8b"
         if self.counts["records"] == 0:
-            self.rejections.append(Rejection(self.rel_path, "invalid-warc", f"not a WARC or ARC file: {_message(e)}"))
+            self.rejections.append(Rejection(self.rel_path, "invalid-warc", self._no_record(_explain(e, gz))))
             return
         self.reject(offset, "corrupt-record", "record header is incomplete or malformed (the file may be truncated "
-                    f"or damaged here); nothing after it was read: {_message(e)}")
+                    f"or damaged here); nothing after it was read: {_explain(e, gz)}")
+
+    def _no_record(self, detail: str | None = None) -> str:
+        """Why not a single record could be read, in words."""
+        why = _not_an_archive(self.head)
+        if why is not None:
+            return f"not a WARC or ARC file: {why}"
+        reason = "truncated or not a WARC or ARC file: no record header could be read"
+        return f"{reason} ({detail})" if detail else reason
 
     def finish(self) -> tuple[list[Document], list[Rejection], dict[str, int]]:
-        if not self.documents and not self.rejections:
-            if self.counts["records"] == 0:
-                reason = "not a WARC or ARC file: no record could be read from it (it may be truncated)"
-                self.rejections.append(Rejection(self.rel_path, "invalid-warc", reason))
+        if self.documents or any(r.record is None for r in self.rejections):
+            return self.documents, self.rejections, self.counts
+        # no document: the file itself is rejected too, so that it counts as a rejected file
+        records = self.counts["records"]
+        skipped = ", ".join(f"{k} {v}" for k, v in self.counts.items()
+                            if v and k not in ("records", "documents", "rejected"))
+        if not self.rejections:
+            if records == 0:
+                self.rejections.append(Rejection(self.rel_path, "invalid-warc", self._no_record()))
             else:
-                skipped = ", ".join(f"{k} {v}" for k, v in self.counts.items()
-                                    if v and k not in ("records", "documents", "rejected"))
-                reason = (f"none of the archive's {self.counts['records']} records is an HTML or plain-text "
-                          f"page ({skipped})")
+                reason = f"none of the archive's {records} records is an HTML or plain-text page ({skipped})"
                 self.rejections.append(Rejection(self.rel_path, "no-text", reason))
+        elif self.intact == 0 and len(self.rejections) == 1:
+            # its first record is already broken: not an archive, or cut or damaged there
+            [first] = self.rejections
+            why = _not_an_archive(self.head)
+            if why is not None:
+                reason = f"not a WARC or ARC file: {why}"
+            else:
+                reason = f"truncated or damaged: not a single WARC or ARC record could be read: {first.reason}"
+            self.rejections = [Rejection(self.rel_path, "invalid-warc", reason)]
+            self.counts["rejected"] -= 1
+        else:
+            rejected = len(self.rejections)
+            codes = Counter(r.code for r in self.rejections)
+            detail = ", ".join(f"{c} {n}" for c, n in codes.items())
+            if self.intact == 0:
+                code = "invalid-warc"
+                reason = (f"truncated or damaged: not a single WARC or ARC record could be read ({detail}); "
+                          "see the record rejections")
+            else:
+                content = Counter(r.code for r in self.rejections if r.code != "corrupt-record")
+                code = max(content, key=content.get) if content else "no-text"
+                reason = (f"no document could be read from the archive's {records} records: {rejected} rejected "
+                          f"({detail}; see the record rejections)" + (f", the others not pages ({skipped})"
+                                                                      if skipped else ""))
+            self.rejections.insert(0, Rejection(self.rel_path, code, reason))
         return self.documents, self.rejections, self.counts
 
     # -- one record ------------------------------------------------------------
@@ -374,11 +468,8 @@ def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
 
 def _http_charset(label: str | None) -> str | None:
     """A codec for the HTTP header's charset, or None when it names none Python knows."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
+    name = text_codec(label)  # None for unknown labels and for non-text codecs such as "hex"
+    if name is None:
         return None
     if name in ("ascii", "latin-1", "iso8859-1"):
         return "cp1252"  # browsers read these labels as windows-1252
@@ -393,12 +484,13 @@ def _read_payload(payload: bytes, fmt: str, charset: str | None) -> tuple[Parsed
     """
     read = read_html if fmt == "html" else read_text
     codec = _http_charset(charset)
-    if codec is None or payload.startswith(_UTF_BOMS) or _is_utf8(payload):
+    if codec is None or payload.startswith(_UTF_BOMS) or _is_utf8(payload) or (
+            codec in ("utf-8", "cp1252") and decode_mostly_utf8(payload) is not None):
         parsed = read(payload)
         return parsed, parsed.encoding
     try:
         text = payload.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         parsed = read(payload)  # the header is wrong: the reader's own detection decides
         return parsed, parsed.encoding
     if "\x00" in text:
