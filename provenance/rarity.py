@@ -54,17 +54,34 @@ def weights_from_counts(words: np.ndarray, df: np.ndarray, documents: int, prior
     return WordWeights(words.astype(np.uint64), np.clip(raw, 0.0, 1.0).astype(np.float32), documents, prior)
 
 
-def document_frequencies(hash_arrays: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Distinct words (sorted) and the number of documents holding each."""
-    parts, n = [], 0
+def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000
+                         ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Distinct words (sorted) and the number of documents holding each, counted batch
+    by batch: memory stays near the size of the vocabulary, not of the corpus."""
+    words = np.zeros(0, dtype=np.uint64)
+    df = np.zeros(0, dtype=np.int64)
+    batch: list[np.ndarray] = []
+    held = n = 0
+
+    def fold() -> None:
+        nonlocal words, df, held
+        seen, counts = np.unique(np.concatenate(batch), return_counts=True)
+        merged, at = np.unique(np.concatenate([words, seen]), return_inverse=True)
+        df = np.bincount(at, weights=np.concatenate([df, counts]), minlength=len(merged)).astype(np.int64)
+        words = merged
+        batch.clear()
+        held = 0
+
     for h in hash_arrays:
         n += 1
         if len(h):
-            parts.append(np.unique(h))
-    if not parts:
-        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64), n
-    words, df = np.unique(np.concatenate(parts), return_counts=True)
-    return words, df.astype(np.int64), n
+            batch.append(np.unique(h))
+            held += len(batch[-1])
+            if held >= batch_words:
+                fold()
+    if batch:
+        fold()
+    return words.astype(np.uint64), df, n
 
 
 def word_weights(hash_arrays: Iterable[np.ndarray], prior: float) -> WordWeights:

@@ -267,3 +267,13 @@ def test_rewrites_audit_records_and_applies_the_rarity_prior(tmp_path):
     paper = {d["path"]: d for d in report["documents"]}["paper.txt"]
     assert paper["derivation"] == "wholly_derived"
     assert _report(root, **{"align.sentence_rarity_prior": "0"})["documents"] == report["documents"]
+
+
+def test_document_frequencies_counted_in_batches_equal_one_count():
+    from provenance.rarity import document_frequencies
+    rng = np.random.default_rng(1)
+    docs = [rng.integers(0, 500, size=int(rng.integers(0, 60))).astype(np.uint64) for _ in range(300)]
+    whole = np.unique(np.concatenate([np.unique(h) for h in docs if len(h)]), return_counts=True)
+    words, df, n = document_frequencies(docs, batch_words=50)  # many batches
+    assert n == 300 and np.array_equal(words, whole[0]) and np.array_equal(df, whole[1])
+    assert words.dtype == np.uint64 and df.dtype == np.int64
