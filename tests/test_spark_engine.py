@@ -66,10 +66,11 @@ def report_text(result, corpus: str = "corpus") -> str:
     return dumps(report)
 
 
-def assert_same(corpus: Path, options: AuditOptions | None = None) -> tuple:
+def assert_same(corpus: Path, options: AuditOptions | None = None,
+                spark_options: AuditOptions | None = None) -> tuple:
     options = options or AuditOptions(jobs=2)
     local = audit(corpus, options)
-    distributed = audit_spark(corpus, options)
+    distributed = audit_spark(corpus, spark_options or options)
     a, b = report_text(local), report_text(distributed)
     if a != b:  # the first difference, readably
         ja, jb = json.loads(a), json.loads(b)
@@ -226,7 +227,8 @@ def generate_corpus(root: Path, documents: int = 2500, seed: int = 7) -> None:
         lines.append(json.dumps({"text": body, "title": f"Record {k}", "outlet": "Daily Mail",
                                  "date": (src_day + timedelta(days=1)).isoformat()}))
     lines.insert(4, "{not json")
-    (root / "05").mkdir(exist_ok=True)
+    for folder in ("01", "02", "03", "04", "05"):  # a small corpus may not reach them all
+        (root / folder).mkdir(exist_ok=True)
     (root / "05" / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     page = ("<html><head><title>Copied page</title>"
             f'<meta property="article:published_time" content="{(src_day + timedelta(days=2)).isoformat()}">'
@@ -333,29 +335,91 @@ def test_following_symlinks_and_small_size_limit(spark, malformed):
     assert_same(malformed, AuditOptions(follow_symlinks=True, max_file_bytes=300, jobs=2))
 
 
+def rows(db: Path):
+    """Everything an index holds, in a fixed order (the times documents were added aside)."""
+    con = sqlite3.connect(db)
+    try:
+        docs = con.execute("SELECT id, source, path, record, sha256, document, sidecar FROM documents "
+                           "ORDER BY id").fetchall()
+        keys = con.execute("SELECT key, doc FROM keys ORDER BY key, doc").fetchall()
+        meta = con.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
+    finally:
+        con.close()
+    return docs, keys, meta
+
+
 def test_index_add_same_index(spark, tmp_path):
     corpus = GOLDEN / "syndication" / "corpus"
     a, b = tmp_path / "local.db", tmp_path / "spark.db"
     stats_a, inv_a = index_corpus(corpus, a, AuditOptions(jobs=1))
     stats_b, inv_b = index_corpus_spark(corpus, b, AuditOptions())
     assert stats_a == stats_b and len(inv_a.documents) == len(inv_b.documents)
-
-    def rows(db: Path):
-        con = sqlite3.connect(db)
-        try:
-            docs = con.execute("SELECT id, source, path, record, sha256, document, sidecar FROM documents "
-                               "ORDER BY id").fetchall()
-            keys = con.execute("SELECT key, doc FROM keys ORDER BY key, doc").fetchall()
-            meta = con.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
-        finally:
-            con.close()
-        return docs, keys, meta
-
     assert rows(a) == rows(b)
     c = tmp_path / "cli.db"
     result = CliRunner().invoke(app, ["index", "add", str(corpus), "--index", str(c), "--engine", "spark", "-q"])
     assert result.exit_code == 0, result.output
     assert rows(c) == rows(a) and rows(c)[0][0][1] == "corpus"
+
+
+def split_syndication(tmp_path: Path) -> tuple[Path, Path]:
+    """The syndication corpus as an archive (all but the verbatim copy) and new material."""
+    old, new = tmp_path / "archive", tmp_path / "incoming"
+    shutil.copytree(GOLDEN / "syndication" / "corpus", old)
+    new.mkdir()
+    shutil.move(old / "verbatim-copy.txt", new / "verbatim-copy.txt")
+    (new / "metadata.csv").write_text("path,outlet,date\nverbatim-copy.txt,Daily Planet Online,2016-10-21\n")
+    return old, new
+
+
+def test_audit_against_an_index_same_report_and_same_index_after_add(spark, tmp_path):
+    old, new = split_syndication(tmp_path)
+    base = tmp_path / "archive.db"
+    index_corpus(old, base, AuditOptions(jobs=1))
+    a, b = tmp_path / "local.db", tmp_path / "spark.db"
+    shutil.copy(base, a)
+    shutil.copy(base, b)
+    local, distributed = assert_same(new, AuditOptions(jobs=2, index=a, add_to_index=True),
+                                     AuditOptions(index=b, add_to_index=True))
+    assert len(local.archive) == len(distributed.archive) >= 1
+    assert local.stats == {**distributed.stats, "seconds": local.stats["seconds"]}
+    assert distributed.stats["archive_documents"] >= 1 and distributed.stats["index_added"] == 1
+    # the new copy's origin is the archived Guardian story, as the local engine says
+    report = json.loads(report_text(distributed))
+    docs = {d["id"]: d for d in report["documents"]}
+    (copy,) = [d for d in report["documents"] if d["collection"] is None]
+    origin = docs[copy["passages"][0]["origin"]["document"]]
+    assert (origin["path"], origin["collection"]) == ("guardian-origin.txt", "index:archive")
+    assert rows(a) == rows(b) and len(rows(b)[0]) == 7  # --add stored the same document the same way
+
+
+def test_audit_against_an_index_holding_the_corpus_twice_over(spark, tmp_path):
+    """Every new document meets its own indexed twin (identical texts under another
+    source name) and the twins' copies: document ids, ties and origins across the two
+    collections come out as in the local engine."""
+    corpus = tmp_path / "corpus"
+    generate_corpus(corpus, documents=300, seed=11)
+    index = tmp_path / "twin.db"
+    index_corpus(corpus, index, AuditOptions(jobs=2, source="twin"))
+    local, distributed = assert_same(corpus, AuditOptions(jobs=2, index=index))
+    assert len(local.archive) >= 250
+    assert local.stats == {**distributed.stats, "seconds": local.stats["seconds"]}
+    ids = [d["id"] for d in json.loads(report_text(distributed))["documents"]]
+    assert any(i.endswith("-2") for i in ids)  # a new document and its indexed twin: one text, two ids
+
+
+def test_cli_spark_audit_with_an_index(spark, tmp_path):
+    old, new = split_syndication(tmp_path)
+    index = tmp_path / "archive.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "add", str(old), "--index", str(index), "-q"]).exit_code == 0
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(new), "--index", str(index), "--add", "--engine", "spark", "-q",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["run"]["inputs"]["archive_documents"] >= 1 and len(rows(index)[0]) == 7
+    missing = runner.invoke(app, ["audit", str(new), "--index", str(tmp_path / "none.db"), "--engine", "spark"])
+    assert missing.exit_code == 2 and "no such index" in missing.output
 
 
 def test_cli_engine_spark_writes_the_same_report(spark, tmp_path):

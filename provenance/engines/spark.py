@@ -9,6 +9,9 @@
     banding    -> a shuffle on (band, key): every bucket lands in one partition, where
                   candidates.bucket_pairs emits its document pairs; a shuffle on the
                   pair counts the buckets each shares (fingerprint.min_shared_buckets)
+    index      -> with an archive index: the driver looks the new documents' band keys
+                  up, partition by partition; the indexed documents met are analysed on
+                  the executors and numbered after the corpus's, as pipeline.audit does
     verify     -> both documents of each pair meet in one task (a block join: documents
                   in K blocks, one task per pair of blocks): pipeline._verify_chunk, then
                   pipeline.screen on the spans found
@@ -39,7 +42,7 @@ from typing import Iterable, NamedTuple
 
 import numpy as np
 
-from ..archive import AddStats, ArchiveIndex
+from ..archive import AddStats, ArchiveIndex, Archived
 from ..attribution import attribute
 from ..candidates import band_parameters, bucket_pairs, count_pairs, window_keys
 from ..cluster import build_clusters
@@ -55,7 +58,8 @@ from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, ci
 from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
-from ..tokens import Tokens
+from ..report import now_iso
+from ..tokens import Tokenizer, Tokens
 from .corpustext import CorpusText, TextUnavailable, Withheld
 from .listing import Listing, Read, is_uri, list_local, list_remote, read_bytes, read_planned, uri_path
 
@@ -68,6 +72,7 @@ BLOCK_DOCUMENTS = 4000  # documents per block of the block joins (a verify task 
 PART_DOCUMENTS = (200, 20000)  # documents per partition: at least (small corpora: fewer tasks), at most
 PART_FILES = (100, 5000)  # the same for the files of the read
 SMALL_JOIN = 2000  # pairs that one task verifies alone
+LOOKUP_DOCUMENTS = 2000  # new documents whose band keys are looked up in the index at once
 
 
 class EngineUnavailable(ProvenanceError):
@@ -187,17 +192,21 @@ def audit_spark(corpus: str | Path, options: AuditOptions | None = None, master:
                 conf: dict[str, str] | None = None) -> AuditResult:
     """Audit a corpus on Spark and return what ``pipeline.audit`` returns for it."""
     options = options or AuditOptions()
-    if options.index is not None:
-        raise ConfigError("--index is not supported with --engine spark: audit against an index with the "
-                          "local engine (the index itself can be built with `index add --engine spark`)")
     registry = load_registry(options.outlet_files)
     rules = load_rules(options.rule_files)  # validated as a whole before any work starts
-    spark = spark_session(master, conf)
-    run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
+    index = None
+    if options.index is not None:  # opened (and checked) before Spark starts, on the driver
+        index = ArchiveIndex(options.index, options.params, rules.digest(), create=options.add_to_index)
     try:
-        return run.audit()
+        spark = spark_session(master, conf)
+        run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
+        try:
+            return run.audit(index)
+        finally:
+            run.release()
     finally:
-        run.release()
+        if index is not None:
+            index.close()
 
 
 def index_corpus_spark(corpus: str | Path, index_path: Path, options: AuditOptions | None = None,
@@ -275,13 +284,23 @@ class _Run:
 
     # -- the audit, stage by stage -------------------------------------------
 
-    def audit(self) -> AuditResult:
+    def audit(self, index: ArchiveIndex | None = None) -> AuditResult:
         params = self.params
         listing = self.timed("inventory", self.list)
         docs, shared, read = self.timed("read", self.read, listing)
         analysed = self.timed("analyse", self.analyse, docs, shared)
         b, r = band_parameters(params)
         pairs, windows, candidates = self.timed("fingerprint", self.banding, analysed, b)
+        new_analysed, new_total, archive = analysed, self.total, []
+        lsh_stats = {"windows": windows, "candidate_pairs": candidates, "lsh_bands": b, "lsh_rows": r}
+        if index is not None:
+            source = self.options.source or _name(self.location)
+            archive, found = self.timed("index-lookup", self.lookup_archive, index, source, analysed)
+            analysed = self.with_archive(analysed, archive, shared)
+            if found:
+                pairs = pairs.union(self.sc.parallelize(found, self.parts))
+            lsh_stats.update(candidate_pairs=candidates + len(found), archive_documents=len(archive))
+            candidates += len(found)
         weights = self.timed("rarity", self.rarity, analysed)
         kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates, weights)
         labels, verified_pairs = self.timed("components", self.components, kept)
@@ -290,9 +309,13 @@ class _Run:
         parts = self.timed("measure", self.measure, clusters, analysed, shared)
         cluster_list = sorted(clusters.collect(),
                               key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
-        inventory = self.inventory(listing, read, [(p.doc, p.length) for p in parts])
+        inventory = self.inventory(listing, read, [(p.doc, p.length) for p in parts[:new_total]])
+        if index is not None and self.options.add_to_index:
+            added = self.timed("index-add", lambda: index.add(source, self.stored(new_analysed, listing, []),
+                                                              added_at=now_iso()))
+            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged)
         stats = {
-            "windows": windows, "candidate_pairs": candidates, "lsh_bands": b, "lsh_rows": r,
+            **lsh_stats,
             "verified_pairs": verified_pairs,
             "shared_spans": screened["kept"],
             "boilerplate_spans": screened["boilerplate"],
@@ -302,25 +325,74 @@ class _Run:
         }
         return AuditResult(inventory, tuple(p.attribution for p in parts), tuple(cluster_list),
                            tuple(p.result for p in parts), stats, cues=tuple(tuple(p.cues) for p in parts),
-                           segments=tuple(tuple(p.segments) for p in parts), rules=self.rules, archive=())
+                           segments=tuple(tuple(p.segments) for p in parts), rules=self.rules,
+                           archive=tuple((a.source, a.document) for a in archive))
 
     def index_add(self, index: ArchiveIndex, source: str) -> tuple[AddStats, Inventory]:
-        from ..report import now_iso
-
         listing = self.timed("inventory", self.list)
         docs, shared, read = self.timed("read", self.read, listing)
         analysed = self.timed("analyse", self.analyse, docs, shared)
-        rows = {r.path: r for r in listing.sidecar.rows}
         parts: list = []
-
-        def items():  # one partition at a time, in document order
-            ordered = analysed.map(lambda kv: (kv[0], (kv[1].doc, kv[1].keys))).sortByKey(numPartitions=self.parts)
-            for i, (d, keys) in ordered.toLocalIterator():
-                parts.append((replace(d, text=""), len(d.text)))
-                yield d, rows.get(d.path) if d.record is None else None, listing.sidecar.path, keys
-
-        stats = self.timed("index-add", lambda: index.add(source, items(), added_at=now_iso()))
+        stats = self.timed("index-add", lambda: index.add(source, self.stored(analysed, listing, parts),
+                                                          added_at=now_iso()))
         return stats, self.inventory(listing, read, parts)
+
+    # -- the archive index ------------------------------------------------------
+
+    def stored(self, analysed, listing: Listing, parts: list):
+        """What ``ArchiveIndex.add`` stores of each document, one partition at a time, in
+        document order (so the index is the one the local engine builds); ``parts``
+        gathers each document's metadata and length."""
+        rows = {r.path: r for r in listing.sidecar.rows}
+        ordered = analysed.map(lambda kv: (kv[0], (kv[1].doc, kv[1].keys))).sortByKey(numPartitions=self.parts)
+        for _i, (d, keys) in ordered.toLocalIterator():
+            parts.append((replace(d, text=""), len(d.text)))
+            yield d, rows.get(d.path) if d.record is None else None, listing.sidecar.path, keys
+
+    def lookup_archive(self, index: ArchiveIndex, source: str, analysed) -> tuple[list[Archived], list]:
+        """pipeline.lookup_archive on the driver: the new documents' band keys come back
+        one partition at a time and are looked up in the index; the indexed documents
+        they meet are numbered after the corpus's, and the pairs to verify returned."""
+        params = self.params
+        found: list[tuple[int, int]] = []
+        own: set[int] = set()
+        ordered = analysed.map(lambda kv: (kv[0], (kv[1].doc.path, kv[1].doc.record, kv[1].keys)))
+        batch: list = []
+
+        def look(batch):
+            keys = np.concatenate([k for _i, k in batch])
+            owners = np.repeat(np.array([i for i, _k in batch], dtype=np.int64), [len(k) for _i, k in batch])
+            found.extend(index.candidates(keys, owners, params.bucket_clique_max, params.min_shared_buckets))
+
+        for i, (path, record, keys) in ordered.sortByKey(numPartitions=self.parts).toLocalIterator():
+            row = index.find(source, path, record)  # this file, indexed earlier: not compared with itself
+            if row is not None:
+                own.add(row)
+            if len(keys):
+                batch.append((i, keys))
+                if len(batch) >= LOOKUP_DOCUMENTS:
+                    look(batch)
+                    batch = []
+        if batch:
+            look(batch)
+        rows = sorted({row for _doc, row in found if row not in own})
+        archived = index.load(rows)
+        position = {a.row: self.total + k for k, a in enumerate(archived)}
+        pairs = sorted((doc, position[row]) for doc, row in found if row in position)
+        return archived, pairs
+
+    def with_archive(self, analysed, archive: list[Archived], shared):
+        """The corpus's analysed documents and, numbered after them, the indexed ones
+        brought in (analysed as the local engine does, without band keys)."""
+        if not archive:
+            return analysed
+        first = self.total
+        items = [(first + k, a) for k, a in enumerate(archive)]
+        self.total += len(archive)
+        extra = self.sc.parallelize(items, min(self.parts, len(items))).partitionBy(self.parts)
+        extra = self.persist(extra.mapPartitions(lambda it: _analyse_archived(it, shared.value),
+                                                 preservesPartitioning=True))
+        return analysed.union(extra)
 
     # -- listing and reading -------------------------------------------------
 
@@ -567,6 +639,21 @@ def _analyse(items, shared: _Shared):
 
 
 _SPREAD = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _analyse_archived(items, shared: _Shared):
+    """An indexed document brought in, as pipeline.audit analyses it: its cues (with its
+    own sidecar row), compilation blocks, attribution and tokens; no band keys (only the
+    new documents' keys are looked up)."""
+    reader = CueReader(shared.rules, shared.registry)
+    tokenizer = Tokenizer()
+    b, _r = band_parameters(shared.params)
+    for i, a in items:
+        d = a.document
+        cues = reader.read(d, a.sidecar, a.sidecar_path)
+        segments = find_segments(d.text, cues)
+        att = attribute(cues, segments, shared.registry, captured_date(d))
+        yield i, Analysed(d, cues, tokenizer(d.text), segments, att, np.zeros((0, b), dtype=np.uint64))
 
 
 def _bucket_of(keys: np.ndarray, bands: np.ndarray, parts: int) -> np.ndarray:
