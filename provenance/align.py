@@ -136,17 +136,23 @@ def _chain(matches: list[tuple[int, int]], n: int, gap: int) -> list[list[tuple[
             active = keep
         best = None
         best_cost = None
-        for c in active:
+        for k, c in enumerate(active):
             di, dj = i - c[-1][0], j - c[-1][1]
             if 0 < di <= reach and 0 < dj <= reach:
                 cost = abs(di - dj)
                 if best_cost is None or cost < best_cost:
-                    best, best_cost = c, cost
+                    best, best_cost = k, cost
         if best is None:
             active.append([(i, j)])
         else:
-            best.append((i, j))
-        active.sort(key=lambda c: c[-1][0])
+            # keep active sorted by last i, as a stable sort would: the chain now ends at
+            # i, the largest, and goes before the chains that already ended at i
+            c = active.pop(best)
+            c.append((i, j))
+            at = len(active)
+            while at and active[at - 1][-1][0] == i:
+                at -= 1
+            active.insert(at, c)
     return done + active
 
 
@@ -298,12 +304,12 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
         return []
     spans, alone = [], []
     for a0, a1, b0, b1, ma, mb, exact, runs in _merge_nearby(raw, params.max_gap):
+        if min(ma, mb) < shortest or TokenSpan(a0, a1, b0, b1, ma, mb).similarity < params.min_similarity:
+            continue  # checked first: most candidate pairs end here, and their runs need no order
         chain = in_order(runs, a0, a1, b0, b1)
         anchors = () if chain == [(a0, b0, a1, b1)] else tuple(chain)
-        span = TokenSpan(a0, a1, b0, b1, ma, mb, anchors)
-        if min(ma, mb) >= shortest and span.similarity >= params.min_similarity:
-            spans.append(span)
-            alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)
+        spans.append(TokenSpan(a0, a1, b0, b1, ma, mb, anchors))
+        alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)
     # Short runs and rewritten sentences count only where the two texts share enough in
     # all, or tell the same story (a text too short to share pair_min_tokens words tells
     # too little to judge).

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from functools import lru_cache
 
 import numpy as np
@@ -270,18 +271,26 @@ def rarity_weights(tokens: Sequence[Tokens], params: Params) -> WordWeights | No
     return word_weights((t.hashes for t in tokens), params.sentence_rarity_prior)
 
 
+_SEED_CACHE = 3_000  # documents whose seeds a verify worker keeps
+
+
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
     tokens, params, weights = st["tokens"], st["params"], st.get("weights")
-    cache: dict[int, Seeds] = st.setdefault("seeds", {})
-    if len(cache) > 3_000:  # bounded: pairs come sorted, so recent documents are the ones reused
-        cache.clear()
+    # the seeds of the documents used most recently, at most _SEED_CACHE of them: pairs
+    # come sorted, so a document's pairs are near one another in the order
+    cache: OrderedDict[int, Seeds] = st.setdefault("seeds", OrderedDict())
 
     def seeds(i: int) -> Seeds:
-        if i not in cache:
-            cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
-                                params.sentence_min_words > 0, weights)
-        return cache[i]
+        found = cache.get(i)
+        if found is None:
+            found = cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
+                                        params.sentence_min_words > 0, weights)
+            if len(cache) > _SEED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(i)
+        return found
 
     out: list[SpanPair] = []
     for a, b in pairs:
