@@ -299,8 +299,8 @@ class _Run:
             analysed = self.with_archive(analysed, archive, shared)
             if found:
                 pairs = pairs.union(self.sc.parallelize(found, self.parts))
-            lsh_stats.update(candidate_pairs=candidates + len(found), archive_documents=len(archive))
             candidates += len(found)
+            lsh_stats.update(candidate_pairs=candidates, archive_documents=len(archive))
         weights = self.timed("rarity", self.rarity, analysed)
         kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates, weights)
         labels, verified_pairs = self.timed("components", self.components, kept)
