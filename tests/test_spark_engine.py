@@ -392,10 +392,14 @@ def test_audit_against_an_index_same_report_and_same_index_after_add(spark, tmp_
     assert rows(a) == rows(b) and len(rows(b)[0]) == 7  # --add stored the same document the same way
 
 
-def test_audit_against_an_index_holding_the_corpus_twice_over(spark, tmp_path):
+def test_audit_against_an_index_holding_the_corpus_twice_over(spark, tmp_path, monkeypatch):
     """Every new document meets its own indexed twin (identical texts under another
     source name) and the twins' copies: document ids, ties and origins across the two
-    collections come out as in the local engine."""
+    collections come out as in the local engine.  The driver looks the keys up in
+    batches of 7 documents here, so that batches meet the same indexed buckets."""
+    import provenance.engines.spark as engine
+
+    monkeypatch.setattr(engine, "LOOKUP_DOCUMENTS", 7)
     corpus = tmp_path / "corpus"
     generate_corpus(corpus, documents=300, seed=11)
     index = tmp_path / "twin.db"
