@@ -76,14 +76,6 @@ class _Warp:
         ys.append(p.b_end)
         return cls(xs, ys), cls(ys, xs)
 
-    @property
-    def start(self) -> int:
-        return self.xs[0]
-
-    @property
-    def end(self) -> int:
-        return self.xs[-1]
-
     def __call__(self, x: int) -> int:
         xs, ys = self.xs, self.ys
         if x <= xs[0]:
