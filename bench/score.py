@@ -6,7 +6,9 @@ Recall: a true republished passage (a line of truth.jsonl) is found when the rep
 has, in the copy document, a passage whose origin document
 (``passages[].origin.document``, resolved to a path through ``documents[].id``) or
 direct source (``passages[].source.document``) is the truth's source, and that
-overlaps the truth's copy span by at least half of the truth span.
+overlaps the truth's copy span by at least half of the truth span.  It is found
+whole when one such passage covers at least 90% of the truth span: an edited copy
+reported as two passages (split where a sentence was dropped) is found, not whole.
 
 Precision: among the reported copy passages (role ``copy`` whose origin is a
 determined document of the corpus), the share that overlap, by at least half of
@@ -22,6 +24,10 @@ import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
+
+
+# A found passage is whole when one reported passage covers this share of its span.
+WHOLE = 0.9
 
 
 def overlap(a0: int, a1: int, b0: int, b1: int) -> int:
@@ -75,6 +81,7 @@ def score(report: dict, truth: list[dict]) -> dict:
 
     # ---- recall
     found = Counter()
+    whole = Counter()
     total = Counter()
     missed = Counter()
     via = Counter()
@@ -89,11 +96,11 @@ def score(report: dict, truth: list[dict]) -> dict:
             ov = overlap(p["start"], p["end"], c0, c1)
             if p["origin"] == t["source"] or p["source"] == t["source"]:
                 best_any = max(best_any, ov)
-                if ov >= need:
+                if ov >= need and hit is None:
                     hit = "source" if p["source"] == t["source"] else "origin"
-                    break
         if hit:
             found[kind] += 1
+            whole[kind] += best_any >= WHOLE * (c1 - c0)
             via[hit] += 1
         elif t["copy"] not in passages:
             missed["copy document not in the report"] += 1
@@ -141,7 +148,9 @@ def score(report: dict, truth: list[dict]) -> dict:
         "true_passages": n_truth,
         "found": n_found,
         "found_via": dict(via),
-        "recall_by_kind": {k: {"found": found[k], "total": total[k], "recall": round(found[k] / total[k], 4)}
+        "whole": sum(whole.values()),
+        "recall_by_kind": {k: {"found": found[k], "whole": whole[k], "total": total[k],
+                               "recall": round(found[k] / total[k], 4)}
                            for k in sorted(total)},
         "missed": dict(missed.most_common()),
         "reported_copy_passages": reported,
@@ -156,7 +165,8 @@ def render(result: dict) -> str:
         f"via source {result['found_via'].get('source', 0)}, via origin only {result['found_via'].get('origin', 0)})",
     ]
     for kind, r in result["recall_by_kind"].items():
-        lines.append(f"  {kind:12s} {r['found']:6d} / {r['total']:6d}  {r['recall']}")
+        lines.append(f"  {kind:12s} {r['found']:6d} / {r['total']:6d}  {r['recall']}  (whole: {r['whole']})")
+    lines.append(f"  found whole (one passage over {WHOLE:.0%} of the span): {result['whole']} of {result['found']}")
     for why, n in result["missed"].items():
         lines.append(f"  missed: {n} {why}")
     lines.append(f"precision {result['precision']}  ({result['correct']} of {result['reported_copy_passages']} "

@@ -5,7 +5,8 @@ exact word n-grams common to both texts seed the alignment; seeds that follow
 each other on both sides (allowing up to ``max_gap`` unmatched words, so a
 changed or dropped word does not break a span) are chained into spans; spans
 near each other on both sides are merged (sentences reordered within a
-paragraph), together with sentences rewritten from one another (``rewrite``);
+paragraph), and so are spans across a sentence one side skipped (``max_skip``),
+together with sentences rewritten from one another (``rewrite``);
 and a span is kept only if it has at least ``min_span_tokens`` words matched
 exactly on each side and token agreement of at least ``min_similarity``; shorter
 spans (down to ``short_span_tokens``) and spans of rewritten sentences only where
@@ -218,8 +219,21 @@ def _distance(s1: int, e1: int, s2: int, e2: int) -> int:
     return max(0, max(s1, s2) - min(e1, e2))
 
 
-def _merge_nearby(spans: list[list], gap: int) -> list[list]:
-    """Merge spans adjacent on both sides (reordered sentences of one paragraph).
+def _near(s: list, t: list, gap: int, skip: int, sturdy: int) -> bool:
+    """Do spans ``s`` and ``t`` belong to one span?  Within ``gap`` words of each other on
+    both sides; or within ``skip`` words on one side and ``gap`` on the other, both parts
+    holding at least ``sturdy`` words matched exactly (a sentence one side dropped or
+    added, two sentences swapped: neither a stock phrase nor a rewritten sentence nearby
+    stretches a span)."""
+    da, db = _distance(s[0], s[1], t[0], t[1]), _distance(s[2], s[3], t[2], t[3])
+    if da <= gap and db <= gap:
+        return True
+    return min(da, db) <= gap and max(da, db) <= skip and min(s[6], t[6]) >= max(da, db, sturdy)
+
+
+def _merge_nearby(spans: list[list], gap: int, skip: int = 0, sturdy: int = 0) -> list[list]:
+    """Merge spans adjacent on both sides (reordered sentences of one paragraph), or
+    across a sentence one side skipped (see ``_near``).
     A span is ``[a0, a1, b0, b1, matched_a, matched_b, exact, anchors]``."""
     spans = sorted(spans)
     merged = True
@@ -228,7 +242,7 @@ def _merge_nearby(spans: list[list], gap: int) -> list[list]:
         out: list[list[int]] = []
         for s in spans:
             for t in out:
-                if _distance(s[0], s[1], t[0], t[1]) <= gap and _distance(s[2], s[3], t[2], t[3]) <= gap:
+                if _near(s, t, gap, skip, sturdy):
                     t[0], t[1] = min(s[0], t[0]), max(s[1], t[1])
                     t[2], t[3] = min(s[2], t[2]), max(s[3], t[3])
                     t[4] = min(t[4] + s[4], t[1] - t[0])
@@ -303,7 +317,8 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     if not raw:
         return []
     spans, alone = [], []
-    for a0, a1, b0, b1, ma, mb, exact, runs in _merge_nearby(raw, params.max_gap):
+    merged = _merge_nearby(raw, params.max_gap, params.max_skip, params.short_span_tokens)
+    for a0, a1, b0, b1, ma, mb, exact, runs in merged:
         if min(ma, mb) < shortest or TokenSpan(a0, a1, b0, b1, ma, mb).similarity < params.min_similarity:
             continue  # checked first: most candidate pairs end here, and their runs need no order
         chain = in_order(runs, a0, a1, b0, b1)

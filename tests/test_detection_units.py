@@ -126,6 +126,39 @@ def test_alignment_tolerates_edits_and_reordering(params):
     assert all(s.similarity >= params.min_similarity for s in spans)
 
 
+def test_a_dropped_or_swapped_sentence_keeps_the_copy_one_span(params):
+    # sentences of 20 words (more than max_gap): dropping one, or swapping two, skips a
+    # block of 20 words on one side while the other side goes straight on
+    tk = Tokenizer()
+    sentences = [unique_text(20, f"s{k}x") + "." for k in range(10)]
+    edited = sentences[:3] + sentences[4:6] + [sentences[7], sentences[6]] + sentences[8:]
+    ta, tb = tk(" ".join(sentences)), tk(" ".join(edited))
+    assert params.max_gap < 20 <= params.max_skip
+    spans = align_tokens(ta, tb, params)
+    assert [(s.a_start, s.a_end, s.b_start, s.b_end) for s in spans] == [(0, 200, 0, 180)]
+    assert spans[0].matched_a == spans[0].matched_b == 180
+    # the runs still say where the sides correspond: the dropped sentence is in none
+    assert all(not (60 <= i0 < 80) for i0, _, _, _ in spans[0].anchors)
+    off = dataclasses.replace(params, max_skip=0)
+    assert len(align_tokens(ta, tb, off)) > 1
+
+
+def test_a_skipped_block_joins_only_parts_at_least_as_long(params):
+    # a copy weaving its own 20 words between runs of its source: between runs of 14
+    # words they stay apart (the copy's own text is not reused text); between runs of 30,
+    # an added sentence inside a copy, they are one span
+    tk = Tokenizer()
+
+    def pair(run: int) -> tuple:
+        one, two = unique_text(run, "p"), unique_text(run, "q")
+        return tk(f"{one} {two}"), tk(f"{one} {unique_text(20, 'own')} {two}")
+
+    short = align_tokens(*pair(14), params)
+    assert [(s.b_start, s.b_end) for s in short] == [(0, 14), (34, 48)]
+    long = align_tokens(*pair(30), params)
+    assert [(s.a_start, s.a_end, s.b_start, s.b_end) for s in long] == [(0, 60, 0, 80)]
+
+
 def test_alignment_anchors_mark_where_an_insertion_shifts_the_diagonal(params):
     tk = Tokenizer()
     src = text_of(70)  # no word repeats
