@@ -50,7 +50,7 @@ from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .spool import TextSpool
-from .tokens import Tokenizer, Tokens
+from .tokens import Tokenizer, Tokens, with_marks
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -105,7 +105,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
             docs.append(a.document)
             cues.append(reader.read(a.document, a.sidecar, a.sidecar_path))
             segments.append(find_segments(a.document.text, cues[-1]))
-            tokens.append(tokenizer(a.document.text))
+            tokens.append(tokenizer(a.document.text).of(a.document.text))  # the text: for passage offsets
         pairs = sorted(set(pairs) | set(archive_pairs))
         lsh_stats.update(candidate_pairs=len(pairs), archive_documents=len(archive))
     if not options.add_to_index:
@@ -299,10 +299,13 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
         if not found:
             continue
         (sa, ea), (sb, eb) = ta.bounds(), tb.bounds()
+        text_a, text_b = str(ta.text or ""), str(tb.text or "")
         for s in found:
+            a0, a1 = with_marks(text_a, int(sa[s.a_start]), int(ea[s.a_end - 1]))
+            b0, b1 = with_marks(text_b, int(sb[s.b_start]), int(eb[s.b_end - 1]))
             out.append(SpanPair(
-                a=a, a_start=int(sa[s.a_start]), a_end=int(ea[s.a_end - 1]),
-                b=b, b_start=int(sb[s.b_start]), b_end=int(eb[s.b_end - 1]),
+                a=a, a_start=a0, a_end=a1,
+                b=b, b_start=b0, b_end=b1,
                 similarity=round(s.similarity, 4), verbatim=is_verbatim(ta, tb, s),
                 tokens=min(s.matched_a, s.matched_b),
                 anchors=tuple(int(x) for i0, j0, i1, j1 in s.anchors

@@ -218,6 +218,34 @@ class Tokenizer:
         )
 
 
+# Marks that belong to the words they touch: an opening quotation mark or bracket
+# before the first word of a passage, and the full stop, closing quotation marks and
+# brackets after its last word.
+OPENING_MARKS = "\"'“‘«(["
+CLOSING_MARKS = ".!?…\"'”’»)]"
+_MARKS = 3  # at most this many on either side
+
+
+def with_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` of a run of words, widened over the punctuation attached to it
+    (``"They ... cost."``): a passage quoted from a report reads as it stands in the
+    text.  A mark glued to another word on its far side (``3.5``, ``U.S.A``) is not
+    taken."""
+    if not text:
+        return start, end
+    s = start
+    while s > 0 and start - s < _MARKS and text[s - 1] in OPENING_MARKS:
+        s -= 1
+    if s < start and s > 0 and text[s - 1].isalnum():
+        s = start
+    e, n = end, len(text)
+    while e < n and e - end < _MARKS and text[e] in CLOSING_MARKS:
+        e += 1
+    if e > end and e < n and text[e].isalnum():
+        e = end
+    return s, e
+
+
 def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:
     """Order-sensitive 64-bit hash of every run of ``n`` consecutive tokens."""
     count = hashes.shape[0] - n + 1

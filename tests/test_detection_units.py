@@ -13,7 +13,7 @@ from provenance.align import Seeds, align_tokens, is_verbatim, seed_matches
 from provenance.candidates import Fingerprinter, candidate_pairs, _fmix32, _fold32
 from provenance.cluster import build_clusters
 from provenance.model import SpanPair
-from provenance.tokens import Tokenizer, ngram_hashes, normalise_word
+from provenance.tokens import Tokenizer, ngram_hashes, normalise_word, with_marks
 
 WORDS = (
     "the committee heard evidence from seven witnesses about the collapse of the northern bridge "
@@ -39,6 +39,21 @@ def test_tokens_have_exact_offsets():
     assert words == ["Reuters", "report", "Ünïcode", "words", "and", "new", "lines"]
     assert normalise_word("Ünïcode") == "unicode"
     assert normalise_word("Don’t") == "don't"
+
+
+@pytest.mark.parametrize("text, words, marked", [
+    ('He said: "They were not energetic." Then', "They were not energetic", '"They were not energetic."'),
+    ("the net interest cost.\n\nUnilever", "the net interest cost", "the net interest cost."),
+    ("(as reported by Reuters) and more", "as reported by Reuters", "(as reported by Reuters)"),
+    ("“Never,” she said", "Never", "“Never,"[:-1]),           # a comma is not a closing mark
+    ("rose 3.5 pct", "rose 3", "rose 3"),                      # a mark glued to a word stays out
+    ("the U.S.A team", "the U", "the U"),
+    ("end!!!!!", "end", "end!!!"),                              # at most three marks
+])
+def test_passage_bounds_take_the_marks_attached_to_their_words(text, words, marked):
+    start = text.index(words)
+    s, e = with_marks(text, start, start + len(words))
+    assert text[s:e] == marked
 
 
 def test_token_hashes_are_stable_and_case_insensitive():

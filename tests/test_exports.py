@@ -435,7 +435,7 @@ def test_html_without_texts_shows_offsets_only(scrape):
     report, texts = scrape
     page = render_html(report, None)
     assert "Jean-Marc Ayrault" not in page
-    assert "chars 0–2184" in page and "corpus text not supplied" in page
+    assert "chars 0–2185" in page and "corpus text not supplied" in page  # the whole text, its full stop too
     changed = dict(texts)
     changed["scraper.txt"] = changed["scraper.txt"] + " appended later"
     page = render_html(report, changed)

@@ -804,7 +804,7 @@ def _verify_block(records, shared: _Shared, weights=None):
         return
     st = state()
     st.clear()
-    st.update(tokens={i: v[0] for i, v in items.items()}, params=shared.params, weights=weights)
+    st.update(tokens={i: v[0].of(v[1].text) for i, v in items.items()}, params=shared.params, weights=weights)
     try:
         spans = _verify_chunk(sorted(pairs))
     finally:
