@@ -79,6 +79,16 @@ def test_audit_against_the_index_finds_the_archived_origin(tmp_path):
     (same,) = [d for d in whole["documents"] if d["path"] == "verbatim-copy.txt"]
     assert whole_docs[same["passages"][0]["origin"]["document"]]["path"] == "guardian-origin.txt"
     assert same["reused_fraction"] == copy["reused_fraction"]
+    # and the same offsets, on both sides: an archived document's passage is bounded as
+    # a corpus document's is (its text is read back from the index)
+    assert [(p["start"], p["end"]) for p in same["passages"]] == [(p["start"], p["end"]) for p in copy["passages"]]
+
+    def origin_member(rep: dict, passage: dict) -> tuple[int, int]:
+        (cluster,) = [c for c in rep["clusters"] if c["id"] == passage["cluster"]]
+        (member,) = [m for m in cluster["members"] if m["document"] == passage["origin"]["document"]]
+        return member["start"], member["end"]
+
+    assert origin_member(report, copy["passages"][0]) == origin_member(whole, same["passages"][0])
 
 
 def test_audit_with_add_grows_the_index(tmp_path):
