@@ -221,14 +221,19 @@ def _distance(s1: int, e1: int, s2: int, e2: int) -> int:
 
 def _near(s: list, t: list, gap: int, skip: int, sturdy: int) -> bool:
     """Do spans ``s`` and ``t`` belong to one span?  Within ``gap`` words of each other on
-    both sides; or within ``skip`` words on one side and ``gap`` on the other, both parts
-    holding at least ``sturdy`` words matched exactly (a sentence one side dropped or
-    added, two sentences swapped: neither a stock phrase nor a rewritten sentence nearby
-    stretches a span)."""
+    both sides; or apart on both sides, within ``skip`` words on one side and ``gap`` on
+    the other, both parts holding at least as many words matched exactly as the block
+    skipped and at least ``sturdy`` (a sentence one side dropped or added, two sentences
+    swapped: neither a stock phrase nor a rewritten sentence nearby stretches a span).
+    Apart: overlapping on neither side by half the shorter part or more (chains cross
+    by a few words where an edit moved text); a paragraph one side holds twice overlaps
+    itself wholly on the other side, and must not join its two copies with the words
+    between them."""
     da, db = _distance(s[0], s[1], t[0], t[1]), _distance(s[2], s[3], t[2], t[3])
     if da <= gap and db <= gap:
         return True
-    return min(da, db) <= gap and max(da, db) <= skip and min(s[6], t[6]) >= max(da, db, sturdy)
+    apart = all(2 * (min(s[e], t[e]) - max(s[b], t[b])) < min(s[e] - s[b], t[e] - t[b]) for b, e in ((0, 1), (2, 3)))
+    return apart and min(da, db) <= gap and max(da, db) <= skip and min(s[6], t[6]) >= max(da, db, sturdy)
 
 
 def _merge_nearby(spans: list[list], gap: int, skip: int = 0, sturdy: int = 0) -> list[list]:

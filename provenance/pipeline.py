@@ -50,7 +50,7 @@ from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .spool import TextSpool
-from .tokens import Tokenizer, Tokens, with_marks
+from .tokens import Tokenizer, Tokens, marked_bounds, with_marks
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -118,7 +118,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
-                      words=lru_cache(maxsize=64)(lambda d: (*tokens[d].bounds(), tokens[d].hashes)))
+                      words=lru_cache(maxsize=64)(lambda d: (*marked_bounds(tokens[d]), tokens[d].hashes)))
     clusters = timed("origins", decide_origins, raw, context)
     results = timed("measure", measure, docs, tokens, clusters, params)
     if index is not None:
@@ -298,8 +298,12 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
         found = align_tokens(ta, tb, params, seeds(a), seeds(b))
         if not found:
             continue
-        (sa, ea), (sb, eb) = ta.bounds(), tb.bounds()
-        text_a, text_b = str(ta.text or ""), str(tb.text or "")
+        # each text read once (from the spool, for a large audit): for its word bounds
+        # and for the marks a passage's first and last words carry
+        text_a = str(ta.text) if ta.text is not None else ""
+        text_b = str(tb.text) if tb.text is not None else ""
+        (sa, ea) = ta.of(text_a).bounds() if text_a else ta.bounds()
+        (sb, eb) = tb.of(text_b).bounds() if text_b else tb.bounds()
         for s in found:
             a0, a1 = with_marks(text_a, int(sa[s.a_start]), int(ea[s.a_end - 1]))
             b0, b1 = with_marks(text_b, int(sb[s.b_start]), int(eb[s.b_end - 1]))

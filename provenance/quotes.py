@@ -23,7 +23,7 @@ _MAX_QUOTE = 2000  # characters; an unclosed mark does not swallow the page
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
-    """Sorted, merged ``[start, end)`` regions of text inside quotation marks."""
+    """Sorted, merged ``[start, end)`` regions of quoted text, with their quotation marks."""
     regions: list[tuple[int, int]] = []
     for opening, closing in _PAIRS:
         pos = 0
@@ -35,8 +35,9 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
             if not c:
                 pos = m.end()
                 continue
-            # a paragraph break ends a quotation unless the next paragraph reopens it
-            regions.append((m.end(), c.start()))
+            # the marks belong to the quotation, as they belong to a passage that
+            # starts or ends with them (tokens.with_marks)
+            regions.append((m.start(), c.end()))
             pos = c.end()
     regions.sort()
     merged: list[tuple[int, int]] = []

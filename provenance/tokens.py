@@ -224,6 +224,8 @@ class Tokenizer:
 OPENING_MARKS = "\"'“‘«(["
 CLOSING_MARKS = ".!?…\"'”’»)]"
 _MARKS = 3  # at most this many on either side
+_OPENING_CODES = np.array([ord(c) for c in OPENING_MARKS], dtype=np.uint32)
+_CLOSING_CODES = np.array([ord(c) for c in CLOSING_MARKS], dtype=np.uint32)
 
 
 def with_marks(text: str, start: int, end: int) -> tuple[int, int]:
@@ -244,6 +246,23 @@ def with_marks(text: str, start: int, end: int) -> tuple[int, int]:
     if e > end and e < n and text[e].isalnum():
         e = end
     return s, e
+
+
+def marked_bounds(tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
+    """Every word's start and end widened as ``with_marks`` widens a passage's: where a
+    passage is cut between two words, each piece keeps the marks its edge word has."""
+    text = str(tokens.text) if tokens.text is not None else ""
+    starts, ends = tokens.of(text).bounds() if text else tokens.bounds()
+    if not text or not len(starts):
+        return starts, ends
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    n = len(codes)
+    after = np.isin(codes[np.minimum(ends, n - 1)], _CLOSING_CODES) & (ends < n)
+    before = np.isin(codes[np.maximum(starts - 1, 0)], _OPENING_CODES) & (starts > 0)
+    starts, ends = starts.copy(), ends.copy()
+    for k in np.flatnonzero(after | before).tolist():  # the few words that touch a mark
+        starts[k], ends[k] = with_marks(text, int(starts[k]), int(ends[k]))
+    return starts, ends
 
 
 def ngram_hashes(hashes: np.ndarray, n: int) -> np.ndarray:

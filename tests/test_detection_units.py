@@ -13,7 +13,7 @@ from provenance.align import Seeds, align_tokens, is_verbatim, seed_matches
 from provenance.candidates import Fingerprinter, candidate_pairs, _fmix32, _fold32
 from provenance.cluster import build_clusters
 from provenance.model import SpanPair
-from provenance.tokens import Tokenizer, ngram_hashes, normalise_word, with_marks
+from provenance.tokens import Tokenizer, marked_bounds, ngram_hashes, normalise_word, with_marks
 
 WORDS = (
     "the committee heard evidence from seven witnesses about the collapse of the northern bridge "
@@ -54,6 +54,19 @@ def test_passage_bounds_take_the_marks_attached_to_their_words(text, words, mark
     start = text.index(words)
     s, e = with_marks(text, start, start + len(words))
     assert text[s:e] == marked
+
+
+def test_word_bounds_with_marks_are_the_passage_bounds_of_each_word():
+    text = 'He said: "They were not energetic." (Reuters) rose 3.5 pct, the U.S.A team.'
+    tokens = Tokenizer()(text)
+    starts, ends = marked_bounds(tokens.of(text))
+    words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+    assert words == ["He", "said", '"They', "were", "not", 'energetic."', "(Reuters)", "rose", "3", "5",
+                     "pct", "the", "U", "S", "A", "team."]
+    assert all(with_marks(text, int(s), int(e)) == (a, b) for s, e, a, b
+               in zip(*tokens.bounds(), starts.tolist(), ends.tolist()))
+    bare = marked_bounds(tokens)  # without the text: the words' own bounds
+    assert all((x == y).all() for x, y in zip(bare, tokens.bounds()))
 
 
 def test_token_hashes_are_stable_and_case_insensitive():
@@ -172,6 +185,17 @@ def test_a_skipped_block_joins_only_parts_at_least_as_long(params):
     assert [(s.b_start, s.b_end) for s in short] == [(0, 14), (34, 48)]
     long = align_tokens(*pair(30), params)
     assert [(s.a_start, s.a_end, s.b_start, s.b_end) for s in long] == [(0, 60, 0, 80)]
+
+
+def test_a_paragraph_held_twice_does_not_join_its_copies(params):
+    # b holds a's paragraph twice, 50 words of its own between: on a's side the two spans
+    # are one and the same, so no block was skipped, and b's own words are not reused
+    tk = Tokenizer()
+    paragraph = unique_text(60, "p")
+    ta, tb = tk(paragraph), tk(f"{paragraph} {unique_text(50, 'own')} {paragraph}")
+    spans = align_tokens(ta, tb, params)
+    assert [(s.a_start, s.a_end, s.b_start, s.b_end) for s in spans] == [(0, 60, 0, 60), (0, 60, 110, 170)]
+    assert all(s.matched_a == s.matched_b == 60 for s in spans)
 
 
 def test_alignment_anchors_mark_where_an_insertion_shifts_the_diagonal(params):

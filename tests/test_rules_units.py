@@ -157,9 +157,10 @@ def test_wire_dateline_needs_an_allow_listed_agency():
 def test_quoted_regions_cover_common_conventions():
     t = "He said: “We will go.” Then ``We will stay,'' she said, and 'we may' not; it's John's."
     inside = [t[s:e] for s, e in quoted_regions(t)]
-    assert inside == ["We will go.", "We will stay,", "we may"]
+    assert inside == ["“We will go.”", "``We will stay,''", "'we may'"]
     s = t.index("We will go")
     assert quoted_share(quoted_regions(t), s, s + 10) == 1.0
+    assert quoted_share(quoted_regions(t), s - 1, s + 12) == 1.0  # a passage with its marks
     assert quoted_share(quoted_regions(t), 0, 8) == 0.0
 
 

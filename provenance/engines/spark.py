@@ -59,7 +59,7 @@ from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
 from ..report import now_iso
-from ..tokens import Tokenizer, Tokens
+from ..tokens import Tokenizer, Tokens, marked_bounds
 from .corpustext import CorpusText, TextUnavailable, Withheld
 from .listing import Listing, Read, is_uri, list_local, list_remote, read_bytes, read_planned, uri_path
 
@@ -845,7 +845,7 @@ def _origin_info(r: Analysed) -> tuple:
     """What the origin rules read of a document: no text, but its word bounds and hashes
     (where a pair is cut at the traced text's edge, and the pieces' similarity)."""
     doc = replace(r.doc, text=CorpusText(len(r.doc.text), Withheld("the origin stage holds no texts")))
-    return doc, r.attribution, r.cues, r.segments, (*r.tokens.bounds(), r.tokens.hashes)
+    return doc, r.attribution, r.cues, r.segments, (*marked_bounds(r.tokens.of(r.doc.text)), r.tokens.hashes)
 
 
 def _may_cite(r: Analysed) -> bool:
