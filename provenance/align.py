@@ -232,8 +232,9 @@ def _near(s: list, t: list, gap: int, skip: int, sturdy: int) -> bool:
     da, db = _distance(s[0], s[1], t[0], t[1]), _distance(s[2], s[3], t[2], t[3])
     if da <= gap and db <= gap:
         return True
-    apart = all(2 * (min(s[e], t[e]) - max(s[b], t[b])) < min(s[e] - s[b], t[e] - t[b]) for b, e in ((0, 1), (2, 3)))
-    return apart and min(da, db) <= gap and max(da, db) <= skip and min(s[6], t[6]) >= max(da, db, sturdy)
+    if min(da, db) > gap or max(da, db) > skip or min(s[6], t[6]) < max(da, db, sturdy):
+        return False  # the usual answer for two runs of one candidate pair: checked first
+    return all(2 * (min(s[e], t[e]) - max(s[b], t[b])) < min(s[e] - s[b], t[e] - t[b]) for b, e in ((0, 1), (2, 3)))
 
 
 def _merge_nearby(spans: list[list], gap: int, skip: int = 0, sturdy: int = 0) -> list[list]:

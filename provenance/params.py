@@ -74,7 +74,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "bucket_clique_max", "pair_min_tokens"}  # 0 turns sentence matching off
+_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "bucket_clique_max", "pair_min_tokens"}  # 0: off
 _UNIT_INTERVAL = {"sentence_min_overlap", "pair_min_relatedness", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 
