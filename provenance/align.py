@@ -50,37 +50,51 @@ class TokenSpan:
 
 @dataclass(frozen=True, eq=False)
 class Seeds:
-    """A document's seed n-grams, computed once and reused for every pair it is in."""
+    """A document's seed n-grams, computed once and reused for every pair it is in;
+    its content words and sentences, made when first read."""
 
     grams: np.ndarray  # n-gram hash at each token position
     usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
-    sentences: Sentences | None = None  # for matching rewritten sentences
     counts: np.ndarray | None = None  # occurrences of each usable n-gram in this text
-    words: np.ndarray | None = None  # the text's word hashes, for relatedness ...
+    tokens: Tokens | None = None  # the text's words, for relatedness and sentences ...
     weights: WordWeights | None = None  # ... weighed by the corpus's word rarity
-    _content: list = field(default_factory=list)  # (content words, their weights), made when first read
+    with_sentences: bool = False  # whether rewritten sentences are matched
+    _content: list = field(default_factory=list)  # (content words, their weights)
+    _sentences: list = field(default_factory=list)  # Sentences
 
     def content(self) -> tuple[np.ndarray, np.ndarray]:
         """The text's distinct content words (function words aside) and their weights."""
         if not self._content:
-            words = np.unique(self.words if self.words is not None else np.zeros(0, dtype=np.uint64))
-            words = words[~np.isin(words, stopword_hashes())]
+            words = np.unique(self.tokens.hashes if self.tokens is not None else np.zeros(0, dtype=np.uint64))
+            stop = stopword_hashes()
+            if len(words) and len(stop):
+                at = np.minimum(np.searchsorted(stop, words), len(stop) - 1)
+                words = words[stop[at] != words]
             weights = self.weights.of(words) if self.weights is not None else np.ones(len(words), np.float32)
             self._content.append((words, weights))
         return self._content[0]
 
+    @property
+    def sentences(self) -> Sentences | None:
+        """The text's sentences for rewrite matching, or None when that is off: most
+        candidate pairs are not related enough to need them."""
+        if not self.with_sentences or self.tokens is None:
+            return None
+        if not self._sentences:
+            self._sentences.append(sentences_of(self.tokens, self.weights))
+        return self._sentences[0]
+
 
 def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False,
              weights: WordWeights | None = None) -> Seeds:
-    """Seeds of one text; with ``sentences``, also its sentences for rewrite matching
+    """Seeds of one text; with ``sentences``, its sentences for rewrite matching
     (their words weighed by ``weights``, the corpus's word rarity, when given)."""
     grams = ngram_hashes(tokens.hashes, n)
-    sentences = sentences_of(tokens, weights) if sentences else None
     if grams.size == 0:
-        return Seeds(grams, grams, sentences, None, tokens.hashes, weights)
+        return Seeds(grams, grams, None, tokens, weights, sentences)
     values, counts = np.unique(grams, return_counts=True)
     rare = counts <= max_occurrences
-    return Seeds(grams, values[rare], sentences, counts[rare], tokens.hashes, weights)
+    return Seeds(grams, values[rare], counts[rare], tokens, weights, sentences)
 
 
 def relatedness(a: Seeds, b: Seeds) -> float:
@@ -90,7 +104,8 @@ def relatedness(a: Seeds, b: Seeds) -> float:
     smaller = min(float(ma.sum()), float(mb.sum()))
     if smaller <= 0:
         return 0.0
-    return float(ma[np.isin(wa, wb, assume_unique=True)].sum()) / smaller
+    at = np.minimum(np.searchsorted(wb, wa), len(wb) - 1)  # both sorted and distinct
+    return float(ma[wb[at] == wa].sum()) / smaller
 
 
 def _positions(grams: np.ndarray, common: np.ndarray) -> np.ndarray:
@@ -316,7 +331,17 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
     for r in raw:  # the words matched exactly, apart from rewritten sentences
         r.insert(6, min(r[4], r[5]))
-    if rewrites and sa.sentences is not None and sb.sentences is not None:
+    related: list[float] = []  # relatedness(sa, sb), once needed
+
+    def story() -> float:
+        if not related:
+            related.append(relatedness(sa, sb))
+        return related[0]
+
+    # Rewritten sentences are looked for between documents that tell one story, on the
+    # evidence of their words; most candidate pairs share a phrase and little else.
+    if rewrites and (params.sentence_min_relatedness <= 0 or story() >= params.sentence_min_relatedness) \
+            and sa.sentences is not None and sb.sentences is not None:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
         raw += [[*s, 0, [(s[0], s[2], s[1], s[3])]] for s in rewritten if not _inside_exact(s, raw)]
@@ -336,7 +361,7 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     # too little to judge).
     if not all(alone) and sum(min(s.matched_a, s.matched_b) for s in spans) < params.pair_min_tokens:
         same_story = (params.pair_min_relatedness > 0 and min(len(ta), len(tb)) >= params.pair_min_tokens
-                      and relatedness(sa, sb) >= params.pair_min_relatedness)
+                      and story() >= params.pair_min_relatedness)
         if not same_story:
             spans = [s for s, ok in zip(spans, alone) if ok]
     return spans

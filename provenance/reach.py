@@ -362,9 +362,28 @@ def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_
             continue
         # The root and its direct partners stay together, and a cut pair loses a piece
         # of at least min_tokens words: every part is smaller, so this ends.
-        for pairs in parts:
-            work.extend(build_clusters(pairs, merge_overlap, merge_overlap_longer))
+        kept, rest = parts
+        staying = build_clusters(kept, merge_overlap, merge_overlap_longer)
+        work.extend(staying)
+        work.extend(build_clusters(_unclaimed(rest, staying), merge_overlap, merge_overlap_longer))
     return out
+
+
+def _unclaimed(pairs: list[SpanPair], clusters: list[RawCluster]) -> list[SpanPair]:
+    """The pairs none of whose sides lies inside a member of ``clusters``.
+
+    A passage that stays with the origin's text is in that cluster; a pair that links
+    it to a member split off would put the same passage in a second cluster.  Such a
+    pair is left out (the split-off member keeps its other pairs)."""
+    claimed: dict[int, list[Interval]] = {}
+    for rc in clusters:
+        for m in rc.members:
+            claimed.setdefault(m.doc, []).append((m.start, m.end))
+
+    def inside(doc: int, start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in claimed.get(doc, ()))
+
+    return [p for p in pairs if not inside(p.a, p.a_start, p.a_end) and not inside(p.b, p.b_start, p.b_end)]
 
 
 def longest(rc: RawCluster) -> int:

@@ -153,3 +153,25 @@ def test_report_invariants_on_random_corpora(tmp_path_factory, docs, shared):
         assert len(linked) == len(c.chain)
     for r in result.results:
         assert 0.0 <= r.reused_fraction <= r.shared_fraction + 1e-9 <= 1.0 + 1e-9
+
+
+def test_a_passage_that_stays_with_its_origin_is_in_no_second_cluster(tmp_path):
+    # Found by the test above: doc 0's last sentence is a copy of the origin's text and
+    # stays in its cluster, and doc 3, split off, aligns with it too.  That pair once
+    # formed a second cluster holding the same passage of doc 0.
+    shared = ("The the the the the the the the the the the heard traffic aleppo moscow the aleppo "
+              "reuters guardian moscow.")
+    bodies = ["Court town reuters the engineers police é ß 東京 heard ü.",
+              "The court traffic moscow ü guardian aleppo ß town 東京 é the police the report river. "
+              "Engineers heard ß 2016 moscow station. The é reuters guardian the station the ß guardian aleppo.",
+              "The report police town moscow moscow the é the the.",
+              "Court heard reuters 東京. Court heard traffic é ß. Engineers station traffic moscow reuters ß. "
+              "The court guardian ü aleppo.",
+              "The é the."]
+    for i, body in enumerate(bodies):
+        text = (shared + " " + body) if i % 2 == 0 else (body + " " + shared)
+        (tmp_path / f"d{i}.txt").write_text(text, encoding="utf-8")
+    result = audit(tmp_path)
+    members = [(m.doc, m.start, m.end) for c in result.clusters for m in c.members]
+    assert (0, 108, 163) in members
+    assert len(members) == len(set(members))

@@ -105,9 +105,17 @@ def test_a_rewritten_sentence_alone_is_not_a_copy_but_counts_beside_more_shared_
     own_b = " ".join(f"beta{i}" for i in range(30)).capitalize() + "."
     alone = align_tokens(tk(f"{own_a} {wire_first}"), tk(f"{own_b} {paper_first}"), params)
     assert alone == []  # one rewritten sentence in common, and nothing else
-    every = with_overrides(params, {"align.pair_min_tokens": "0"})
+    every = with_overrides(params, {"align.pair_min_tokens": "0", "align.sentence_min_relatedness": "0"})
     [span] = align_tokens(tk(f"{own_a} {wire_first}"), tk(f"{own_b} {paper_first}"), every)
     assert (span.a_start, span.b_start) == (30, 30)  # the whole sentence on both sides
+    # Two texts that share only this sentence do not tell one story (12 of the
+    # shorter one's 42 content words): its rewrite is not looked for at all.
+    unrelated = with_overrides(params, {"align.pair_min_tokens": "0"})
+    assert align_tokens(tk(f"{own_a} {wire_first}"), tk(f"{own_b} {paper_first}"), unrelated) == []
+    short_a = " ".join(f"alpha{i}" for i in range(20)).capitalize() + "."
+    short_b = " ".join(f"beta{i}" for i in range(20)).capitalize() + "."
+    [span] = align_tokens(tk(f"{short_a} {wire_first}"), tk(f"{short_b} {paper_first}"), unrelated)
+    assert span.a_start == 20  # with 12 of 32 (0.375), they do
     # The same sentence where the texts also share a verbatim paragraph: both count.
     shared = LOCAL.strip()
     both = align_tokens(tk(f"{wire_first} {own_a} {shared}"), tk(f"{paper_first} {own_b} {shared}"), params)
@@ -206,17 +214,22 @@ def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
 
     root = _write_corpus(tmp_path / "c")
     out = tmp_path / "r.json"
-    for flags, words, derivation in (([], 0, "partially_derived"), (["--rewrites"], 4, "wholly_derived")):
+    # Rewritten sentences are matched by default; --rewrites also proposes candidate pairs
+    # from content-word windows.
+    for flags, windows in (([], 0), (["--rewrites"], 20)):
         res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", *flags])
         assert res.exit_code == 0, res.output
         report = json.loads(out.read_text(encoding="utf-8"))
-        assert report["run"]["parameters"]["align"]["sentence_min_words"] == words
+        assert report["run"]["parameters"]["align"]["sentence_min_words"] == 4
+        assert report["run"]["parameters"]["fingerprint"]["rewrite_window_words"] == windows
         assert report["run"]["options"]["rewrites"] is bool(flags)
-        assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == derivation
+        assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == "wholly_derived"
     # An explicit --param wins over --rewrites.
     res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", "--rewrites",
-                                   "--param", "align.sentence_min_words=6"])
-    assert json.loads(out.read_text(encoding="utf-8"))["run"]["parameters"]["align"]["sentence_min_words"] == 6
+                                   "--param", "align.sentence_min_words=0"])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["run"]["parameters"]["align"]["sentence_min_words"] == 0
+    assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == "partially_derived"
 
 
 # -- word rarity --------------------------------------------------------------
