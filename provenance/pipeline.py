@@ -347,8 +347,7 @@ def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params, j
     order of ``pairs`` (sorted)."""
     spans = map_chunks(_verify_chunk, in_reach(pairs, len(tokens)), jobs=jobs,
                        shared={"tokens": tokens, "params": params, "weights": weights},
-                       stage="candidates verified", progress=progress,
-                       chunk_size=max(512, -(-len(pairs) // (8 * max(1, jobs)))))
+                       stage="candidates verified", progress=progress, chunk_size=512)
     spans.sort(key=lambda s: (s.a, s.b))  # stable: a pair's spans keep their order
     return spans
 
