@@ -280,7 +280,7 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
     tokens, params, weights = st["tokens"], st["params"], st.get("weights")
     # the seeds of the documents used most recently, at most _SEED_CACHE of them: pairs
-    # come sorted, so a document's pairs are near one another in the order
+    # come in_reach order, so a document's pairs are near one another
     cache: OrderedDict[int, Seeds] = st.setdefault("seeds", OrderedDict())
 
     def seeds(i: int) -> Seeds:
