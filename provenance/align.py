@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .params import Params
-from .rarity import WordWeights
+from .rarity import WordWeights, distinct_content
 from .rewrite import Sentences, sentence_spans, sentences_of, stopword_hashes
 from .tokens import Tokens, ngram_hashes
 
@@ -63,13 +63,12 @@ class Seeds:
     _sentences: list = field(default_factory=list)  # Sentences
 
     def content(self) -> tuple[np.ndarray, np.ndarray]:
-        """The text's distinct content words (function words aside) and their weights."""
+        """The text's distinct content words (function words aside), sorted, and their
+        weights: as given to ``seeds_of`` (an audit finds them once for every document),
+        else found here."""
         if not self._content:
-            words = np.unique(self.tokens.hashes if self.tokens is not None else np.zeros(0, dtype=np.uint64))
-            stop = stopword_hashes()
-            if len(words) and len(stop):
-                at = np.minimum(np.searchsorted(stop, words), len(stop) - 1)
-                words = words[stop[at] != words]
+            hashes = self.tokens.hashes if self.tokens is not None else np.zeros(0, dtype=np.uint64)
+            words = distinct_content(hashes, stopword_hashes())
             weights = self.weights.of(words) if self.weights is not None else np.ones(len(words), np.float32)
             self._content.append((words, weights))
         return self._content[0]
@@ -86,15 +85,20 @@ class Seeds:
 
 
 def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = False,
-             weights: WordWeights | None = None) -> Seeds:
+             weights: WordWeights | None = None,
+             content: tuple[np.ndarray, np.ndarray] | None = None) -> Seeds:
     """Seeds of one text; with ``sentences``, its sentences for rewrite matching
-    (their words weighed by ``weights``, the corpus's word rarity, when given)."""
+    (their words weighed by ``weights``, the corpus's word rarity, when given).
+    ``content``: the text's content words and their weights when already found (the
+    two texts of a pair must give them in the same form: both word hashes, or both
+    rows of one vocabulary)."""
+    known = [content] if content is not None else []
     grams = ngram_hashes(tokens.hashes, n)
     if grams.size == 0:
-        return Seeds(grams, grams, None, tokens, weights, sentences)
+        return Seeds(grams, grams, None, tokens, weights, sentences, known)
     values, counts = np.unique(grams, return_counts=True)
     rare = counts <= max_occurrences
-    return Seeds(grams, values[rare], counts[rare], tokens, weights, sentences)
+    return Seeds(grams, values[rare], counts[rare], tokens, weights, sentences, known)
 
 
 def relatedness(a: Seeds, b: Seeds) -> float:
@@ -322,15 +326,6 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     rewrites = params.sentence_min_words > 0
     sa = sa or seeds_of(ta, n, params.max_seed_occurrences, rewrites)
     sb = sb or seeds_of(tb, n, params.max_seed_occurrences, rewrites)
-    # A kept span has at least `shortest` matched words, each seed match adding at most
-    # n of them: with fewer matches in all, no span can be kept (sentence matching,
-    # which needs no seeds, aside).
-    shortest = min(params.short_span_tokens, params.min_span_tokens)
-    matches = seed_matches(sa, sb, 1 if rewrites else -(-shortest // n))
-    # A lone seed is never a span, and must not stretch a neighbour when merging.
-    raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
-    for r in raw:  # the words matched exactly, apart from rewritten sentences
-        r.insert(6, min(r[4], r[5]))
     related: list[float] = []  # relatedness(sa, sb), once needed
 
     def story() -> float:
@@ -340,8 +335,18 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
 
     # Rewritten sentences are looked for between documents that tell one story, on the
     # evidence of their words; most candidate pairs share a phrase and little else.
-    if rewrites and (params.sentence_min_relatedness <= 0 or story() >= params.sentence_min_relatedness) \
-            and sa.sentences is not None and sb.sentences is not None:
+    rewrites = (rewrites and (params.sentence_min_relatedness <= 0 or story() >= params.sentence_min_relatedness)
+                and sa.sentences is not None and sb.sentences is not None)  # sentences made only when needed
+    # A kept span has at least `shortest` matched words, each seed match adding at most
+    # n of them: with fewer matches in all, no span can be kept, unless rewritten
+    # sentences (which need no seeds) join it.
+    shortest = min(params.short_span_tokens, params.min_span_tokens)
+    matches = seed_matches(sa, sb, 1 if rewrites else -(-shortest // n))
+    # A lone seed is never a span, and must not stretch a neighbour when merging.
+    raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
+    for r in raw:  # the words matched exactly, apart from rewritten sentences
+        r.insert(6, min(r[4], r[5]))
+    if rewrites:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
         raw += [[*s, 0, [(s[0], s[2], s[1], s[3])]] for s in rewritten if not _inside_exact(s, raw)]

@@ -45,8 +45,9 @@ from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, 
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
-from .rarity import WordWeights, word_weights
+from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
+from .rewrite import stopword_hashes
 from .parallel import default_jobs, map_chunks, state
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
@@ -114,8 +115,9 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         keys = owners = None  # read by nothing after this: freed before verification
     attributions = timed("attribute", lambda: [attribute(c, s, registry, captured_date(d))
                                                for d, c, s in zip(docs, cues, segments)])
-    weights = timed("rarity", rarity_weights, tokens, params)
-    spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights)
+    weights, content = timed("rarity", rarity_weights, tokens, params)
+    spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights, content)
+    weights = content = None
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
@@ -265,12 +267,13 @@ def analyse(inventory: Inventory, rules: RuleSet, registry: Registry, jobs: int,
     return cues, segments, tokens, KeyBlocks(blocks, b), owners
 
 
-def rarity_weights(tokens: Sequence[Tokens], params: Params) -> WordWeights | None:
+def rarity_weights(tokens: Sequence[Tokens], params: Params) -> tuple[WordWeights | None, ContentWords | None]:
     """The corpus's word rarity, read by rewritten-sentence matching and by the
-    relatedness of two documents whose only shared spans are short."""
+    relatedness of two documents whose only shared spans are short; and each
+    document's content words, which relatedness compares."""
     if (params.sentence_min_words <= 0 and params.pair_min_relatedness <= 0) or params.sentence_rarity_prior <= 0:
-        return None
-    return word_weights((t.hashes for t in tokens), params.sentence_rarity_prior)
+        return None, None
+    return corpus_words((t.hashes for t in tokens), stopword_hashes(), params.sentence_rarity_prior)
 
 
 _SEED_CACHE = 3_000  # documents whose seeds a verify worker keeps
@@ -278,7 +281,7 @@ _SEED_CACHE = 3_000  # documents whose seeds a verify worker keeps
 
 def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     st = state()
-    tokens, params, weights = st["tokens"], st["params"], st.get("weights")
+    tokens, params, weights, content = st["tokens"], st["params"], st.get("weights"), st.get("content")
     # the seeds of the documents used most recently, at most _SEED_CACHE of them: pairs
     # come in_reach order, so a document's pairs are near one another
     cache: OrderedDict[int, Seeds] = st.setdefault("seeds", OrderedDict())
@@ -287,7 +290,8 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
         found = cache.get(i)
         if found is None:
             found = cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
-                                        params.sentence_min_words > 0, weights)
+                                        params.sentence_min_words > 0, weights,
+                                        content.of(i) if content is not None else None)
             if len(cache) > _SEED_CACHE:
                 cache.popitem(last=False)
         else:
@@ -342,11 +346,12 @@ def in_reach(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int
 
 
 def verify(pairs: list[tuple[int, int]], tokens: list[Tokens], params: Params, jobs: int = 1,
-           progress: Progress | None = None, weights: WordWeights | None = None) -> list[SpanPair]:
+           progress: Progress | None = None, weights: WordWeights | None = None,
+           content: ContentWords | None = None) -> list[SpanPair]:
     """Align every candidate pair; keep verified spans with character offsets, in the
     order of ``pairs`` (sorted)."""
     spans = map_chunks(_verify_chunk, in_reach(pairs, len(tokens)), jobs=jobs,
-                       shared={"tokens": tokens, "params": params, "weights": weights},
+                       shared={"tokens": tokens, "params": params, "weights": weights, "content": content},
                        stage="candidates verified", progress=progress, chunk_size=512)
     spans.sort(key=lambda s: (s.a, s.b))  # stable: a pair's spans keep their order
     return spans

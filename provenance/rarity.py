@@ -54,10 +54,11 @@ def weights_from_counts(words: np.ndarray, df: np.ndarray, documents: int, prior
     return WordWeights(words.astype(np.uint64), np.clip(raw, 0.0, 1.0).astype(np.float32), documents, prior)
 
 
-def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000
-                         ) -> tuple[np.ndarray, np.ndarray, int]:
+def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000,
+                         distinct: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct words (sorted) and the number of documents holding each, counted batch
-    by batch: memory stays near the size of the vocabulary, not of the corpus."""
+    by batch: memory stays near the size of the vocabulary, not of the corpus.
+    ``distinct``: each array holds each word once already."""
     words = np.zeros(0, dtype=np.uint64)
     df = np.zeros(0, dtype=np.int64)
     batch: list[np.ndarray] = []
@@ -75,13 +76,66 @@ def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2
     for h in hash_arrays:
         n += 1
         if len(h):
-            batch.append(np.unique(h))
+            batch.append(h if distinct else np.unique(h))
             held += len(batch[-1])
             if held >= batch_words:
                 fold()
     if batch:
         fold()
     return words.astype(np.uint64), df, n
+
+
+@dataclass(frozen=True, eq=False)
+class ContentWords:
+    """Every document's distinct content words, found once for the whole audit, as rows
+    of the corpus's content vocabulary (4 bytes a word) with the rarity of each row.
+
+    The relatedness of every candidate pair reads them; a verify worker that found them
+    again whenever its cache had dropped a document spent more on that than on the
+    comparisons themselves."""
+
+    rows: np.ndarray  # int32, document after document; each document's sorted and distinct
+    starts: np.ndarray  # int64, where each document's rows start, plus the end
+    rarity: np.ndarray  # float32, the weight of each vocabulary row
+
+    def of(self, document: int) -> tuple[np.ndarray, np.ndarray]:
+        """A document's content words (vocabulary rows, sorted) and their weights."""
+        rows = self.rows[self.starts[document] : self.starts[document + 1]]
+        return rows, self.rarity[rows]
+
+
+def distinct_content(hashes: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """A text's distinct words (sorted) apart from the function words ``stop`` (sorted)."""
+    words = np.unique(hashes)
+    if len(words) and len(stop):
+        at = np.minimum(np.searchsorted(stop, words), len(stop) - 1)
+        words = words[stop[at] != words]
+    return words
+
+
+def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: float,
+                 batch_words: int = 2_000_000) -> tuple[WordWeights, ContentWords]:
+    """The rarity of the content words of these documents (one hash array each), and
+    each document's content words.  Function words are left out of both: nothing
+    weighs them."""
+    content = [distinct_content(h, stop) for h in hash_arrays]
+    vocabulary, df, n = document_frequencies(content, batch_words, distinct=True)
+    weights = weights_from_counts(vocabulary, df, n, prior)
+    starts = np.zeros(len(content) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c in content], out=starts[1:])
+    rows = np.empty(int(starts[-1]), dtype=np.int32)
+    first = 0  # documents mapped to rows in batches: the whole corpus's words are never copied at once
+    while first < len(content):
+        last, held = first, 0
+        while last < len(content) and (held < batch_words or last == first):
+            held += len(content[last])
+            last += 1
+        if held:
+            rows[starts[first] : starts[last]] = np.searchsorted(vocabulary, np.concatenate(content[first:last]))
+        for k in range(first, last):
+            content[k] = None  # type: ignore[call-overload]  # freed as it goes
+        first = last
+    return weights, ContentWords(rows, starts, weights.of(vocabulary))
 
 
 def word_weights(hash_arrays: Iterable[np.ndarray], prior: float) -> WordWeights:

@@ -290,3 +290,30 @@ def test_document_frequencies_counted_in_batches_equal_one_count():
     words, df, n = document_frequencies(docs, batch_words=50)  # many batches
     assert n == 300 and np.array_equal(words, whole[0]) and np.array_equal(df, whole[1])
     assert words.dtype == np.uint64 and df.dtype == np.int64
+
+
+def test_content_words_found_once_give_the_relatedness_found_per_pair():
+    """An audit finds every document's content words once, as vocabulary rows; the
+    relatedness of two documents must be the same as from their own words."""
+    from provenance.align import relatedness, seeds_of
+    from provenance.rarity import corpus_words
+    from provenance.rewrite import stopword_hashes
+
+    rng = np.random.default_rng(7)
+    tk = Tokenizer()
+    vocabulary = ["the", "of", "and", "a", "court", "jailed", "pemberton", "villa", "appeal", "judge",
+                  "leeds", "crown", "fraud", "nine", "years", "manchester", "witness", "said", "in", "was"]
+    texts = [" ".join(rng.choice(vocabulary, size=int(rng.integers(0, 40)))) for _ in range(60)]
+    tokens = [tk(t) for t in texts]
+    weights, content = corpus_words((t.hashes for t in tokens), stopword_hashes(), prior=10, batch_words=25)
+    assert content.starts[-1] == len(content.rows) and len(content.starts) == 61
+    own = [seeds_of(t, 3, 4, weights=weights) for t in tokens]
+    given = [seeds_of(t, 3, 4, weights=weights, content=content.of(i)) for i, t in enumerate(tokens)]
+    stop = set(stopword_hashes().tolist())
+    for i in range(60):
+        words, w = content.of(i)
+        assert len(words) == len({h for h in tokens[i].hashes.tolist() if h not in stop})  # function words out
+        assert np.array_equal(w, own[i].content()[1])
+    for i in range(60):
+        for j in range(i + 1, 60):
+            assert relatedness(given[i], given[j]) == relatedness(own[i], own[j])
