@@ -8,9 +8,12 @@ Where ``fork`` is not available the work runs in this process.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Sequence
@@ -29,6 +32,27 @@ def default_jobs() -> int:
 
 def state() -> dict[str, Any]:
     return _STATE
+
+
+def _libc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError, TypeError):  # not glibc
+        return None
+
+
+_TRIM = _libc_trim() if sys.platform.startswith("linux") else None
+
+
+def give_back_memory() -> None:
+    """Return the memory freed by the stages so far to the system (glibc).
+
+    A stage that makes and drops many arrays leaves the C heap fragmented: the
+    memory is free for this process to reuse but still counted as its own, and,
+    before the workers are forked, as theirs.  On 100,000 documents that was
+    hundreds of megabytes."""
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
@@ -55,6 +79,7 @@ def map_chunks(fn: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], *
                 done += len(chunk)
                 report(stage, done, len(items))
             return out
+        give_back_memory()
         ctx = multiprocessing.get_context("fork")
         # Objects made so far are left out of the workers' garbage collections: a
         # collection writes to every object it visits, which would copy each page

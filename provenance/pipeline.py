@@ -48,7 +48,7 @@ from .quotes import quoted_regions, quoted_share
 from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
 from .rewrite import stopword_hashes
-from .parallel import default_jobs, map_chunks, state
+from .parallel import default_jobs, give_back_memory, map_chunks, state
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
@@ -115,6 +115,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
         keys = owners = None  # read by nothing after this: freed before verification
     attributions = timed("attribute", lambda: [attribute(c, s, registry, captured_date(d))
                                                for d, c, s in zip(docs, cues, segments)])
+    give_back_memory()  # the band keys' memory, before the rarity stage takes its own
     weights, content = timed("rarity", rarity_weights, tokens, params)
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights, content)
     weights = content = None

@@ -54,6 +54,13 @@ def weights_from_counts(words: np.ndarray, df: np.ndarray, documents: int, prior
     return WordWeights(words.astype(np.uint64), np.clip(raw, 0.0, 1.0).astype(np.float32), documents, prior)
 
 
+def _counted(words: np.ndarray, df: np.ndarray, more: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Counts so far (``words`` sorted, ``df`` aligned) with the words of ``more`` added."""
+    seen, counts = np.unique(more, return_counts=True)
+    merged, at = np.unique(np.concatenate([words, seen]), return_inverse=True)
+    return merged, np.bincount(at, weights=np.concatenate([df, counts]), minlength=len(merged)).astype(np.int64)
+
+
 def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000,
                          distinct: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct words (sorted) and the number of documents holding each, counted batch
@@ -66,10 +73,7 @@ def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2
 
     def fold() -> None:
         nonlocal words, df, held
-        seen, counts = np.unique(np.concatenate(batch), return_counts=True)
-        merged, at = np.unique(np.concatenate([words, seen]), return_inverse=True)
-        df = np.bincount(at, weights=np.concatenate([df, counts]), minlength=len(merged)).astype(np.int64)
-        words = merged
+        words, df = _counted(words, df, np.concatenate(batch))
         batch.clear()
         held = 0
 
@@ -117,24 +121,35 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
                  batch_words: int = 2_000_000) -> tuple[WordWeights, ContentWords]:
     """The rarity of the content words of these documents (one hash array each), and
     each document's content words.  Function words are left out of both: nothing
-    weighs them."""
-    content = [distinct_content(h, stop) for h in hash_arrays]
-    vocabulary, df, n = document_frequencies(content, batch_words, distinct=True)
-    weights = weights_from_counts(vocabulary, df, n, prior)
-    starts = np.zeros(len(content) + 1, dtype=np.int64)
-    np.cumsum([len(c) for c in content], out=starts[1:])
+    weighs them.  The words are gathered in blocks of about ``batch_words``, one large
+    array each, so that the memory they take is given back once they are rows."""
+    vocabulary = np.zeros(0, dtype=np.uint64)
+    df = np.zeros(0, dtype=np.int64)
+    blocks: list[np.ndarray] = []  # a block of documents' content words, end to end
+    sizes: list[int] = []
+    batch: list[np.ndarray] = []
+    held = 0
+    for h in hash_arrays:
+        batch.append(distinct_content(h, stop))
+        sizes.append(len(batch[-1]))
+        held += sizes[-1]
+        if held >= batch_words:
+            blocks.append(np.concatenate(batch))
+            batch, held = [], 0
+    if held:
+        blocks.append(np.concatenate(batch))
+    del batch
+    for block in blocks:  # each document holds each of its words once: a count is its df
+        vocabulary, df = _counted(vocabulary, df, block)
+    weights = weights_from_counts(vocabulary, df, len(sizes), prior)
+    starts = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
     rows = np.empty(int(starts[-1]), dtype=np.int32)
-    first = 0  # documents mapped to rows in batches: the whole corpus's words are never copied at once
-    while first < len(content):
-        last, held = first, 0
-        while last < len(content) and (held < batch_words or last == first):
-            held += len(content[last])
-            last += 1
-        if held:
-            rows[starts[first] : starts[last]] = np.searchsorted(vocabulary, np.concatenate(content[first:last]))
-        for k in range(first, last):
-            content[k] = None  # type: ignore[call-overload]  # freed as it goes
-        first = last
+    at = 0
+    for k, block in enumerate(blocks):
+        rows[at : at + len(block)] = np.searchsorted(vocabulary, block)
+        at += len(block)
+        blocks[k] = None  # type: ignore[call-overload]  # freed as it goes
     return weights, ContentWords(rows, starts, weights.of(vocabulary))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -250,3 +251,22 @@ def test_bands_paired_on_workers_equal_one_process(monkeypatch, min_shared):
     parallel = pipeline.candidates(blocks, owners, params, jobs=2)
     assert len(serial) > 0 and np.array_equal(serial, parallel)
     assert np.array_equal(serial, pairs_from_keys(keys, owners, keys.shape[1], min_shared, params.bucket_clique_max))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim")
+def test_freed_memory_is_given_back_to_the_system():
+    """Between stages the audit hands freed heap memory back (glibc): a stage that made
+    and dropped many arrays otherwise stays counted as the process's, and its workers'."""
+    from provenance.parallel import give_back_memory
+
+    def rss_kb() -> int:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return int(next(x for x in f if x.startswith("VmRSS:")).split()[1])
+
+    held = [np.ones(2_000, dtype=np.float64) for _ in range(10_000)]  # 160 MB of small arrays
+    keep = held[-1]
+    del held
+    before = rss_kb()
+    give_back_memory()
+    assert before - rss_kb() > 80_000, "freed memory still counted as the process's"
+    assert keep.sum() == 2_000
