@@ -51,7 +51,8 @@ class TokenSpan:
 @dataclass(frozen=True, eq=False)
 class Seeds:
     """A document's seed n-grams, computed once and reused for every pair it is in;
-    its content words and sentences, made when first read."""
+    its content words (given, or found when first read) and sentences (made when
+    first read)."""
 
     grams: np.ndarray  # n-gram hash at each token position
     usable: np.ndarray  # sorted distinct n-grams rare enough in this text to seed
@@ -105,6 +106,7 @@ def relatedness(a: Seeds, b: Seeds) -> float:
     """How much of one story the other tells: the share of the shorter text's content
     words, each weighed by its rarity, that the other text holds too."""
     (wa, ma), (wb, mb) = a.content(), b.content()
+    assert wa.dtype == wb.dtype, "content words of one pair in two forms (vocabulary rows and hashes)"
     smaller = min(float(ma.sum()), float(mb.sum()))
     if smaller <= 0:
         return 0.0

@@ -36,7 +36,9 @@ def state() -> dict[str, Any]:
 
 def _libc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+        return trim
     except (OSError, AttributeError, TypeError):  # not glibc
         return None
 

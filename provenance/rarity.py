@@ -26,7 +26,8 @@ import numpy as np
 @dataclass(frozen=True, eq=False)
 class WordWeights:
     """The rarity weight of every word seen in more than two documents (sorted by
-    hash); a word not listed weighs 1."""
+    hash); a word not listed weighs 1.  Made by ``corpus_words``, it lists content
+    words only: nothing reads the weight of a function word."""
 
     words: np.ndarray  # uint64, sorted
     weights: np.ndarray  # float32, same order
@@ -61,11 +62,10 @@ def _counted(words: np.ndarray, df: np.ndarray, more: np.ndarray) -> tuple[np.nd
     return merged, np.bincount(at, weights=np.concatenate([df, counts]), minlength=len(merged)).astype(np.int64)
 
 
-def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000,
-                         distinct: bool = False) -> tuple[np.ndarray, np.ndarray, int]:
+def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000
+                         ) -> tuple[np.ndarray, np.ndarray, int]:
     """Distinct words (sorted) and the number of documents holding each, counted batch
-    by batch: memory stays near the size of the vocabulary, not of the corpus.
-    ``distinct``: each array holds each word once already."""
+    by batch: memory stays near the size of the vocabulary, not of the corpus."""
     words = np.zeros(0, dtype=np.uint64)
     df = np.zeros(0, dtype=np.int64)
     batch: list[np.ndarray] = []
@@ -80,7 +80,7 @@ def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2
     for h in hash_arrays:
         n += 1
         if len(h):
-            batch.append(h if distinct else np.unique(h))
+            batch.append(np.unique(h))
             held += len(batch[-1])
             if held >= batch_words:
                 fold()
@@ -121,8 +121,9 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
                  batch_words: int = 2_000_000) -> tuple[WordWeights, ContentWords]:
     """The rarity of the content words of these documents (one hash array each), and
     each document's content words.  Function words are left out of both: nothing
-    weighs them.  The words are gathered in blocks of about ``batch_words``, one large
-    array each, so that the memory they take is given back once they are rows."""
+    weighs them.  At its peak the stage holds every document's content words twice,
+    as hashes (8 bytes a word, in blocks of about ``batch_words``, one large array
+    each, so that their memory is given back once they are rows) and as rows (4 bytes)."""
     vocabulary = np.zeros(0, dtype=np.uint64)
     df = np.zeros(0, dtype=np.int64)
     blocks: list[np.ndarray] = []  # a block of documents' content words, end to end
@@ -130,7 +131,7 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
     batch: list[np.ndarray] = []
     held = 0
     for h in hash_arrays:
-        batch.append(distinct_content(h, stop))
+        batch.append(distinct_content(np.asarray(h, dtype=np.uint64), stop))
         sizes.append(len(batch[-1]))
         held += sizes[-1]
         if held >= batch_words:
@@ -144,6 +145,8 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
     weights = weights_from_counts(vocabulary, df, len(sizes), prior)
     starts = np.zeros(len(sizes) + 1, dtype=np.int64)
     np.cumsum(sizes, out=starts[1:])
+    if len(vocabulary) > np.iinfo(np.int32).max:
+        raise ValueError(f"{len(vocabulary):,} distinct content words: more than 4-byte rows can number")
     rows = np.empty(int(starts[-1]), dtype=np.int32)
     at = 0
     for k, block in enumerate(blocks):

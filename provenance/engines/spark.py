@@ -471,7 +471,9 @@ class _Run:
     def rarity(self, analysed):
         """pipeline.rarity_weights: each word's document frequency, counted on the
         executors; only the words of more than two documents (the ones that weigh
-        less than 1) reach the driver."""
+        less than 1) reach the driver.  Function words are counted too, unlike in
+        the local stage; nothing reads their weights, so the spans are the same.  Each
+        verify task finds its documents' content words itself."""
         params = self.params
         if (params.sentence_min_words <= 0 and params.pair_min_relatedness <= 0) or params.sentence_rarity_prior <= 0:
             return None
