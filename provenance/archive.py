@@ -28,7 +28,7 @@ from .params import Params
 FORMAT_VERSION = 2
 # The parameters that shape what is stored: a different value makes old keys meaningless.
 BUILD_PARAMETERS = ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
-                    "rewrite_window_words", "rewrite_band_rows")
+                    "rewrite_window_words", "rewrite_lead_words", "rewrite_band_rows")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -271,9 +271,10 @@ def content_words(tokens: Tokens) -> Tokens:
 
 
 def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:
-    """Windows of ``rewrite_window_words`` content words, overlapping by half."""
+    """Windows of ``rewrite_window_words`` content words, overlapping by half, over the
+    first ``rewrite_lead_words`` of them (all with 0)."""
     size = params.rewrite_window_words
-    n = len(tokens)
+    n = len(tokens) if not params.rewrite_lead_words else min(len(tokens), params.rewrite_lead_words)
     if not size or n < max(4, size // 2):
         return []
     return cut_windows(doc, n, size, max(1, size // 2))
@@ -314,7 +315,7 @@ def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) ->
         windows = fp.windows(doc, tokens)
         if windows:
             batch.append((doc, fp.signatures(tokens, windows), False))
-        if params.rewrite_window_words:
+        if params.rewrite_window_words and len(tokens) >= params.min_span_tokens:  # as fp.windows
             content = content_words(tokens)
             cw = rewrite_windows(doc, content, params)
             if cw:

@@ -111,7 +111,7 @@ def audit_command(
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter, e.g. align.min_span_tokens=25; repeatable."),
-    rewrites: bool = typer.Option(False, "--rewrites", help="Also propose rewritten copies that share no run of words (content-word windows); slower."),
+    rewrites: bool = typer.Option(False, "--rewrites", help="Propose rewritten copies anywhere in a text, not only in its lead (content-word windows over the whole text); slower."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),

@@ -26,6 +26,7 @@ class Params:
     min_shared_buckets: int
     bucket_clique_max: int
     rewrite_window_words: int
+    rewrite_lead_words: int
     rewrite_band_rows: int
     # align
     seed_ngram: int
@@ -64,7 +65,8 @@ class Params:
 
 SECTIONS: dict[str, tuple[str, ...]] = {
     "fingerprint": ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
-                    "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_band_rows"),
+                    "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_lead_words",
+                    "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_skip", "max_seed_occurrences", "min_span_tokens", "short_span_tokens",
               "pair_min_tokens", "pair_min_relatedness", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_min_relatedness", "sentence_rarity_prior"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
@@ -75,7 +77,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "bucket_clique_max", "pair_min_tokens"}  # 0: off
+_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens"}  # 0: off
 _UNIT_INTERVAL = {"sentence_min_overlap", "sentence_min_relatedness", "pair_min_relatedness", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 
@@ -115,9 +117,11 @@ def _flatten(doc: Mapping[str, object], origin: str) -> dict[str, object]:
     return flat
 
 
-# `--rewrites`: also find rewritten copies (content-word candidate windows and
-# sentence matching), at the cost of more candidate pairs to verify.
-REWRITES: dict[str, str] = {"fingerprint.rewrite_window_words": "20", "align.sentence_min_words": "4"}
+# `--rewrites`: also find rewritten copies far into a text (content-word candidate
+# windows over the whole of it, not its lead only, and sentence matching), at the
+# cost of more candidate pairs to verify.
+REWRITES: dict[str, str] = {"fingerprint.rewrite_window_words": "20", "fingerprint.rewrite_lead_words": "0",
+                            "align.sentence_min_words": "4"}
 
 
 def default_params() -> Params:

@@ -126,13 +126,27 @@ def test_content_word_windows_propose_a_rewrite_that_word_windows_miss():
     tk = Tokenizer()
     a, b = _filler_texts()
     tokens = [tk(a), tk(b)]
-    off = default_params()  # rewritten copies are looked for only with --rewrites
-    on = with_overrides(off, REWRITES)
-    for params, expected in ((on, 1), (off, 0)):
+    lead = default_params()  # content-word windows over each text's lead: all of these
+    off = with_overrides(lead, {"fingerprint.rewrite_window_words": "0"})
+    whole = with_overrides(lead, REWRITES)
+    for params, expected in ((lead, 1), (whole, 1), (off, 0)):
         keys, owners = window_keys(tokens, params)
         assert list(owners) == sorted(owners)  # grouped by document, as the index expects
         assert len(pairs_from_keys(keys, owners, band_parameters(params)[0])) == expected
     assert len(content_words(tokens[0])) == 28
+
+
+def test_a_rewrite_past_the_lead_is_proposed_only_with_windows_over_the_whole_text():
+    tk = Tokenizer()
+    a, b = _filler_texts()
+    # Each text opens with 70 content words of its own: the rewrite starts past the lead.
+    own_a = " ".join(f"alpha{i}" for i in range(70))
+    own_b = " ".join(f"beta{i}" for i in range(70))
+    tokens = [tk(f"{own_a} {a}"), tk(f"{own_b} {b}")]
+    for params, expected in ((default_params(), 0), (with_overrides(default_params(), REWRITES), 1),
+                             (with_overrides(default_params(), {"fingerprint.rewrite_lead_words": "100"}), 1)):
+        keys, owners = window_keys(tokens, params)
+        assert len(pairs_from_keys(keys, owners, band_parameters(params)[0])) == expected
 
 
 def _write_corpus(root: Path) -> Path:
@@ -194,6 +208,8 @@ def test_longer_side_overlap_keeps_an_excerpt_apart_from_a_whole_copy():
 @pytest.mark.parametrize("key,value,ok", [
     ("align.sentence_min_words", "0", True),
     ("fingerprint.rewrite_window_words", "0", True),
+    ("fingerprint.rewrite_lead_words", "0", True),
+    ("fingerprint.rewrite_lead_words", "-5", False),
     ("align.sentence_min_words", "-1", False),
     ("fingerprint.rewrite_band_rows", "0", False),
     ("align.sentence_min_overlap", "1.5", False),
@@ -214,14 +230,15 @@ def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
 
     root = _write_corpus(tmp_path / "c")
     out = tmp_path / "r.json"
-    # Rewritten sentences are matched by default; --rewrites also proposes candidate pairs
-    # from content-word windows.
-    for flags, windows in (([], 0), (["--rewrites"], 20)):
+    # Rewritten sentences are matched by default, and content-word windows cover each
+    # text's lead; --rewrites has them cover the whole text.
+    for flags, lead in (([], 60), (["--rewrites"], 0)):
         res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", *flags])
         assert res.exit_code == 0, res.output
         report = json.loads(out.read_text(encoding="utf-8"))
         assert report["run"]["parameters"]["align"]["sentence_min_words"] == 4
-        assert report["run"]["parameters"]["fingerprint"]["rewrite_window_words"] == windows
+        assert report["run"]["parameters"]["fingerprint"]["rewrite_window_words"] == 20
+        assert report["run"]["parameters"]["fingerprint"]["rewrite_lead_words"] == lead
         assert report["run"]["options"]["rewrites"] is bool(flags)
         assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == "wholly_derived"
     # An explicit --param wins over --rewrites.
