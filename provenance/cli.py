@@ -247,7 +247,7 @@ def index_add(
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
     rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter; repeatable."),
-    rewrites: bool = typer.Option(False, "--rewrites", help="Fingerprint for rewritten copies too (as audit --rewrites); the index records it."),
+    rewrites: bool = typer.Option(False, "--rewrites", help="Fingerprint whole texts for rewritten copies, not only their leads (as audit --rewrites); the index records it."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
     engine: Engine = typer.Option(Engine.local, "--engine", help="Where reading and fingerprinting run: local processes, or Apache Spark (needs pyspark and Java)."),
