@@ -62,33 +62,6 @@ def _counted(words: np.ndarray, df: np.ndarray, more: np.ndarray) -> tuple[np.nd
     return merged, np.bincount(at, weights=np.concatenate([df, counts]), minlength=len(merged)).astype(np.int64)
 
 
-def document_frequencies(hash_arrays: Iterable[np.ndarray], batch_words: int = 2_000_000
-                         ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Distinct words (sorted) and the number of documents holding each, counted batch
-    by batch: memory stays near the size of the vocabulary, not of the corpus."""
-    words = np.zeros(0, dtype=np.uint64)
-    df = np.zeros(0, dtype=np.int64)
-    batch: list[np.ndarray] = []
-    held = n = 0
-
-    def fold() -> None:
-        nonlocal words, df, held
-        words, df = _counted(words, df, np.concatenate(batch))
-        batch.clear()
-        held = 0
-
-    for h in hash_arrays:
-        n += 1
-        if len(h):
-            batch.append(np.unique(h))
-            held += len(batch[-1])
-            if held >= batch_words:
-                fold()
-    if batch:
-        fold()
-    return words.astype(np.uint64), df, n
-
-
 @dataclass(frozen=True, eq=False)
 class ContentWords:
     """Every document's distinct content words, found once for the whole audit, as rows
@@ -155,8 +128,3 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
         blocks[k] = None  # type: ignore[call-overload]  # freed as it goes
     return weights, ContentWords(rows, starts, weights.of(vocabulary))
 
-
-def word_weights(hash_arrays: Iterable[np.ndarray], prior: float) -> WordWeights:
-    """Rarity weights of the words of these documents (one hash array each)."""
-    words, df, n = document_frequencies(hash_arrays)
-    return weights_from_counts(words, df, n, prior)

@@ -14,6 +14,7 @@ from provenance.cluster import build_clusters
 from provenance.errors import ConfigError
 from provenance.model import SpanPair
 from provenance.params import REWRITES, default_params, with_overrides
+from provenance.rarity import weights_from_counts
 from provenance.pipeline import AuditOptions, audit
 from provenance.report import build_report
 from provenance.rewrite import sentence_pairs, sentences_of, stopword_hashes
@@ -252,27 +253,29 @@ def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
 # -- word rarity --------------------------------------------------------------
 
 
-def test_rarity_weights_fall_with_document_frequency_and_stay_near_uniform_in_a_tiny_corpus():
-    from provenance.rarity import word_weights
+def _weights(docs, prior):
+    """The corpus's word rarity as an audit counts it (function words aside)."""
+    from provenance.rarity import corpus_words
+    return corpus_words(docs, stopword_hashes(), prior)[0]
 
+
+def test_rarity_weights_fall_with_document_frequency_and_stay_near_uniform_in_a_tiny_corpus():
     common, rare, once = (np.array([word_hash(w)], dtype=np.uint64) for w in ("court", "pemberton", "villa"))
     docs = [np.concatenate([common, rare]) if i < 3 else common for i in range(1000)] + [once]
-    w = word_weights(docs, prior=100)
+    w = _weights(docs, prior=100)
     court, pemberton, villa, unseen = w.of(np.concatenate([common, rare, once,
                                                            np.array([word_hash("nowhere")], dtype=np.uint64)]))
     assert villa == 1.0 and unseen == 1.0  # one document, or none: full weight
-    assert word_weights([common, common, rare], prior=100).of(common)[0] == 1.0  # two: still full
+    assert _weights([common, common, rare], prior=100).of(common)[0] == 1.0  # two: still full
     assert 0.6 < pemberton < 1.0  # three documents of a thousand: still rare
     assert court < 0.1  # in every document: a stock word
-    tiny = word_weights([np.concatenate([common, rare]), common, common, common], prior=100)
+    tiny = _weights([np.concatenate([common, rare]), common, common, common], prior=100)
     assert tiny.of(common)[0] > 0.8  # four documents cannot tell a stock word
-    flat = word_weights(docs, prior=0)
+    flat = _weights(docs, prior=0)
     assert flat.of(common)[0] == 0.0 and flat.documents == 1001
 
 
 def test_rarity_weighted_matching_rejects_sentences_sharing_only_stock_words():
-    from provenance.rarity import word_weights
-
     tk = Tokenizer()
     a_text = "A salesman was jailed for life at the court for the murder of a dog breeder."
     b_text = "A shopkeeper was jailed for life at the court for the murder of a boy."
@@ -281,7 +284,7 @@ def test_rarity_weighted_matching_rejects_sentences_sharing_only_stock_words():
     stock = " ".join(["jailed life yesterday murder court"] * 1)
     others = [tk(stock + f" case{i} witness{i}").hashes for i in range(300)]
     ta, tb, tc = tk(a_text), tk(b_text), tk(c_text)
-    weights = word_weights([ta.hashes, tb.hashes, tc.hashes, *others], prior=100)
+    weights = _weights([ta.hashes, tb.hashes, tc.hashes, *others], prior=100)
     plain = [sentences_of(t) for t in (ta, tb, tc)]
     weighted = [sentences_of(t, weights) for t in (ta, tb, tc)]
     assert sentence_pairs(plain[0], plain[1], 4, 0.55) == [(0, 0)]  # unweighted: stock words suffice
@@ -299,14 +302,20 @@ def test_rewrites_audit_records_and_applies_the_rarity_prior(tmp_path):
     assert _report(root, **{"align.sentence_rarity_prior": "0"})["documents"] == report["documents"]
 
 
-def test_document_frequencies_counted_in_batches_equal_one_count():
-    from provenance.rarity import document_frequencies
+def test_words_counted_in_batches_equal_one_count():
+    from provenance.rarity import corpus_words
     rng = np.random.default_rng(1)
     docs = [rng.integers(0, 500, size=int(rng.integers(0, 60))).astype(np.uint64) for _ in range(300)]
     whole = np.unique(np.concatenate([np.unique(h) for h in docs if len(h)]), return_counts=True)
-    words, df, n = document_frequencies(docs, batch_words=50)  # many batches
-    assert n == 300 and np.array_equal(words, whole[0]) and np.array_equal(df, whole[1])
-    assert words.dtype == np.uint64 and df.dtype == np.int64
+    none = np.zeros(0, dtype=np.uint64)  # no function words
+    one_batch, one = corpus_words(docs, none, prior=10)
+    many_batches, many = corpus_words(docs, none, prior=10, batch_words=50)
+    expected = weights_from_counts(whole[0], whole[1], 300, 10)
+    for w in (one_batch, many_batches):
+        assert w.documents == 300
+        assert np.array_equal(w.words, expected.words) and np.array_equal(w.weights, expected.weights)
+    assert np.array_equal(one.rows, many.rows) and np.array_equal(one.starts, many.starts)
+    assert np.array_equal(one.rarity, many.rarity)
 
 
 def test_content_words_found_once_give_the_relatedness_found_per_pair():
