@@ -343,3 +343,48 @@ def test_content_words_found_once_give_the_relatedness_found_per_pair():
     for i in range(60):
         for j in range(i + 1, 60):
             assert relatedness(given[i], given[j]) == relatedness(own[i], own[j])
+
+
+def _brief_corpus(root: Path, lead_first: bool) -> Path:
+    """An agency story and a brief that rewrites two of its sentences: the same names and
+    facts, other small words, no run of three words in common.  The sentences open the
+    story (its lead), or follow 120 words of its own."""
+    s1 = "pemberton engineer swindled neighbours jailed leeds crown court tuesday".split()
+    s2 = "pensioners savings fictitious solar farm harrogate judge ellison victims".split()
+
+    def sentence(words: list[str], glue: str) -> str:
+        return f" {glue} ".join(words).capitalize() + "."
+
+    rest = " ".join(" ".join(f"gamma{i * 10 + j}" for j in range(10)).capitalize() + "." for i in range(12))
+    told = sentence(s1, "of the") + " " + sentence(s2, "of the")
+    root.mkdir()
+    (root / "wire.txt").write_text(f"{told} {rest}\n" if lead_first else f"{rest} {told}\n", encoding="utf-8")
+    (root / "brief.txt").write_text(sentence(s1, "of a") + " " + sentence(s2, "of a") + "\n", encoding="utf-8")
+    (root / "metadata.csv").write_text("path,outlet,date\nwire.txt,Press Association,2000-03-01T16:54\n"
+                                       "brief.txt,The Times,2000-03-02\n", encoding="utf-8")
+    return root
+
+
+def _audited(root: Path, **overrides: str) -> dict[str, dict]:
+    params = with_overrides(default_params(), overrides)
+    result = audit(root, AuditOptions(params=params, jobs=1))
+    report = json.loads(json.dumps(build_report(result, params, corpus="c", started="s", finished="f")))
+    return {d["path"]: d for d in report["documents"]}
+
+
+def test_a_brief_rewriting_a_story_lead_is_traced_to_it_by_default(tmp_path):
+    docs = _audited(_brief_corpus(tmp_path / "lead", lead_first=True))
+    brief, wire = docs["brief.txt"], docs["wire.txt"]
+    assert brief["derivation"] == "wholly_derived"
+    assert brief["passages"] and all(p["origin"]["document"] == wire["id"] for p in brief["passages"])
+    # Word windows alone never propose the pair: no run of three words is shared.
+    off = _audited(tmp_path / "lead", **{"fingerprint.rewrite_window_words": "0"})
+    assert off["brief.txt"]["passages"] == [] and off["brief.txt"]["derivation"] == "non_derived"
+
+
+def test_a_brief_rewriting_text_past_the_lead_needs_whole_text_windows(tmp_path):
+    root = _brief_corpus(tmp_path / "later", lead_first=False)
+    assert _audited(root)["brief.txt"]["passages"] == []  # the default windows cover the lead only
+    docs = _audited(root, **REWRITES)
+    assert docs["brief.txt"]["derivation"] == "wholly_derived"
+    assert all(p["origin"]["document"] == docs["wire.txt"]["id"] for p in docs["brief.txt"]["passages"])
