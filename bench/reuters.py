@@ -18,7 +18,7 @@ import os
 import re
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -129,10 +129,6 @@ def read_stories(directory: Path | None = None) -> list[Story]:
             stories.append(Story(index, topics[0] if topics else "general", _title_case(_clean(title.group(1))),
                                  _city(_clean(dateline.group(1)) if dateline else ""), paragraphs, words))
     return stories
-
-
-def stable_hash(word: str) -> int:
-    return zlib.crc32(word.encode("utf-8"))
 
 
 def _gram_hashes(ids: np.ndarray, k: int) -> np.ndarray:

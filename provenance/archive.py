@@ -129,13 +129,6 @@ class ArchiveIndex:
                                     "compared with this run's (" + "; ".join(diff) + "); use the same parameters "
                                     "and rules, or build a new index")
 
-    def info(self) -> dict[str, object]:
-        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        docs = self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        sources = self.db.execute("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY source").fetchall()
-        keys = self.db.execute("SELECT COUNT(*) FROM keys").fetchone()[0]
-        return {"path": str(self.path), "documents": docs, "keys": keys, "sources": dict(sources), "meta": meta}
-
     def close(self) -> None:
         self.db.close()
 

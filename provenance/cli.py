@@ -341,7 +341,7 @@ def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to val
 
 @rules_app.command("explain")
 def rules_explain(
-    document: Path = typer.Argument(..., help="An article file (text, HTML or JSON) to explain."),
+    document: Path = typer.Argument(..., help="An article file (text, HTML, JSON, XML, WARC or ARC) to explain."),
     rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file; repeatable."),
 ) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from . import __version__
 from .documents import document_ids
 from .errors import ReportError
-from .files import write_atomic, write_atomic_chunks
+from .files import write_atomic_chunks
 from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params

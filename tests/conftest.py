@@ -8,11 +8,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def repo_root() -> Path:
-    return ROOT
-
-
-@pytest.fixture
 def params():
     from provenance.params import default_params
 

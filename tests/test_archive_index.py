@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from provenance.cli import app
@@ -122,22 +123,31 @@ def test_a_killed_add_leaves_a_usable_index(tmp_path):
     cmd = [sys.executable, "-m", "provenance.cli", "index", "add", str(corpus), "--index", str(index), "-q",
            "--jobs", "1"]
     proc = subprocess.Popen(cmd, cwd=ROOT)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        time.sleep(0.2)
-        try:
-            if index.exists() and documents(index) > 0:
-                break
-        except sqlite3.OperationalError:
-            continue
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    db = sqlite3.connect(index)
-    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    count = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    keyed = db.execute("SELECT COUNT(DISTINCT doc) FROM keys").fetchone()[0]
-    db.close()
-    assert 0 < count <= 3000 and keyed == count  # whole batches only: every stored document has its keys
+    try:
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+            try:
+                if index.exists() and documents(index) > 0:
+                    break
+            except sqlite3.OperationalError:  # created, but its tables not yet
+                continue
+        running = proc.poll() is None
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert running, f"`index add` ended (exit {proc.returncode}) before it could be killed mid-run"
+    assert index.exists(), f"{index} was never created: `index add` did not start adding"
+    db = sqlite3.connect(f"file:{index}?mode=rw", uri=True)  # never creates an empty database
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        count = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        keyed = db.execute("SELECT COUNT(DISTINCT doc) FROM keys").fetchone()[0]
+    finally:
+        db.close()
+    assert 0 < count < 3000, f"{count} documents: the kill did not interrupt an add in progress"
+    assert keyed == count  # whole batches only: every stored document has its keys
     finish = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert finish.returncode == 0, finish.stderr
     assert documents(index) == 3000
@@ -170,3 +180,68 @@ def test_lookup_pairs_a_large_indexed_bucket_with_its_first_document_only(tmp_pa
         assert index.candidates(probe, owners, clique_max=20, min_shared=2) == [(0, r) for r in rows[:10]]
     finally:
         index.close()
+
+
+def small_corpus(folder: Path) -> Path:
+    """Two invented articles, one quoting the other at length."""
+    story = ("The Dunmere ferry will stop running on Thursdays from next month because the operator cannot "
+             "find enough crew, the harbour board said in a statement on Monday. Passengers were advised to "
+             "use the coastal bus, which the county council has agreed to run every hour between the harbour "
+             "and the station until a new crew has been trained over the spring.")
+    folder.mkdir()
+    (folder / "board.txt").write_text(story + "\n")
+    (folder / "gazette.txt").write_text("From the Elsford Gazette.\n\n" + story + "\n\nMore on page four.\n")
+    return folder
+
+
+def test_a_damaged_or_non_sqlite_index_file_is_refused(tmp_path):
+    from provenance.archive import ArchiveIndex, ArchiveIndexError
+    from provenance.params import default_params
+
+    corpus = small_corpus(tmp_path / "corpus")
+    junk = tmp_path / "junk.db"
+    content = b"A shopping list, not a database: flour, eggs, lamp oil.\n" * 40
+    junk.write_bytes(content)
+    for args in (("audit", corpus, "--index", junk, "-q"),
+                 ("audit", corpus, "--index", junk, "--add", "-q"),
+                 ("index", "add", corpus, "--index", junk, "-q"),
+                 ("index", "info", "--index", junk)):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"{junk}: not a provenance index or damaged" in result.output
+        assert junk.read_bytes() == content
+    with pytest.raises(ArchiveIndexError, match="not a provenance index or damaged"):
+        ArchiveIndex(junk, default_params(), "digest", create=True)
+    # an index whose header was overwritten
+    index = tmp_path / "archive.db"
+    assert invoke("index", "add", corpus, "--index", index, "-q").exit_code == 0
+    with open(index, "r+b") as fh:
+        fh.write(b"\x00garbage" * 10)
+    for args in (("audit", corpus, "--index", index, "-q"), ("index", "add", corpus, "--index", index, "-q"),
+                 ("index", "info", "--index", index)):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "not a provenance index or damaged" in result.output
+
+
+def test_an_index_of_another_format_version_is_refused(tmp_path):
+    from provenance.archive import FORMAT_VERSION, ArchiveIndex, ArchiveIndexError
+    from provenance.params import default_params
+
+    corpus = small_corpus(tmp_path / "corpus")
+    index = tmp_path / "archive.db"
+    assert invoke("index", "add", corpus, "--index", index, "-q").exit_code == 0
+    old = FORMAT_VERSION - 1
+    db = sqlite3.connect(index)
+    with db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'format_version'", (str(old),))
+    db.close()
+    expected = f"index format {old} is not supported (this tool writes format {FORMAT_VERSION})"
+    for args in (("audit", corpus, "--index", index, "-q"), ("audit", corpus, "--index", index, "--add", "-q"),
+                 ("index", "add", corpus, "--index", index, "-q")):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in result.output
+    assert documents(index) == 2  # nothing added to it
+    with pytest.raises(ArchiveIndexError, match=f"index format {old} is not supported"):
+        ArchiveIndex(index, default_params(), "any digest", create=True)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import random
 import shutil
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import pytest
+import typer.testing
 from typer.testing import CliRunner
 
 from provenance.cli import app
@@ -25,6 +30,67 @@ def strip_times(report: dict) -> dict:
     report = json.loads(json.dumps(report))
     report["run"]["started"] = report["run"]["finished"] = None
     return report
+
+
+STORY = (
+    "Engineers closed the Marlow Lane footbridge over the river Wend on Tuesday after inspectors found "
+    "corrosion in two of its steel supports, the borough council said. Repairs are expected to take six "
+    "weeks and to cost about forty thousand pounds. A council spokesperson asked residents to use the "
+    "ferry at Quayside Steps, which will run every twenty minutes until the bridge reopens, and said "
+    "that the inspection had been brought forward after a cyclist reported a loud creak in September."
+)
+TOWNS = ("Ashby", "Brindle", "Corwen", "Dunmere", "Elsford", "Fennick", "Garrow", "Holm")
+TOPICS = ("allotment", "library", "bus", "market", "orchestra", "swimming", "cricket", "bakery")
+
+
+def invented_corpus(folder: Path, copies: int = 6, others: int = 6) -> Path:
+    """An invented corpus: one story, ``copies`` republications of it (each with its own opening
+    and closing lines) and ``others`` unrelated notes; 1 + copies + others documents."""
+    folder.mkdir(parents=True)
+    (folder / "origin.txt").write_text(STORY + "\n", encoding="utf-8")
+    for k in range(copies):
+        town = TOWNS[k % len(TOWNS)]
+        (folder / f"copy-{k}.txt").write_text(
+            f"From our {town} desk, edition {k + 1}.\n\n{STORY}\n\n"
+            f"The {town} Courier will follow the story in its weekend pages.\n", encoding="utf-8")
+    for k in range(others):
+        topic, town = TOPICS[k % len(TOPICS)], TOWNS[(k + 3) % len(TOWNS)]
+        words = " ".join(f"{topic}{(k * 17 + i * 5) % 211}" for i in range(40))
+        (folder / f"note-{k}.txt").write_text(
+            f"The {town} {topic} committee met for the {k + 2}th time this year. {words}.\n", encoding="utf-8")
+    return folder
+
+
+def spy_on_worker_pools(monkeypatch, chunk_size: int = 2) -> list[dict]:
+    """Make every parallel stage of the audit share out even a small corpus (chunks of at most
+    ``chunk_size`` items; the bands stage whatever the number of windows), and record each worker
+    pool started: the stage it served and the process ids of its workers."""
+    from provenance import parallel, pipeline
+
+    pools: list[dict] = []
+    stages: list[str] = []
+    real_map_chunks = parallel.map_chunks
+
+    class SpyPool(parallel.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.record = {"stage": stages[-1], "workers": set()}
+            pools.append(self.record)
+
+        def map(self, *args, **kwargs):
+            results = super().map(*args, **kwargs)  # every chunk is submitted: the workers exist now
+            self.record["workers"] |= set(self._processes or ())
+            return results
+
+    def small_chunks(fn, items, *, chunk_size, stage, **kwargs):
+        stages.append(stage)
+        return real_map_chunks(fn, items, chunk_size=min(chunk_size, small), stage=stage, **kwargs)
+
+    small = chunk_size
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", SpyPool)
+    monkeypatch.setattr(pipeline, "map_chunks", small_chunks)
+    monkeypatch.setattr(pipeline, "_PARALLEL_WINDOWS", 0)
+    return pools
 
 
 def test_summary_without_output_writes_nothing(tmp_path):
@@ -169,15 +235,30 @@ def test_version():
     assert result.exit_code == 0 and result.output.startswith("provenance ")
 
 
-def test_jobs_one_and_two_give_the_same_report(tmp_path):
-    reports = []
+def test_jobs_one_and_two_give_the_same_report(tmp_path, monkeypatch):
+    corpus = invented_corpus(tmp_path / "corpus")
+    reference = tmp_path / "default.json"
+    result = invoke("audit", corpus, "-o", reference, "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    pools = spy_on_worker_pools(monkeypatch)
+    out = {}
     for jobs in ("1", "2"):
-        out = tmp_path / f"r{jobs}.json"
-        result = invoke("audit", SYNDICATION, "-o", out, "--jobs", jobs)
+        out[jobs] = tmp_path / f"r{jobs}.json"
+        result = invoke("audit", corpus, "-o", out[jobs], "--jobs", jobs)
         assert result.exit_code == 0, result.output
-        reports.append(strip_times(json.loads(out.read_text())))
-    assert reports[0] == reports[1]
-    assert invoke("audit", SYNDICATION, "--jobs", "0").exit_code == 2
+        if jobs == "1":
+            assert pools == []  # one process: no pool, whatever the chunks
+    # --jobs 2 really ran each parallel stage on two worker processes
+    assert sorted(p["stage"] for p in pools) == ["bands paired", "candidates verified", "documents analysed"]
+    for pool in pools:
+        assert len(pool["workers"]) == 2 and os.getpid() not in pool["workers"], pool
+    reports = [json.loads(path.read_text()) for path in (reference, out["1"], out["2"])]
+    assert reports[0]["summary"]["documents"] == 13 and reports[0]["clusters"]  # something to agree on
+    assert strip_times(reports[0]) == strip_times(reports[1]) == strip_times(reports[2])
+    texts = [path.read_text().replace(r["run"]["started"], "").replace(r["run"]["finished"], "")
+             for path, r in zip((reference, out["2"]), (reports[0], reports[2]))]
+    assert texts[0] == texts[1]  # byte for byte, but the times
+    assert invoke("audit", corpus, "--jobs", "0").exit_code == 2
 
 
 def test_parallel_map_keeps_order_and_matches_serial():
@@ -196,17 +277,241 @@ def _square_chunk(chunk):
     return [state()["k"] * i * i for i in chunk]
 
 
-def test_progress_line_shows_rate_and_time_left():
-    from provenance.parallel import ProgressLine
+def test_progress_line_shows_rate_and_time_left_and_is_throttled(monkeypatch):
+    from provenance import parallel
 
-    written = []
-    line = ProgressLine(written.append)
-    line("candidates verified", 0, 10)
-    line("candidates verified", 10, 10)
-    assert written[0].startswith("\rcandidates verified: 0/10")
-    assert "10/10" in written[-2] and written[-1] == "\n"
+    clock = [100.0]
+    monkeypatch.setattr(parallel, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    written: list[str] = []
+    line = parallel.ProgressLine(written.append)
+
+    def at(t: float, stage: str, done: int, total: int) -> None:
+        clock[0] = t
+        line(stage, done, total)
+
+    at(100.0, "candidates verified", 0, 2000)
+    at(102.0, "candidates verified", 500, 2000)  # 250 a second: 1,500 left take 6 s
+    at(102.1, "candidates verified", 510, 2000)  # within 0.2 s of the last line: not shown
+    at(102.19, "candidates verified", 520, 2000)  # still within
+    at(104.0, "candidates verified", 1000, 2000)
+    at(104.05, "candidates verified", 2000, 2000)  # the end is always shown, without time left
+    at(104.1, "documents analysed", 0, 7)  # a new stage starts its own clock, shown at once
+    at(104.15, "documents analysed", 7, 7)
+    assert written == [
+        "\rcandidates verified: 0/2,000 (0/s)\x1b[K",
+        "\rcandidates verified: 500/2,000 (250/s, 6 s left)\x1b[K",
+        "\rcandidates verified: 1,000/2,000 (250/s, 4 s left)\x1b[K",
+        "\rcandidates verified: 2,000/2,000 (494/s)\x1b[K",
+        "\n",
+        "\rdocuments analysed: 0/7 (0/s)\x1b[K",
+        "\rdocuments analysed: 7/7 (140/s)\x1b[K",
+        "\n",
+    ]
 
 
-def test_no_progress_output_when_not_a_terminal():
-    result = runner.invoke(app, ["audit", str(SYNDICATION), "-q"])
-    assert result.exit_code == 0 and result.output == ""
+def test_no_progress_output_when_not_a_terminal(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(corpus), "-o", str(out)])  # not --quiet
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "" and "\r" not in result.output
+    assert result.stdout.startswith(f"{out}: 13 documents, ")
+    assert json.loads(out.read_text())["summary"]["documents"] == 13
+
+
+def test_progress_line_on_a_terminal(tmp_path, monkeypatch):
+    corpus = invented_corpus(tmp_path / "corpus")
+    out = tmp_path / "r.json"
+    monkeypatch.setattr(typer.testing._NamedTextIOWrapper, "isatty", lambda self: self.name == "<stderr>")
+    result = runner.invoke(app, ["audit", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    err = result.stderr
+    assert "\rdocuments analysed: 0/13 (0/s)" in err
+    assert "\rdocuments analysed: 13/13 (" in err and "/s)\x1b[K\n" in err
+    assert "\rcandidates verified: " in err and err.endswith("\n")
+    assert "\r" not in result.stdout and result.stdout.startswith(f"{out}: 13 documents, ")
+    # --quiet silences it, on a terminal too
+    quiet = runner.invoke(app, ["audit", str(corpus), "-o", str(out), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_schema_command_prints_the_report_schema(tmp_path):
+    from jsonschema import Draft202012Validator
+
+    result = invoke("schema")
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    shipped = json.loads((ROOT / "provenance" / "data" / "report.schema.json").read_text(encoding="utf-8"))
+    assert printed == shipped
+    assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(printed)
+    # and a report the tool writes is valid against what it prints
+    out = tmp_path / "r.json"
+    assert invoke("audit", invented_corpus(tmp_path / "corpus"), "-o", out, "-q").exit_code == 0
+    report = json.loads(out.read_text())
+    assert [e.message for e in Draft202012Validator(printed).iter_errors(report)] == []
+
+
+def test_index_info_prints_counts_per_source_and_parameters(tmp_path):
+    from provenance import __version__
+    from provenance.archive import BUILD_PARAMETERS, FORMAT_VERSION
+    from provenance.params import default_params
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "a.txt").write_text("The Holm lifeboat crew rescued two walkers cut off by the tide at Garrow Point.\n")
+    (extra / "b.txt").write_text("Brindle library will open on Sundays from March, the trustees announced.\n")
+    index = tmp_path / "archive.db"
+    assert invoke("index", "add", corpus, "--index", index, "--source", "wire", "-q").exit_code == 0
+    assert invoke("index", "add", extra, "--index", index, "-q").exit_code == 0
+    result = invoke("index", "info", "--index", index)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [f"{index}: 15 documents", "  source extra: 2", "  source wire: 13"]
+    meta = dict(line.strip().split(" = ", 1) for line in lines[3:])
+    assert set(meta) == {"format_version", "rules_sha256", "tool_version", *BUILD_PARAMETERS}
+    defaults = default_params()
+    assert {k: meta[k] for k in BUILD_PARAMETERS} == {k: str(getattr(defaults, k)) for k in BUILD_PARAMETERS}
+    assert meta["format_version"] == str(FORMAT_VERSION) and meta["tool_version"] == __version__
+    assert len(meta["rules_sha256"]) == 64
+    # the parameters an index was built with are the ones shown
+    other = tmp_path / "other.db"
+    assert invoke("index", "add", extra, "--index", other, "--param", "fingerprint.num_perm=64", "-q").exit_code == 0
+    shown = invoke("index", "info", "--index", other)
+    assert shown.exit_code == 0 and "  num_perm = 64" in shown.stdout.splitlines()
+    assert shown.stdout.startswith(f"{other}: 2 documents\n  source extra: 2\n")
+    missing = invoke("index", "info", "--index", tmp_path / "none.db")
+    assert missing.exit_code == 2 and "no such index" in missing.output
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_report_that_cannot_be_written_exits_4(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    result = invoke("audit", corpus, "-o", blocker / "r.json")
+    assert result.exit_code == 4, result.output
+    assert f"{blocker / 'r.json'}: cannot write report" in result.output
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_a_failed_write_keeps_the_previous_report_and_exits_4(tmp_path, monkeypatch):
+    from provenance import files
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    out = folder / "r.json"
+    out.write_text("previous report\n")
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", disk_full)  # the whole report went to the temporary file
+    result = invoke("audit", corpus, "-o", out)
+    assert result.exit_code == 4, result.output
+    assert "cannot write report: No space left on device" in result.output
+    assert out.read_text() == "previous report\n"
+    assert [p.name for p in folder.iterdir()] == ["r.json"]  # no temporary file left beside it
+
+
+def test_index_inside_the_corpus_is_refused(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    (corpus / "sub").mkdir()
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    for args in (("audit", corpus, "--index", corpus / "archive.db", "--add"),
+                 ("audit", corpus, "--index", tmp_path / "corpus" / "sub" / ".." / "archive.db", "--add"),
+                 ("index", "add", corpus, "--index", corpus / "sub" / "archive.db")):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "inside the corpus folder" in result.output
+        assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+
+
+def test_index_add_needs_a_folder(tmp_path):
+    index = tmp_path / "archive.db"
+    result = invoke("index", "add", tmp_path / "missing", "--index", index)
+    assert result.exit_code == 2 and "missing: no such folder" in result.output
+    article = tmp_path / "article.txt"
+    article.write_text("The Fennick market will close early on Friday for the lantern parade.\n")
+    result = invoke("index", "add", article, "--index", index)
+    assert result.exit_code == 2 and "article.txt" in result.output
+    assert not index.exists()
+
+
+@pytest.mark.parametrize("option", ["--index", "--rules", "--outlets"])
+def test_report_cannot_overwrite_a_file_the_audit_reads(tmp_path, option):
+    corpus = invented_corpus(tmp_path / "corpus")
+    (tmp_path / "sub").mkdir()
+    target = tmp_path / "input.file"
+    target.write_text("precious input\n")
+    for spelling in (target, tmp_path / "sub" / ".." / "input.file"):
+        result = invoke("audit", corpus, option, target, "-o", spelling)
+        assert result.exit_code == 2, (spelling, result.output)
+        assert f"would overwrite the {option} file" in result.output
+        assert target.read_text() == "precious input\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "input.file", "sub"]
+
+
+def test_param_without_equals_is_a_usage_error(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    out, index = tmp_path / "r.json", tmp_path / "archive.db"
+    result = invoke("audit", corpus, "--param", "align.min_span_tokens", "-o", out)
+    assert result.exit_code == 2
+    assert "--param expects KEY=VALUE, got 'align.min_span_tokens'" in result.output
+    result = invoke("audit", corpus, "--param", "=12", "-o", out)
+    assert result.exit_code == 2 and "--param expects KEY=VALUE, got '=12'" in result.output
+    result = invoke("index", "add", corpus, "--index", index, "--param", "fingerprint.num_perm")
+    assert result.exit_code == 2 and "--param expects KEY=VALUE" in result.output
+    assert not out.exists() and not index.exists()
+
+
+def test_audit_of_a_file_is_a_usage_error(tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_text("The Garrow orchestra gave its first concert in the new hall on Saturday.\n")
+    out = tmp_path / "r.json"
+    result = invoke("audit", article, "-o", out)
+    assert result.exit_code == 2 and "article.txt: not a folder" in result.output
+    assert not out.exists()
+
+
+def test_ctrl_c_exits_130_and_writes_no_report(tmp_path, monkeypatch):
+    from provenance import cli
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    out = tmp_path / "r.json"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(cli, "audit", interrupted)
+        result = invoke("audit", corpus, "-o", out)
+        assert result.exit_code == 130, result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+        # the installed command (provenance.cli:main) exits 130 as well
+        m.setattr(sys, "argv", ["provenance", "audit", str(corpus), "-o", str(out)])
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+        assert stopped.value.code == 130
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_ctrl_c_while_writing_keeps_the_previous_report(tmp_path, monkeypatch):
+    from provenance import files
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    out = folder / "r.json"
+    out.write_text("previous report\n")
+
+    def interrupted(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "fsync", interrupted)  # after the report went to the temporary file
+    result = invoke("audit", corpus, "-o", out)
+    assert result.exit_code == 130, result.output
+    assert out.read_text() == "previous report\n"
+    assert [p.name for p in folder.iterdir()] == ["r.json"]

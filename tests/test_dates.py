@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -145,3 +147,17 @@ def test_parse_iso_like_round_trips(text):
     value = parse_date_value(text)
     if value is not None:  # re-parsing the normalised value gives the same value
         assert parse_date_value(value.iso) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 12, 31)),
+       st.sampled_from(["date", "minute", "second"]),
+       st.sampled_from(["", "Z", "+05:30", "-08:00"]))
+def test_real_iso_dates_parse_to_themselves_and_round_trip(moment, precision, zone):
+    text = {"date": moment.strftime("%Y-%m-%d"), "minute": moment.strftime("%Y-%m-%dT%H:%M"),
+            "second": moment.strftime("%Y-%m-%dT%H:%M:%S")}[precision] + ("" if precision == "date" else zone)
+    value = parse_date_value(text)
+    assert value is not None, text
+    assert value.precision == {"date": "day"}.get(precision, precision)
+    assert value.iso.startswith(moment.strftime("%Y-%m-%d"))
+    assert parse_date_value(value.iso) == value

@@ -107,7 +107,7 @@ def test_summary_counts_rejections_by_code_and_is_clean(audited):
     for code, n in report["summary"]["rejections_by_code"].items():
         assert f"{code}: {n}" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert "name with newline.txt" in result.output or "name with newline" in result.output
+    assert "name with newline" in result.output
 
 
 def test_markup_in_text_is_text_and_scripts_are_dropped(audited):
@@ -147,9 +147,9 @@ def test_an_interrupted_write_keeps_the_previous_report(tmp_path, monkeypatch):
     out.write_text("previous complete report", encoding="utf-8")
 
     class Explodes:
-        """Interrupts the encoding after a good part of the report was written out."""
+        """An object the encoder cannot encode: it meets it after a good part of the report."""
 
-    def explode(self, o):
+    def explode(self, o):  # interrupts the encoding there
         raise KeyboardInterrupt
 
     monkeypatch.setattr(report_module.json.JSONEncoder, "default", explode)

@@ -6,10 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
+from provenance.align import in_order
 from provenance.cluster import build_clusters
-from provenance.model import Origin, SpanPair
+from provenance.dates import parse_date_value
+from provenance.documents import document_ids
+from provenance.model import Attribution, Document, Origin, SpanPair
+from provenance.outlets import load_registry
 from provenance.params import default_params
-from provenance.pipeline import AuditOptions, audit
+from provenance.pipeline import AuditOptions, Context, audit, origin_clusters
 from provenance.reach import cut, settle, strays, traced
 from provenance.report import build_report
 
@@ -251,3 +255,53 @@ def test_an_edited_copys_added_paragraph_is_cut_where_it_starts():
     assert texts["b-blog.txt"][:by_origin["w-wire.txt"]["end"]].endswith("in the city of Aleppo")
     assert by_origin["w-wire.txt"]["relation"] == "verbatim"
     assert own["relation"] == "near_duplicate"
+
+
+def test_only_the_b_sides_traced_text_is_mapped_back_onto_a():
+    # the mirror of the a side's case: b is twice as long; its edge is mapped linearly onto a
+    p = SpanPair(0, 0, 200, 1, 0, 400, 1.0, False, 40)
+    piece, rest = cut(p, [], [(200, 400)], 5)
+    assert (piece.a_start, piece.a_end, piece.b_start, piece.b_end) == (100, 200, 200, 400)
+    assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(0, 100, 0, 200)]
+    # ... and through the pair's anchors when it has them: b's 250 is a's 150
+    p = SpanPair(0, 0, 200, 1, 0, 300, 0.8, False, 40, anchors=(0, 0, 50, 50, 50, 150, 200, 300))
+    piece, rest = cut(p, [], [(0, 250)], 5)
+    assert (piece.a_start, piece.a_end, piece.b_start, piece.b_end) == (0, 150, 0, 250)
+    assert [(r.a_start, r.a_end, r.b_start, r.b_end) for r in rest] == [(150, 200, 250, 300)]
+
+
+def _context(texts, dates):
+    docs = [Document(path=f"{k}.txt", record=None, sha256=f"{k:064x}", text=t, format="text", encoding="utf-8")
+            for k, t in enumerate(texts)]
+    atts = [Attribution(outlet=f"Outlet {k}", outlet_kind="newspaper", outlet_evidence=(),
+                        date=parse_date_value(d), date_evidence=()) for k, d in enumerate(dates)]
+    n = len(texts)
+    return Context(docs, atts, [[] for _ in range(n)], [[] for _ in range(n)], load_registry(), default_params())
+
+
+def test_two_settled_clusters_with_the_same_members_are_one_cluster():
+    # settle is handed the same cluster twice (what two splits ending with the same members
+    # would give): the audit keeps one, with one id.
+    body = "The harbour board voted on Thursday to dredge the eastern channel before winter. " * 3
+    ctx = _context([body, body, "Ferry fares will rise by a tenth. " * 8], ["2016-10-20", "2016-10-21", "2016-10-22"])
+    [rc] = build_clusters([_pair(0, 0, 200, 1, 0, 200)], 0.5)
+    [other] = build_clusters([_pair(1, 0, 200, 2, 0, 200)], 0.5)
+    ids = document_ids(ctx.docs)
+    out = origin_clusters([rc, rc], ctx, ids)
+    assert len(out) == 1 and out[0].members == rc.members
+    assert out[0].origin.member == 0 and [l.member for l in out[0].chain] == [1]
+    # different members stay apart
+    out = origin_clusters([rc, other, rc], ctx, ids)
+    assert [[m.doc for m in c.members] for c in out] == [[0, 1], [1, 2]]
+    assert len({c.id for c in out}) == 2
+
+
+def test_in_order_keeps_only_the_longest_256_runs():
+    # 300 runs in order on both sides, of 300 different lengths: all would chain, but only
+    # the 256 longest are searched
+    width = [1 + (k * 37) % 300 for k in range(300)]
+    runs = [(400 * k, 400 * k, 400 * k + w, 400 * k + w) for k, w in enumerate(width)]
+    chain = in_order(runs, 0, 400 * 300, 0, 400 * 300)
+    assert chain == [r for r, w in zip(runs, width) if w > 44]
+    assert len(chain) == 256
+    assert in_order(runs[:256], 0, 400 * 300, 0, 400 * 300) == runs[:256]  # no more: all kept

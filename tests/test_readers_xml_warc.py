@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -187,10 +186,8 @@ def test_empty_xml():
     assert [r.code for r in read_file("e.xml", b"  \n")[1]] == ["empty"]
 
 
-def test_billion_laughs_is_refused_quickly_and_never_expanded():
-    start = time.monotonic()
+def test_billion_laughs_is_refused_and_never_expanded():
     docs, [rej] = read_fixture("billion-laughs.xml")
-    assert time.monotonic() - start < 2
     assert docs == [] and rej.code == "unsafe-xml"
     assert "entities" in rej.reason and "lollol" not in rej.reason
 

@@ -218,7 +218,8 @@ def test_longer_side_overlap_keeps_an_excerpt_apart_from_a_whole_copy():
 ])
 def test_rewrite_parameters_are_validated(key, value, ok):
     if ok:
-        assert with_overrides(default_params(), {key: value})
+        params = with_overrides(default_params(), {key: value})
+        assert getattr(params, key.split(".")[1]) == type(getattr(params, key.split(".")[1]))(value)
     else:
         with pytest.raises(ConfigError):
             with_overrides(default_params(), {key: value})
@@ -245,6 +246,7 @@ def test_rewrites_flag_sets_the_rewrite_parameters_and_is_recorded(tmp_path):
     # An explicit --param wins over --rewrites.
     res = CliRunner().invoke(app, ["audit", str(root), "-o", str(out), "--quiet", "--rewrites",
                                    "--param", "align.sentence_min_words=0"])
+    assert res.exit_code == 0, res.output
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["run"]["parameters"]["align"]["sentence_min_words"] == 0
     assert {d["path"]: d for d in report["documents"]}["paper.txt"]["derivation"] == "partially_derived"
@@ -292,14 +294,31 @@ def test_rarity_weighted_matching_rejects_sentences_sharing_only_stock_words():
     assert sentence_pairs(weighted[0], weighted[2], 4, 0.55) == [(0, 0)]  # names and places shared
 
 
-def test_rewrites_audit_records_and_applies_the_rarity_prior(tmp_path):
+def test_rewrites_audit_records_and_applies_the_rarity_prior(tmp_path, monkeypatch):
+    import provenance.pipeline as pipeline_module
+
     root = _write_corpus(tmp_path / "c")
+    priors: list[float] = []
+    real = pipeline_module.corpus_words
+
+    def spy(hashes, stop, prior, *args, **kwargs):
+        priors.append(prior)
+        return real(hashes, stop, prior, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "corpus_words", spy)
     report = _report(root)
     assert report["run"]["parameters"]["align"]["sentence_rarity_prior"] == 100
+    assert priors == [100]  # the recorded prior is the one the weights were made with
     # Three documents: every word weighs about the same, so the rewrite is still found.
     paper = {d["path"]: d for d in report["documents"]}["paper.txt"]
     assert paper["derivation"] == "wholly_derived"
+    priors.clear()
+    assert _report(root, **{"align.sentence_rarity_prior": "7"})["run"]["parameters"]["align"]["sentence_rarity_prior"] == 7
+    assert priors == [7]
+    # 0: no weights at all (every word weighs the same), and the same result here
+    priors.clear()
     assert _report(root, **{"align.sentence_rarity_prior": "0"})["documents"] == report["documents"]
+    assert priors == []
 
 
 def test_words_counted_in_batches_equal_one_count():

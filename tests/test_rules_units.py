@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from provenance.attribution import attribute
@@ -15,6 +17,7 @@ from provenance.origin import OriginContext, build_chain, choose_origin, direct_
 from provenance.outlets import load_registry, name_key
 from provenance.params import default_params, with_overrides
 from provenance.quotes import quoted_regions, quoted_share
+from provenance.segments import find_segments
 
 
 # ---- parameters ---------------------------------------------------------------
@@ -238,3 +241,119 @@ def test_direct_source_is_the_closest_earlier_member():
     ctx = OriginContext(c, docs(3), atts)
     chain = build_chain(ctx, choose_origin(ctx), 0.8)
     assert [(l.member, l.source, l.relation) for l in chain] == [(1, 0, "partial"), (2, 1, "verbatim")]
+
+
+def _reader_cues(*documents):
+    reader = CueReader(load_rules(), load_registry())
+    return [reader.read(d) for d in documents]
+
+
+def _named(path, d):
+    return replace(d, path=path)
+
+
+def test_a_pointer_to_an_outlet_outside_the_corpus_is_an_external_origin_and_other_pointers_conflicts():
+    body = "The harbour board voted on Thursday to dredge the eastern channel before the winter storms."
+    ds = [_named("bay-blog.txt", doc(body + "\n\nThis article originally appeared in Lakeside Ledger.")),
+          _named("hill-times.txt", doc(body + "\n\nIt was originally published in Lakeside Ledger.")),
+          _named("coast-digest.html", doc(body, fmt="html", meta=[MetaField(
+              "is_based_on", "https://www.theguardian.com/uk-news/2016/oct/19/harbour-dredging", "jsonld:isBasedOn")]))]
+    atts = [att("2016-10-20", "Bay Blog"), att("2016-10-21", "Hill Times"), att("2016-10-22", "Coast Digest")]
+    c = cluster(3, [(0, 1, 1.0), (1, 2, 1.0)])
+    ctx = OriginContext(c, ds, atts, cues=_reader_cues(*ds))
+    o = choose_origin(ctx)
+    # the earliest member (0) would be the origin by date: the pointers decide first
+    assert (o.member, o.in_corpus, o.outlet, o.date) == (None, False, "Lakeside Ledger", None)
+    assert (o.rule, o.confidence) == ("explicit-pointer", "medium")
+    assert "Lakeside Ledger" in o.reason and "not in the corpus" in o.reason
+    assert [e.rule for e in o.evidence] == ["text.republished", "text.republished"]
+    assert o.conflicts == ("other pointers name The Guardian (1 cue(s))",)
+    # every member is a republication of the outside original
+    chain = build_chain(ctx, o, 0.8)
+    assert [l.member for l in chain] == [0, 1, 2]
+    assert (chain[0].relation, chain[0].similarity, chain[0].source) == ("cited", None, None)
+
+
+def test_a_compilation_blocks_wire_header_gives_the_outside_origin_its_cited_date():
+    # A page reposting two wire stories; a blog copies the first block. The page's own date
+    # anchors the yearless datelines.
+    page = ("Harbour dredging approved\n"
+            "PORTSMOUTH, Oct 20 (Reuters) - The harbour board voted on Thursday to dredge the eastern channel.\n"
+            "Work will start in spring.\n\n"
+            "Ferry fares to rise\n"
+            "SOUTHAMPTON, Oct 21 (AFP) - Ferry operators said fares would rise by a tenth next year.\n")
+    copy = "The harbour board voted on Thursday to dredge the eastern channel.\nWork will start in spring."
+    ds = [_named("digest.html", doc(page, fmt="html", meta=[MetaField(
+              "published", "2016-11-02T08:00:00Z", 'html:meta[property="article:published_time"]')])),
+          _named("blog.txt", doc(copy))]
+    cues = _reader_cues(*ds)
+    segs = [find_segments(page, cues[0]), []]
+    assert [s.outlet for s in segs[0]] == ["Reuters", "Agence France-Presse"]
+    start = page.index("The harbour board")
+    members = (Member(0, start, start + len(copy), 1.0, True), Member(1, 0, len(copy), 1.0, True))
+    c = RawCluster(members, (Edge(0, 1, 1.0, True),))
+    atts = [att("2016-11-02", "Coast Digest"), att("2016-11-03", "Bay Blog")]
+    o = choose_origin(OriginContext(c, ds, atts, cues=cues, segments=segs))
+    assert (o.member, o.in_corpus, o.outlet, o.rule) == (None, False, "Reuters", "explicit-pointer")
+    assert o.date.iso == "2016-10-20" and o.conflicts == ()
+
+
+def test_copies_crediting_two_agencies_leave_the_choice_to_the_dates():
+    kinds = {o.name: o.kind for o in load_registry().outlets}
+    reuters = _named("a.txt", doc("KINSHASA, Oct 28 (Reuters) - The harbour board voted to dredge the channel."))
+    afp = _named("b.txt", doc("KINSHASA (AFP) - The harbour board voted to dredge the channel."))
+    plain = _named("b.txt", doc("KINSHASA - The harbour board voted to dredge the channel."))
+    c = cluster(2, [(0, 1, 1.0)])
+    atts = [att("2016-10-21", "Bay Blog"), att("2016-10-20", "Hill Times")]
+    # one agency credited: the wire rule decides (the agency, outside the corpus)
+    o = choose_origin(OriginContext(c, [reuters, plain], atts, cues=_reader_cues(reuters, plain), kinds=kinds))
+    assert (o.rule, o.outlet, o.member) == ("wire-dateline", "Reuters", None)
+    # two agencies credited: it does not; the earlier member is the origin by date
+    o = choose_origin(OriginContext(c, [reuters, afp], atts, cues=_reader_cues(reuters, afp), kinds=kinds))
+    assert (o.rule, o.outlet, o.member, o.in_corpus) == ("earliest-date", "Hill Times", 1, True)
+
+
+def test_an_origin_named_by_a_pointer_but_dated_after_another_member_is_a_conflict():
+    body = "Ferry operators said fares on the island routes would rise by a tenth next year."
+    ds = [_named("valley-courier.txt", doc(body)),
+          _named("hill-times.txt", doc(body + "\nThis article originally appeared in Valley Courier.")),
+          _named("bay-blog.txt", doc(body))]
+    atts = [att("2016-10-21", "Valley Courier"), att("2016-10-20", "Hill Times"), att("2016-10-22", "Bay Blog")]
+    c = cluster(3, [(0, 1, 1.0), (0, 2, 1.0)])
+    o = choose_origin(OriginContext(c, ds, atts, cues=_reader_cues(*ds)))
+    assert (o.member, o.outlet, o.in_corpus, o.rule, o.confidence) == (
+        0, "Valley Courier", True, "explicit-pointer", "medium")
+    assert o.conflicts == ("hill-times.txt is dated 2016-10-20, before the origin's 2016-10-21",)
+
+
+def test_a_member_dated_before_an_origin_found_by_its_dateline_is_left_out_of_the_chain():
+    # The wire's own story (0); a paper carrying its dateline (1); an older story (2) that
+    # shares only a fragment of the text.
+    ds = [_named("wire.txt", doc("MOSCOW (Reuters) - Russia said it would wait.")),
+          _named("paper.txt", doc("MOSCOW (Reuters) - Russia said it would wait.")),
+          _named("old.txt", doc("Russia said it would wait, last year."))]
+    members = (Member(0, 0, 10, 1.0, True), Member(1, 0, 10, 1.0, True), Member(2, 0, 4, 1.0, True))
+    c = RawCluster(members, (Edge(0, 1, 1.0, True), Edge(1, 2, 1.0, True)))
+    atts = [att("2016-10-20", "Reuters", "wire"), att("2016-10-21", "Daily Paper"), att("2016-10-18", "Old Times")]
+    ctx = OriginContext(c, ds, atts, cues=_reader_cues(*ds), kinds={"Reuters": "wire"})
+    o = choose_origin(ctx)
+    assert (o.member, o.rule, o.date.iso) == (0, "wire-dateline", "2016-10-20")
+    assert o.conflicts == ("old.txt is dated 2016-10-18, before the origin's 2016-10-20",)
+    chain = build_chain(ctx, o, 0.8)
+    assert [(l.member, l.lag_days) for l in chain] == [(1, 1.0)]
+
+
+def test_a_member_whose_date_cannot_be_compared_with_the_origins_lowers_confidence():
+    # 0 is stated in UTC, 2 as a local time: their times do not compare, but 2 is certainly
+    # later than 1, which is certainly later than 0.
+    c = cluster(3, [(0, 1, 1.0), (1, 2, 1.0)])
+    atts = [att("2016-10-20T09:00Z"), att("2016-10-21"), att("2016-10-22T15:00")]
+    o = choose_origin(OriginContext(c, docs(3), atts))
+    assert (o.member, o.rule, o.confidence) == (0, "earliest-date", "medium")
+    atts[2] = att("2016-10-22T15:00Z")
+    o = choose_origin(OriginContext(c, docs(3), atts))
+    assert (o.member, o.rule, o.confidence) == (0, "earliest-date", "high")
+    # a year-only date of the origin's year orders nothing: a tie, not a guess
+    atts[2] = att("2016")
+    o = choose_origin(OriginContext(c, docs(3), atts))
+    assert o.rule == "undetermined" and "tie" in o.reason

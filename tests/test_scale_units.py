@@ -4,7 +4,6 @@ vectorised tokenizer and window minima, and rules that skip texts they cannot ma
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 
 import numpy as np
@@ -20,7 +19,7 @@ from provenance.errors import ConfigError
 from provenance.inventory import build_inventory
 from provenance.outlets import load_registry
 from provenance.params import default_params, with_overrides
-from provenance.rules import RuleError, RuleSet, load_rules, parse_rules
+from provenance.rules import RuleSet, load_rules, parse_rules
 from provenance.tokens import Tokenizer, _WORD, word_bounds
 
 from pathlib import Path
@@ -92,16 +91,35 @@ def test_too_few_seed_matches_are_not_listed_but_enough_are():
     assert seed_matches(sa, sb, at_least=5) == []
 
 
-def test_shortcut_never_changes_an_alignment():
+def test_shortcut_never_changes_an_alignment(monkeypatch):
+    """With sentence matching off, alignment asks ``seed_matches`` for at least as many
+    matches as the shortest span needs; listing every match gives the same spans."""
+    import provenance.align as align_module
+
     tk = Tokenizer()
-    params = default_params()
+    params = dataclasses.replace(default_params(), sentence_min_words=0)
     base = ("the regional council said on tuesday that the northern bridge would stay closed until "
             "engineers had checked every support and the cost of the repairs was known to the public")
-    for cut in (8, 12, 14, 20, 30):
+    pairs = []
+    for cut in (2, 3, 4, 8, 12, 14, 20, 30):
         words = base.split()
         a = tk(" ".join(["alpha beta gamma delta"] + words[:cut] + ["omega psi chi"]))
         b = tk(" ".join(["one two three"] + words[:cut] + ["four five six seven"]))
-        spans = align_tokens(a, b, params)
+        pairs.append((cut, a, b))
+    asked: list[int] = []
+    real = align_module.seed_matches
+
+    def spy(sa, sb, at_least=1):
+        asked.append(at_least)
+        return real(sa, sb, at_least)
+
+    monkeypatch.setattr(align_module, "seed_matches", spy)
+    with_shortcut = [align_tokens(a, b, params) for _, a, b in pairs]
+    assert asked and all(k > 1 for k in asked)  # the shortcut was taken
+    monkeypatch.setattr(align_module, "seed_matches", lambda sa, sb, at_least=1: real(sa, sb, 1))
+    without = [align_tokens(a, b, params) for _, a, b in pairs]
+    assert with_shortcut == without
+    for (cut, _, _), spans in zip(pairs, with_shortcut):
         assert bool(spans) == (cut >= params.min_span_tokens)
 
 

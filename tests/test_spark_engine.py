@@ -220,7 +220,7 @@ def generate_corpus(root: Path, documents: int = 2500, seed: int = 7) -> None:
         target.write_text(text, encoding="utf-8")
 
     # other formats: JSON Lines (records, one broken), HTML, agency XML, a web archive
-    src_paras, src_outlet, src_day, _ = first_source[0]
+    src_paras, _outlet, src_day, _ = first_source[0]
     lines = []
     for k in range(8):
         body = "\n\n".join(src_paras if k % 3 == 0 else w.article(3))
