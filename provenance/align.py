@@ -41,11 +41,19 @@ class TokenSpan:
     # rewritten sentences), in order on both sides (see in_order); empty when the span is
     # one run.
     anchors: tuple[tuple[int, int, int, int], ...] = ()
+    # The matched words each counted once, where that is fewer: the pieces of a span count
+    # the words of an exact run inside a rewritten sentence twice, which weighs as more
+    # evidence but is no closer a copy (None: as matched_a and matched_b).
+    once_a: int | None = None
+    once_b: int | None = None
 
     @property
     def similarity(self) -> float:
+        """Token agreement of the two sides: words matched over the words of both."""
         total = (self.a_end - self.a_start) + (self.b_end - self.b_start)
-        return (self.matched_a + self.matched_b) / total if total else 0.0
+        a = self.matched_a if self.once_a is None else self.once_a
+        b = self.matched_b if self.once_b is None else self.once_b
+        return (a + b) / total if total else 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -261,7 +269,8 @@ def _near(s: list, t: list, gap: int, skip: int, sturdy: int) -> bool:
 def _merge_nearby(spans: list[list], gap: int, skip: int = 0, sturdy: int = 0) -> list[list]:
     """Merge spans adjacent on both sides (reordered sentences of one paragraph), or
     across a sentence one side skipped (see ``_near``).
-    A span is ``[a0, a1, b0, b1, matched_a, matched_b, exact, anchors]``."""
+    A span is ``[a0, a1, b0, b1, matched_a, matched_b, exact, anchors, once_a, once_b]``
+    (``once``: the matched words, each counted once; see ``_less_exact``)."""
     spans = sorted(spans)
     merged = True
     while merged and len(spans) > 1:
@@ -276,6 +285,8 @@ def _merge_nearby(spans: list[list], gap: int, skip: int = 0, sturdy: int = 0) -
                     t[5] = min(t[5] + s[5], t[3] - t[2])
                     t[6] += s[6]
                     t[7] = t[7] + s[7]
+                    t[8] = min(t[8] + s[8], t[1] - t[0])
+                    t[9] = min(t[9] + s[9], t[3] - t[2])
                     merged = True
                     break
             else:
@@ -320,6 +331,15 @@ def _inside_exact(s: list[int], exact: list[list[int]]) -> bool:
     return False
 
 
+def _less_exact(s: list[int], runs: list[tuple[int, int, int, int]]) -> list[int]:
+    """A matched sentence pair's matched words without those of exact runs inside it on
+    both sides: the span of those runs merges with it and counts them already (counted
+    twice, a rewritten sentence holding a few exact words looked like a verbatim copy)."""
+    a0, a1, b0, b1, ma, mb = s
+    inside = [(i0, j0, i1, j1) for i0, j0, i1, j1 in runs if a0 <= i0 < i1 <= a1 and b0 <= j0 < j1 <= b1]
+    return [max(0, ma - sum(i1 - i0 for i0, _, i1, _ in inside)), max(0, mb - sum(j1 - j0 for _, j0, _, j1 in inside))]
+
+
 def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None,
                  sb: Seeds | None = None) -> list[TokenSpan]:
     """Verified shared spans between two token sequences, in token indices.
@@ -348,20 +368,27 @@ def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None
     raw = [_exact_core(c, n, ta, tb) for c in _chain(matches, n, params.max_gap) if len(c) > 1] if matches else []
     for r in raw:  # the words matched exactly, apart from rewritten sentences
         r.insert(6, min(r[4], r[5]))
+        r += [r[4], r[5]]
     if rewrites:
         rewritten = sentence_spans(ta, tb, sa.sentences, sb.sentences, params.sentence_min_words,
                                    params.sentence_min_overlap)
-        raw += [[*s, 0, [(s[0], s[2], s[1], s[3])]] for s in rewritten if not _inside_exact(s, raw)]
+        runs = [run for r in raw for run in r[7]]
+        raw += [[*s, 0, [(s[0], s[2], s[1], s[3])], *_less_exact(s, runs)] for s in rewritten
+                if not _inside_exact(s, raw)]
     if not raw:
         return []
     spans, alone = [], []
     merged = _merge_nearby(raw, params.max_gap, params.max_skip, params.short_span_tokens)
-    for a0, a1, b0, b1, ma, mb, exact, runs in merged:
+    # The thresholds read the matched words as the pieces count them, an exact run inside
+    # a rewritten sentence counted with both (more evidence than either alone); the
+    # similarity reported counts each word once.
+    for a0, a1, b0, b1, ma, mb, exact, runs, once_a, once_b in merged:
         if min(ma, mb) < shortest or TokenSpan(a0, a1, b0, b1, ma, mb).similarity < params.min_similarity:
             continue  # checked first: most candidate pairs end here, and their runs need no order
         chain = in_order(runs, a0, a1, b0, b1)
         anchors = () if chain == [(a0, b0, a1, b1)] else tuple(chain)
-        spans.append(TokenSpan(a0, a1, b0, b1, ma, mb, anchors))
+        once = (once_a, once_b) if (once_a, once_b) != (ma, mb) else (None, None)
+        spans.append(TokenSpan(a0, a1, b0, b1, ma, mb, anchors, *once))
         alone.append(min(ma, mb) >= params.min_span_tokens and exact >= params.min_span_tokens)
     # Short runs and rewritten sentences count only where the two texts share enough in
     # all, or tell the same story (a text too short to share pair_min_tokens words tells

@@ -49,17 +49,23 @@ class OriginContext:
     def kind(self, outlet: str) -> str:
         return (self.kinds or {}).get(outlet, "unknown")
 
+    def member_block(self, i: int) -> Segment | None:
+        """The block of a compilation page that holds member ``i``, if any."""
+        m = self.cluster.members[i]
+        segs = self.segments[m.doc] if self.segments else ()
+        if not segs:
+            return None
+        best = max(segs, key=lambda s: min(s.end, m.end) - max(s.start, m.start))
+        return best if min(best.end, m.end) - max(best.start, m.start) > 0 else None
+
     def member_cues(self, i: int) -> list[Cue]:
         """The cues that speak for member ``i``: in a compilation page, those of the
         block holding it; otherwise the document's citing cues."""
         m = self.cluster.members[i]
-        segs = self.segments[m.doc] if self.segments else ()
+        if self.segments and self.segments[m.doc]:
+            block = self.member_block(i)
+            return [*block.cues, *block.credits] if block is not None else []
         cues = self.cues[m.doc] if self.cues else ()
-        if segs:
-            best = max(segs, key=lambda s: min(s.end, m.end) - max(s.start, m.start))
-            if min(best.end, m.end) - max(best.start, m.start) <= 0:
-                return []
-            return [*best.cues, *best.credits]
         return [c for c in cues if c.role in CREDIT_ROLES]
 
     @cached_property
@@ -195,30 +201,69 @@ def _cited_date(cues: list[Cue]) -> DateValue | None:
     return dates[0] if dates else None
 
 
+def _outlet_key(name: str | None) -> str | None:
+    """An outlet's name as a pointer may spell it: "The Northfield Herald" names the page
+    whose site name is "Northfield Herald" (registered outlets already share one name)."""
+    if not name:
+        return None
+    key = " ".join(name.casefold().split())
+    return key[4:] if key.startswith("the ") else key
+
+
+def _address(doc: Document) -> tuple[str | None, bool]:
+    """A document's address, and whether it is its own: a page that gives no address of
+    its own has its canonical link as address, which on a copy names the original."""
+    url = _norm_url(doc.url)
+    if url is None:
+        return None, False
+    canonical = {_norm_url(f.value) for f in doc.metadata if f.key == "canonical_url"}
+    stated = {_norm_url(f.value) for f in doc.metadata if f.key == "url"}
+    return url, url not in canonical or url in stated
+
+
+def _pointed_at(urls: dict[str, list[tuple[int, bool]]], url: str | None, holder: int,
+                holder_address: tuple[str | None, bool]) -> int | None:
+    """The document a pointer's URL names: one whose own address it is rather than one
+    that only has it as canonical link; none when it is the holder's own address."""
+    url = _norm_url(url)
+    if url is None or holder_address == (url, True):
+        return None
+    named = [(not own, d) for d, own in urls.get(url, []) if d != holder]
+    return min(named)[1] if named else None
+
+
 def explicit_pointer(ctx: OriginContext) -> Origin | None:
     """A member says where its text came from, and names a URL or an outlet."""
     atts = ctx.attributions
-    urls = {_norm_url(ctx.documents[d].url): d for d in _docs(ctx) if ctx.documents[d].url}
+    addresses = {d: _address(ctx.documents[d]) for d in _docs(ctx)}
+    urls: dict[str, list[tuple[int, bool]]] = {}
+    for d, (url, own) in addresses.items():
+        if url is not None:
+            urls.setdefault(url, []).append((d, own))
     by_outlet: dict[str, list[int]] = {}
     for d in _docs(ctx):
         if atts[d].outlet:
-            by_outlet.setdefault(atts[d].outlet, []).append(d)
+            by_outlet.setdefault(_outlet_key(atts[d].outlet), []).append(d)
     targets: dict[int, list[Cue]] = {}
     external: dict[str, list[Cue]] = {}
+    block_dates: dict[str, list[DateValue]] = {}  # dates of the blocks that cite an outlet
     for i, m in enumerate(ctx.cluster.members):
-        own = atts[m.doc].outlet
+        own = _outlet_key(atts[m.doc].outlet)
+        block = ctx.member_block(i)
+        if block is not None and block.outlet and block.date is not None:
+            block_dates.setdefault(_outlet_key(block.outlet), []).append(block.date)
         for c in ctx.member_cues(i):
             if c.role not in POINTER_ROLES and not (c.role == "credit" and c.relation in POINTER_RELATIONS):
                 if not (c.role == "dateline" and ctx.segments and ctx.segments[m.doc]):
                     continue
-            target = urls.get(_norm_url(c.url)) if c.url else None
-            if target is not None and target != m.doc:
+            target = _pointed_at(urls, c.url, m.doc, addresses[m.doc]) if c.url else None
+            if target is not None:
                 targets.setdefault(target, []).append(c)
                 continue
             for name in c.outlets:
-                if name == own:
+                if _outlet_key(name) == own:
                     continue  # an outlet naming itself is no pointer
-                holders = [d for d in by_outlet.get(name, []) if d != m.doc]
+                holders = [d for d in by_outlet.get(_outlet_key(name), []) if d != m.doc]
                 for d in holders:
                     targets.setdefault(d, []).append(c)
                 if not holders:
@@ -239,7 +284,17 @@ def explicit_pointer(ctx: OriginContext) -> Origin | None:
         name = ranked[0]
         cues = external[name]
         conflicts = tuple(f"other pointers name {k} ({len(external[k])} cue(s))" for k in ranked[1:])
-        date = _cited_date(cues)
+        # a block's byline may name the outlet and its dateline, on another line, the date
+        date = _cited_date(cues) or next(iter(block_dates.get(_outlet_key(name), [])), None)
+        if date is not None:
+            # a member published before the cited date shows the text is older than it
+            earlier = sorted({d for d in _docs(ctx) if atts[d].date is not None
+                              and compare_dates(atts[d].date, date) == -1})
+            if earlier:
+                first = earlier[0]
+                conflicts += (f"the cited date {date.iso} is not used: {ctx.documents[first].label} "
+                              f"is dated {atts[first].date.iso}, before it",)
+                date = None
         reason = (f"the cluster's members cite {name} as the original, which is not in the corpus: "
                   + "; ".join(f"{c.rule} {c.text[:80]!r}" for c in cues[:3]))
         return _external(name, date, "explicit-pointer", "medium", reason, [c.evidence() for c in cues[:5]],

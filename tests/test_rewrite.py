@@ -407,3 +407,22 @@ def test_a_brief_rewriting_text_past_the_lead_needs_whole_text_windows(tmp_path)
     docs = _audited(root, **REWRITES)
     assert docs["brief.txt"]["derivation"] == "wholly_derived"
     assert all(p["origin"]["document"] == docs["wire.txt"]["id"] for p in docs["brief.txt"]["passages"])
+
+
+def test_a_rewritten_sentence_holding_exact_runs_counts_their_words_once():
+    """Its similarity is what the two sentences share, not 1.0: the exact runs inside it
+    were counted by both the run and the sentence."""
+    from provenance.align import align_tokens
+    tk = Tokenizer()
+    a = tk("State inspectors are expected to arrive Thursday to decide whether the pier can be "
+           "shored up or must be rebuilt, a process that could take more than a year.")
+    b = tk("State inspectors arrive Thursday to decide whether to shore up or rebuild the pier, "
+           "which could take more than a year.")
+    params = with_overrides(default_params(), {"align.pair_min_relatedness": "0", "align.pair_min_tokens": "0"})
+    [span] = align_tokens(a, b, params)
+    words_a = {h for h in b.hashes.tolist()}
+    words_b = {h for h in a.hashes.tolist()}
+    # each word counts once: at most the words of one side found in the other
+    assert span.matched_a <= sum(h in words_a for h in a.hashes[span.a_start:span.a_end].tolist())
+    assert span.matched_b <= sum(h in words_b for h in b.hashes[span.b_start:span.b_end].tolist())
+    assert 0.5 <= span.similarity < 0.8  # partial, not a near duplicate

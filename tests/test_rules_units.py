@@ -357,3 +357,84 @@ def test_a_member_whose_date_cannot_be_compared_with_the_origins_lowers_confiden
     atts[2] = att("2016")
     o = choose_origin(OriginContext(c, docs(3), atts))
     assert o.rule == "undetermined" and "tie" in o.reason
+
+
+def test_a_blocks_byline_names_the_outside_origin_and_its_dateline_gives_the_date():
+    # The byline line names the outlet, the dateline on the next line dates the block: the
+    # origin outside the corpus takes the block's date, as the block itself does.
+    page = ("Harbour dredging approved\nMira Okafor / The Guardian\n"
+            "PORTSMOUTH (October 20, 2016) \u2014 The harbour board voted on Thursday to dredge the eastern channel.\n"
+            "Work will start in spring.\n\nFerry fares to rise\nTom Reyes / Financial Times\n"
+            "SOUTHAMPTON (October 21, 2016) \u2014 Ferry operators said fares would rise by a tenth next year.\n")
+    copy = "The harbour board voted on Thursday to dredge the eastern channel.\nWork will start in spring."
+    ds = [_named("digest.txt", doc(page)), _named("blog.txt", doc(copy))]
+    cues = _reader_cues(*ds)
+    segs = [find_segments(page, cues[0]), []]
+    assert (segs[0][0].outlet, segs[0][0].date.iso) == ("The Guardian", "2016-10-20")
+    start = page.index("The harbour board")
+    members = (Member(0, start, start + len(copy), 1.0, True), Member(1, 0, len(copy), 1.0, True))
+    c = RawCluster(members, (Edge(0, 1, 1.0, True),))
+    atts = [att("2016-10-22", "Coast Digest"), att("2016-10-23", "Bay Blog")]
+    o = choose_origin(OriginContext(c, ds, atts, cues=cues, segments=segs))
+    assert (o.member, o.in_corpus, o.outlet, o.rule) == (None, False, "The Guardian", "explicit-pointer")
+    assert o.date is not None and o.date.iso == "2016-10-20" and o.conflicts == ()
+    # a member published before the cited date: the text is older than that date
+    atts = [att("2016-10-22", "Coast Digest"), att("2016-10-19", "Bay Blog")]
+    o = choose_origin(OriginContext(c, ds, atts, cues=cues, segments=segs))
+    assert (o.outlet, o.date) == ("The Guardian", None)
+    assert o.conflicts == ("the cited date 2016-10-20 is not used: blog.txt is dated 2016-10-19, before it",)
+
+
+def _page(path, site, canonical=None, own_url=None):
+    meta = [MetaField("site_name", site, 'html:meta[property="og:site_name"]')]
+    if own_url:
+        meta.append(MetaField("url", own_url, 'html:meta[property="og:url"]'))
+    if canonical:
+        meta.append(MetaField("canonical_url", canonical, "html:link[rel=canonical]"))
+    return _named(path, doc("The bridge over the river closed on Tuesday.", fmt="html",
+                            url=own_url or canonical, meta=meta))
+
+
+def test_a_canonical_link_names_the_page_whose_own_address_it_is():
+    original = "https://rivertongazette.example/news/bridge"
+    # the original states its address and links to itself; the copy gives no address of
+    # its own, only a canonical link to the original (so its address is that link)
+    for ds in ([_page("gazette.html", "Riverton Gazette", canonical=original, own_url=original),
+                _page("lakeside.html", "Lakeside Post", canonical=original)],
+               [_page("lakeside.html", "Lakeside Post", canonical=original),
+                _page("gazette.html", "Riverton Gazette", canonical=original, own_url=original)]):
+        atts = [att("2023-05-03", ds[0].path.split(".")[0]), att("2023-05-03", ds[1].path.split(".")[0])]
+        o = choose_origin(OriginContext(cluster(2, [(0, 1, 1.0)]), ds, atts, cues=_reader_cues(*ds)))
+        assert o.rule == "explicit-pointer" and o.confidence == "high"
+        assert ds[o.member].path == "gazette.html"
+    c = cluster(2, [(0, 1, 1.0)])
+    # a page linking to itself, alone, points at nothing: the dates decide
+    alone = [_page("gazette.html", "Riverton Gazette", canonical=original, own_url=original),
+             _page("other.html", "Other Paper", own_url="https://other.example/bridge")]
+    o = choose_origin(OriginContext(c, alone, [att("2023-05-04", "Riverton Gazette"), att("2023-05-03", "Other Paper")],
+                                    cues=_reader_cues(*alone)))
+    assert (o.member, o.rule) == (1, "earliest-date")
+
+
+def test_an_html_copys_own_address_is_not_its_canonical_link():
+    from provenance.readers import read_file
+
+    page = (b'<html><head><meta property="og:site_name" content="Lakeside Post">'
+            b'<meta property="og:url" content="https://lakesidepost.example/bridge">'
+            b'<link rel="canonical" href="https://rivertongazette.example/2023/05/03/bridge"></head>'
+            b"<body><article><p>The bridge over the river closed on Tuesday after divers found a crack.</p>"
+            b"</article></body></html>")
+    [d], _ = read_file("lakeside.html", page)
+    assert d.url == "https://lakesidepost.example/bridge"
+    # no address of its own: the canonical link is the best guess
+    [d], _ = read_file("x.html", page.replace(b'<meta property="og:url" content="https://lakesidepost.example/bridge">', b""))
+    assert d.url == "https://rivertongazette.example/2023/05/03/bridge"
+
+
+def test_a_pointer_naming_the_outlet_with_the_article_names_the_page_without_it():
+    body = "The harbour board voted on Thursday to dredge the eastern channel before the winter storms."
+    ds = [_named("blog.txt", doc(body + "\n\nThis article originally appeared in The Northfield Herald.")),
+          _named("herald.html", doc(body))]
+    atts = [att("2023-04-14", "Bookworm Blog"), att("2023-04-15", "Northfield Herald")]
+    o = choose_origin(OriginContext(cluster(2, [(0, 1, 1.0)]), ds, atts, cues=_reader_cues(*ds)))
+    assert (o.member, o.in_corpus, o.outlet, o.rule) == (1, True, "Northfield Herald", "explicit-pointer")

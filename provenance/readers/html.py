@@ -162,7 +162,10 @@ def read_html(data: bytes) -> Parsed:
         text=body,
         encoding=encoding,
         title=_first(metadata, ("title",), ("html:meta", "jsonld", "html:title")),
-        url=_first(metadata, ("canonical_url", "url"), ("html:link", "html:meta", "jsonld")),
+        # the page's own address; a canonical link only when the page gives none (a copy's
+        # canonical link names its original, whose address it is not)
+        url=(_first(metadata, ("url",), ("html:meta", "jsonld"))
+             or _first(metadata, ("canonical_url",), ("html:link",))),
         metadata=tuple(metadata),
     )
 
