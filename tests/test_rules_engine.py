@@ -9,6 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from provenance.cli import app
+from provenance.cues import CueReader
+from provenance.model import Document, MetaField
+from provenance.outlets import load_registry
 from provenance.rules import RuleError, check_rule_file, load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,3 +139,170 @@ def test_trace_tells_where_a_passage_first_appeared(tmp_path):
     assert "blog-excerpt.txt [verbatim 1.00] credited" in result.output
     missing = runner.invoke(app, ["trace", str(out), "nope.txt"])
     assert missing.exit_code == 2 and "nope.txt" in missing.output
+
+
+# ---- shipped text rules: wire datelines and republication notices -----------------
+
+def _cues(text, published=None):
+    """Every cue the shipped rules find in a text document (``published``: an anchor date)."""
+    meta = (MetaField("published", published, 'html:meta[property="article:published_time"]'),) if published else ()
+    d = Document(path="a.txt", record=None, sha256="0" * 64, text=text, format="text", encoding="utf-8",
+                 metadata=meta)
+    return CueReader(load_rules(), load_registry()).read(d)
+
+
+def _by(rule, cues):
+    return [c for c in cues if c.rule == rule]
+
+
+@pytest.mark.parametrize("line,agency,date", [
+    ("RIVERTON, Ohio (AP) — Engineers shut the river bridge after a barge struck it.", "Associated Press", None),
+    ("WASHINGTON, D.C. (AP) — The committee postponed its vote on the canal budget.", "Associated Press", None),
+    ("ST. LOUIS, Mo. (Reuters) - Grain barges waited below the lock for a second day.", "Reuters", None),
+    ("SANTA ROSA, New Mexico (AP) — Crews reopened the highway at dawn.", "Associated Press", None),
+    ("SPRINGFIELD, Ill., May 2 (Reuters) - The state senate passed the levee bill.", "Reuters", "2016-05-02"),
+    ("NEW YORK, Jan. 5 (Reuters) - Ferry operators raised winter fares by a tenth.", "Reuters", "2016-01-05"),
+    ("TOPEKA, Kan., Sept. 3 (AP) — Wheat growers met the governor on Tuesday.", "Associated Press", "2015-09-03"),
+    ("NEW YORK, May 2, 2014 (AP) — Ferry operators raised winter fares by a tenth.", "Associated Press",
+     "2014-05-02"),
+    # the forms recognised before still are
+    ("MOSCOW, Oct 28 (Reuters) - The ministry said it would wait.", "Reuters", "2015-10-28"),
+    ("KINSHASA (AFP) - The harbour board voted to dredge the channel.", "Agence France-Presse", None),
+    ("(Reuters) - The harbour board voted to dredge the channel.", "Reuters", None),
+])
+def test_wire_datelines_with_a_state_country_or_date_name_the_agency(line, agency, date):
+    cues = _by("text.dateline.wire", _cues("Levee talks\n" + line + "\nMore follows.", "2016-05-10T09:00:00Z"))
+    assert [c.outlets for c in cues] == [(agency,)]
+    assert (cues[0].date.iso if cues[0].date else None) == date
+    assert cues[0].start == len("Levee talks\n") and cues[0].text.endswith(("—", "-"))
+
+
+def test_a_yearless_wire_date_without_an_anchor_is_left_unresolved():
+    (cue,) = _by("text.dateline.wire", _cues("SPRINGFIELD, Ill., May 2 (Reuters) - The senate passed the bill."))
+    assert cue.outlets == ("Reuters",) and cue.date is None
+    assert "yearless date 'May 2' left unresolved" in cue.date_note
+
+
+@pytest.mark.parametrize("line", [
+    "COLUMBIA, Mo. (KMIZ) - The county council delayed the vote on the new bridge.",
+    "RIVERTON, Ohio (WRVT) — The county council delayed the vote on the new bridge.",
+    "SPRINGFIELD, Ill., May 2 (WSPL) - The county council delayed the vote.",
+    "Riverton, Ohio (AP) — a dateline's place is in capitals; this line is prose.",
+    "The mayor said, Ohio (AP) — not at the start of a dateline.",
+])
+def test_call_signs_and_prose_are_not_wire_datelines(line):
+    assert _by("text.dateline.wire", _cues(line)) == []
+    assert [c for c in _cues(line) if c.role == "dateline"] == []
+
+
+@pytest.mark.parametrize("sentence,outlet", [
+    # a lowercase "the" is an article: the name is what follows it; registered outlets resolve
+    ("This article originally appeared in the Guardian.", "The Guardian"),
+    ("This article originally appeared in The Guardian.", "The Guardian"),
+    ("This article originally appeared in Guardian.", "The Guardian"),
+    ("It was originally published in the Mail on Sunday.", "Daily Mail"),
+    ("This column originally ran in the Sunday Times.", "The Times"),
+    ("Republished with permission from the Economist.", "The Economist"),
+    # outlets outside the registry are named as written, without a lowercase "the"
+    ("Some text here.\n\nThis piece originally appeared in the Northfield Herald", "Northfield Herald"),
+    ("This piece originally appeared in The Northfield Herald.", "The Northfield Herald"),
+    ("Reprinted with permission from the Riverton Gazette.", "Riverton Gazette"),
+    ("Reprinted from the Times of Westmarch.", "Times of Westmarch"),
+    ("This story was first published by the Lakeside Post", "Lakeside Post"),
+    ("A version of this article first appeared in the Lakeside Post.", "Lakeside Post"),
+    ("First published in the Lakeside Post on 3 May 2016.", "Lakeside Post"),
+    ("It first appeared on the website of the Lakeside Post.", "Lakeside Post"),
+    # the name stops where the sentence goes on
+    ("This article originally appeared in the Guardian on Monday.", "The Guardian"),
+    ("This article originally appeared in The Guardian on October 20.", "The Guardian"),
+    ("This article originally appeared in the Northfield Herald and is reproduced here.", "Northfield Herald"),
+    ("This article originally appeared in the Northfield Herald in March 2016.", "Northfield Herald"),
+])
+def test_republication_notices_name_the_original_outlet(sentence, outlet):
+    cues = _by("text.republished", _cues(sentence))
+    assert [(c.role, c.relation, c.outlets) for c in cues] == [("pointer", "republication", (outlet,))]
+
+
+@pytest.mark.parametrize("sentence", [
+    "The ruling originally appeared in the court records last spring.",
+    "The pamphlet was first published in the spring of that year.",
+    "The letter was originally published in March 2016, weeks before the vote.",
+    "The mural originally appeared on Monday, then vanished.",
+    "The ferry originally ran on Sunday mornings only.",
+    "The bus first ran in the summer.",
+    "The allegations first appeared in the Lakeside Post last year.",  # a news mention, not a notice
+    "The figures were published in the Northfield Herald last week.",  # no notice words
+    "The story was reprinted in full by a rival.",
+    "This article originally appeared in  \n the Guardian.",  # the notice does not run over lines
+])
+def test_words_that_are_not_a_republished_outlet_are_not_pointers(sentence):
+    assert _by("text.republished", _cues(sentence)) == []
+    assert [c for c in _cues(sentence) if c.role == "pointer"] == []
+
+
+@pytest.mark.parametrize("sentence,outlet", [
+    ("The minister told the BBC that the channel would be dredged.", "BBC News"),
+    ("The Guardian reported that the channel would be dredged.", "The Guardian"),
+    ("According to Reuters, the channel will be dredged.", "Reuters"),
+])
+def test_citations_are_not_republication_notices(sentence, outlet):
+    cues = _cues(sentence)
+    assert [(c.rule, c.outlets) for c in cues] == [("text.citation", (outlet,))]
+    assert [c for c in cues if c.role in ("pointer", "credit")] == []
+
+
+def test_a_republication_notice_with_a_lowercase_the_points_at_the_original_in_the_corpus(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    story = ("The harbour board of Westmarch voted late on Thursday to dredge the eastern channel before the "
+             "winter storms arrive, after pilots warned that laden grain barges could no longer pass the sand "
+             "bar at low tide. The work will cost more than the board had set aside, and the ferry company "
+             "said it would carry the extra cost for one season while the council looks for other money. "
+             "Fishermen on the quay said they had asked for the channel to be cleared for three years.")
+    (corpus / "guardian.txt").write_text("Harbour to be dredged\n\n" + story + "\n", encoding="utf-8")
+    (corpus / "bay-blog.txt").write_text("From the harbour\n\n" + story + "\n\nThis article originally appeared in "
+                                         "the Guardian.\n", encoding="utf-8")
+    (corpus / "hill-news.txt").write_text("Dredging vote\n\n" + story + "\n\nReprinted with permission from the "
+                                          "Guardian.\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nguardian.txt,The Guardian,2016-10-20\n"
+                                         "bay-blog.txt,Bay Blog,2016-10-21\nhill-news.txt,Hill News,2016-10-22\n",
+                                         encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    paths = {d["id"]: d["path"] for d in report["documents"]}
+    (cluster,) = report["clusters"]
+    origin = cluster["origin"]
+    # both copies point at the Guardian's own story: the pointers decide before the dates
+    assert (paths[origin["document"]], origin["outlet"], origin["rule"]) == ("guardian.txt", "The Guardian",
+                                                                              "explicit-pointer")
+    assert sorted(e["text"] for e in origin["evidence"] if e["rule"] == "text.republished") == [
+        "Reprinted with permission from the Guardian.", "originally appeared in the Guardian."]
+    assert origin["conflicts"] == []
+    assert {l["path"]: l["credited"] for l in cluster["chain"]} == {"bay-blog.txt": "credited",
+                                                                     "hill-news.txt": "credited"}
+
+
+def test_a_state_dateline_on_copies_makes_the_agency_the_origin(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    story = ("SPRINGFIELD, Ill., May 2 (Reuters) - The state senate passed the levee bill on Tuesday by a wide "
+             "margin, sending it to the governor, who has said she will sign it before the spring floods. The "
+             "bill sets aside money for the river towns to raise their levees and for farmers whose fields are "
+             "flooded on purpose to spare the towns downstream. Opponents said the money would run out within "
+             "two years and asked for a study of the whole river basin first.")
+    for name in ("prairie-daily.txt", "river-blog.txt"):
+        (corpus / name).write_text("Levee bill passes\n\n" + story + "\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nprairie-daily.txt,Prairie Daily,2016-05-02\n"
+                                         "river-blog.txt,River Blog,2016-05-03\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, ["audit", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    (cluster,) = report["clusters"]
+    origin = cluster["origin"]
+    assert (origin["outlet"], origin["in_corpus"], origin["rule"]) == ("Reuters", False, "wire-dateline")
+    assert origin["date"] == "2016-05-02"
+    assert {l["path"]: l["credited"] for l in cluster["chain"]} == {"prairie-daily.txt": "credited",
+                                                                     "river-blog.txt": "credited"}

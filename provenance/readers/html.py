@@ -162,12 +162,26 @@ def read_html(data: bytes) -> Parsed:
         text=body,
         encoding=encoding,
         title=_first(metadata, ("title",), ("html:meta", "jsonld", "html:title")),
-        # the page's own address; a canonical link only when the page gives none (a copy's
-        # canonical link names its original, whose address it is not)
-        url=(_first(metadata, ("url",), ("html:meta", "jsonld"))
-             or _first(metadata, ("canonical_url",), ("html:link",))),
+        url=_address(metadata),
         metadata=tuple(metadata),
     )
+
+
+def _address(fields: list[MetaField]) -> str | None:
+    """The page's address: its canonical link, the preferred form of its own address
+    (an AMP or print version names the plain page), unless the page states an address of
+    its own on another site: a copy's canonical link names its original, whose address
+    it is not."""
+    canonical = _first(fields, ("canonical_url",), ("html:link",))
+    own = _first(fields, ("url",), ("html:meta", "jsonld"))
+    if canonical and own and _site(canonical) != _site(own):
+        return own
+    return canonical or own
+
+
+def _site(url: str) -> str:
+    host = url.split("//", 1)[-1].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def _first(fields: list[MetaField], keys: tuple[str, ...], sources: tuple[str, ...]) -> str | None:
