@@ -51,7 +51,9 @@ def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Regist
                              f"{c.date.iso!r}")
     if date is not None and captured is not None and compare_dates(date, captured) == 1:
         conflicts.append(f"date: {dates[0].rule} says {date.iso!r}, after the page was captured ({captured.iso}); "
-                         "a page cannot be published after its capture")
+                         "a page cannot be published after its capture, so the date is not used and the "
+                         "capture time bounds it")
+        date = None
     return Attribution(
         outlet=outlet,
         outlet_kind=registry.kind_of(outlet),

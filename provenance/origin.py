@@ -426,8 +426,11 @@ def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tu
         if m.doc == origin_doc:
             continue
         date = attributions[m.doc].date
-        if origin.date is not None and date is not None and compare_dates(date, origin.date) == -1:
-            continue  # an older document sharing only a fragment: not a copy of this origin
+        # published before the origin (an undated page captured before it was): an older
+        # document sharing only a fragment, not a copy of this origin
+        bound = date if date is not None else attributions[m.doc].captured
+        if origin.date is not None and bound is not None and compare_dates(bound, origin.date) == -1:
+            continue
         source = direct_source(cluster, i, origin.member if origin.member is not None else -1, attributions)
         if source is not None:
             src, sim, verb = source

@@ -60,5 +60,7 @@ def test_a_publication_date_after_the_capture_is_a_conflict(tmp_path):
     write_warc(corpus / "crawl.warc.gz", [("https://blog.example/b", "2016-10-19T08:00:00Z", page("2016-11-02"))])
     report = audit(corpus, tmp_path)
     (doc,) = report["documents"]
-    assert doc["published"]["date"] == "2016-11-02"
-    assert any("after the page was captured" in c for c in doc["conflicts"])
+    # the page cannot have been published after it was captured: the claim is not used
+    assert doc["published"]["date"] is None
+    assert [e["value"] for e in doc["published"]["evidence"]] == ["2016-11-02"]
+    assert any("after the page was captured" in c and "not used" in c for c in doc["conflicts"])

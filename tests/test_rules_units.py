@@ -438,3 +438,31 @@ def test_a_pointer_naming_the_outlet_with_the_article_names_the_page_without_it(
     atts = [att("2023-04-14", "Bookworm Blog"), att("2023-04-15", "Northfield Herald")]
     o = choose_origin(OriginContext(cluster(2, [(0, 1, 1.0)]), ds, atts, cues=_reader_cues(*ds)))
     assert (o.member, o.in_corpus, o.outlet, o.rule) == (1, True, "Northfield Herald", "explicit-pointer")
+
+
+def test_a_publication_date_after_the_capture_is_not_used():
+    d = doc("The harbour board voted on Thursday to dredge the eastern channel.", fmt="html",
+            meta=[MetaField("published", "2023-04-20", 'html:meta[property="article:published_time"]')])
+    registry = load_registry()
+    cues = CueReader(load_rules(), registry).read(d)
+    captured = parse_date_value("2023-04-12T12:00:00Z")
+    a = attribute(cues, [], registry, captured=captured)
+    assert a.date is None and a.captured == captured
+    assert any("after the page was captured" in c and "not used" in c for c in a.conflicts)
+    assert [e.value for e in a.date_evidence] == ["2023-04-20"]  # the claim stays in the evidence
+    # a date before the capture is kept
+    assert attribute(cues, [], registry, captured=parse_date_value("2023-05-01T00:00:00Z")).date.iso == "2023-04-20"
+
+
+def test_an_undated_page_captured_before_the_origin_was_published_is_not_in_its_chain():
+    ds = docs(3)
+    atts = [att("2023-04-15", "Herald"), att("2023-04-16", "Blog"), replace(att(None, "Archive"),
+            captured=parse_date_value("2023-04-10T12:00:00Z"))]
+    c = cluster(3, [(0, 1, 1.0), (0, 2, 0.9)])
+    ctx = OriginContext(c, ds, atts)
+    origin = replace(choose_origin(OriginContext(cluster(2, [(0, 1, 1.0)]), ds[:2], atts[:2])), member=0)
+    assert origin.date.iso == "2023-04-15"
+    assert [l.member for l in build_chain(ctx, origin, 0.8)] == [1]
+    # captured after the origin was published: it may be a copy
+    atts[2] = replace(atts[2], captured=parse_date_value("2023-04-20T12:00:00Z"))
+    assert [l.member for l in build_chain(OriginContext(c, ds, atts), origin, 0.8)] == [1, 2]
