@@ -210,9 +210,19 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
                             f"exponential time on hostile text; rewrite it")
         else:
             try:
-                _compile(pattern, flags)
+                groups = _compile(pattern, flags).groupindex
             except re.error as exc:
                 problems.append(f"{at}: field 'pattern' is not a valid regular expression: {exc}")
+            else:
+                # a text rule reads what it concludes from its match: a named group (a URL
+                # gives both), or a fixed outlet
+                readers = {"outlet": ("outlet", "outlets", "url"), "date": ("date", "url")}
+                for c in raw.get("concludes", []) if source == "text" else ():
+                    if c in readers and not any(g in groups for g in readers[c]) \
+                            and not (c == "outlet" and raw.get("outlet")):
+                        problems.append(f"{at}: concludes {c!r} but its pattern has no group to read it from "
+                                        f"({', '.join(f'(?P<{g}>...)' for g in readers[c])})"
+                                        + (" and it names no fixed 'outlet'" if c == "outlet" else ""))
     if len(problems) > before:
         return None
     return Rule(

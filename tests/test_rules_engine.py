@@ -58,12 +58,24 @@ def write(tmp_path: Path, body: str, name: str = "r.toml") -> Path:
     ('[[rule]]\nid = "x.a"\nsource = "text"\nrole = "credit"\npattern = "a"\n',
      "rule x.a: missing required field 'description'"),
     ('nonsense = 1\n', "unknown top-level key 'nonsense'"),
+    ('[[rule]]\nid = "x.a"\ndescription = "d"\nsource = "text"\nrole = "credit"\npattern = "Courtesy"\n'
+     'concludes = ["outlet"]\n', "rule x.a: concludes 'outlet' but its pattern has no group to read it from"),
+    ('[[rule]]\nid = "x.a"\ndescription = "d"\nsource = "text"\nrole = "publisher"\npattern = "(?P<outlet>[A-Z]\\\\w+)"\n'
+     'concludes = ["outlet", "date"]\n', "rule x.a: concludes 'date' but its pattern has no group to read it from"),
 ])
 def test_invalid_rules_are_reported_with_file_rule_and_field(tmp_path, body, fragment):
     path = write(tmp_path, body)
     with pytest.raises(RuleError) as err:
         check_rule_file(path)
     assert any(str(path) in p and fragment in p for p in err.value.problems), err.value.problems
+
+
+def test_a_rule_concluding_from_a_fixed_outlet_or_a_named_group_is_valid(tmp_path):
+    body = ('[[rule]]\nid = "x.a"\ndescription = "d"\nsource = "text"\nrole = "credit"\npattern = "Courtesy of us"\n'
+            'outlet = "Reuters"\nconcludes = ["outlet"]\n'
+            '[[rule]]\nid = "x.b"\ndescription = "d"\nsource = "text"\nrole = "credit"\n'
+            'pattern = "via (?P<outlet>[A-Z]\\\\w+)"\nconcludes = ["outlet"]\n')
+    assert [r.id for r in check_rule_file(write(tmp_path, body))] == ["x.a", "x.b"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
