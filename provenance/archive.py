@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,9 +31,9 @@ FORMAT_VERSION = 2
 BUILD_PARAMETERS = ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
                     "rewrite_window_words", "rewrite_lead_words", "rewrite_band_rows")
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE documents (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -42,10 +43,11 @@ CREATE TABLE IF NOT EXISTS documents (
     sidecar TEXT,
     added TEXT NOT NULL,
     UNIQUE (source, path, record)
-);
-CREATE TABLE IF NOT EXISTS keys (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS keys_by_doc ON keys (doc);
-"""
+)""",
+    "CREATE TABLE keys (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID",
+    "CREATE INDEX keys_by_doc ON keys (doc)",
+)
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class ArchiveIndexError(ProvenanceError):
@@ -57,6 +59,15 @@ class AddStats:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What ``provenance index info`` shows: documents, per source, and the stored parameters."""
+
+    documents: int
+    sources: tuple[tuple[str, int], ...]
+    meta: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -96,32 +107,156 @@ def _decode(blob: bytes) -> Document:
     return Document(**data)
 
 
-class ArchiveIndex:
-    def __init__(self, path: Path, params: Params, rules_digest: str, *, create: bool) -> None:
-        self.path = Path(path)
-        if not self.path.exists() and not create:
-            raise ArchiveIndexError(f"{path}: no such index (create one with `provenance index add`)")
+def _uri(path: Path, mode: str, immutable: bool = False) -> str:
+    """An SQLite URI for ``path`` (percent-encoded, so that `?`, `#` or `%` in a name are no query)."""
+    return f"{path.resolve().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
+
+
+def _peek(path: Path, immutable: bool) -> tuple[int, str | None]:
+    """(number of tables, stored format version or None), read through a read-only connection.
+
+    ``immutable``: read the main file only, taking no lock and creating no ``-wal`` or
+    ``-shm`` file beside it, so that a file found not to be an index is left exactly as
+    it was; content still in a write-ahead log is then not seen."""
+    db = sqlite3.connect(_uri(path, "ro", immutable), uri=True, timeout=30)
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        version = None
+        if "meta" in tables:
+            try:
+                row = db.execute("SELECT value FROM meta WHERE key = 'format_version'").fetchone()
+            except sqlite3.DatabaseError:  # another program's table called meta
+                row = None
+            version = str(row[0]) if row and row[0] is not None else None
+        return len(tables), version
+    finally:
+        db.close()
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A connection to a file known to be an index that never writes to it (``query_only``).
+    Not ``mode=ro``: as the last connection to close, it removes the ``-wal`` and ``-shm``
+    files of the index's write-ahead log, as a writer does, rather than leaving them behind."""
+    db = sqlite3.connect(str(path), timeout=30)
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
+def inspect_index(path: Path) -> str:
+    """What the file at ``path`` holds, found without changing it (no write, no lock file left):
+    ``"missing"``, ``"empty"`` (0 bytes), ``"blank"`` (an SQLite database without tables),
+    ``"index"`` (a provenance index of some format version) or ``"foreign"`` (another SQLite
+    database).  Raises ArchiveIndexError for a file that is no SQLite database or cannot be read."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise ArchiveIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ArchiveIndexError(f"{path}: is a folder, not an index file")
+    if not stat.S_ISREG(st.st_mode):
+        raise ArchiveIndexError(f"{path}: not a regular file (a pipe, socket or device), not an index file")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise ArchiveIndexError(f"{path}: cannot open the index: {exc.strerror or exc}") from None
+    if not header:
+        return "empty"
+    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
+        raise ArchiveIndexError(f"{path}: not a provenance index or damaged: not an SQLite database")
+    try:
+        tables, version = _peek(path, immutable=True)
+    except sqlite3.DatabaseError:
+        tables, version = -1, None  # perhaps being written right now: look again, properly
+    try:  # in WAL mode, with a log that may hold what the main file does not yet
+        in_log = header[18] == 2 and Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        in_log = False
+    if version is None and (tables < 0 or in_log):
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
+            tables, version = _peek(path, immutable=False)
         except sqlite3.DatabaseError as exc:
             raise ArchiveIndexError(f"{path}: not a provenance index or damaged: {exc}") from None
+    if version is not None:
+        return "index"
+    return "blank" if tables == 0 else "foreign"
+
+
+def _not_an_index(path: Path, kind: str) -> ArchiveIndexError:
+    what = {"empty": "the file is empty (0 bytes)",
+            "blank": "an SQLite database holding no tables",
+            "foreign": "an SQLite database without the index's meta table and format version"}[kind]
+    return ArchiveIndexError(f"{path}: not a provenance index: {what}; it was left unchanged "
+                             "(give the path of an index built by `provenance index add`)")
+
+
+class ArchiveIndex:
+    """An index file opened for an audit (``create=False``: read only, never changed) or
+    for adding to it (``create=True``: created when the path does not exist, or is an empty
+    file or an SQLite database without tables).  An existing file that is not a provenance
+    index is refused either way, and left as it was."""
+
+    def __init__(self, path: Path, params: Params, rules_digest: str, *, create: bool) -> None:
+        self.path = Path(path)
         self.expected = {"format_version": str(FORMAT_VERSION), "rules_sha256": rules_digest,
                          **{k: str(getattr(params, k)) for k in BUILD_PARAMETERS}}
-        self._check_or_record()
+        kind = inspect_index(self.path)
+        if kind == "missing" and not create:
+            raise ArchiveIndexError(f"{path}: no such index (create one with `provenance index add`)")
+        if kind == "foreign" or (kind in ("empty", "blank") and not create):
+            raise _not_an_index(self.path, kind)
+        self.writable = create
+        self.db: sqlite3.Connection | None = None
+        try:
+            if create:
+                self.db = sqlite3.connect(str(self.path), timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                if kind != "index":
+                    self._create()
+            else:
+                self.db = _reader(self.path)
+            self._check()
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise ArchiveIndexError(f"{path}: not a provenance index or damaged: {exc}") from None
+        except BaseException:
+            self.close()
+            raise
 
-    def _check_or_record(self) -> None:
-        stored = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
-        if not stored:
-            with self.db:
-                self.db.executemany("INSERT INTO meta VALUES (?, ?)",
-                                    [*self.expected.items(), ("tool_version", __version__)])
-            return
+    def _create(self) -> None:
+        """The tables and the parameters, in one transaction: a new index is whole or absent."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # looked at again inside the transaction: another process may have created it meanwhile
+            if db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.executemany("INSERT INTO meta VALUES (?, ?)",
+                               [*self.expected.items(), ("tool_version", __version__)])
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+    def _check(self) -> None:
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        try:
+            stored = dict(self.db.execute("SELECT key, value FROM meta").fetchall()) if "meta" in tables else {}
+        except sqlite3.DatabaseError:
+            stored = {}
+        if "format_version" not in stored:
+            raise _not_an_index(self.path, "foreign" if tables else "blank")
         if stored.get("format_version") != self.expected["format_version"]:
             raise ArchiveIndexError(f"{self.path}: index format {stored.get('format_version')} is not supported "
                                     f"(this tool writes format {FORMAT_VERSION}); build a new index")
+        missing = [t for t in ("documents", "keys") if t not in tables]
+        if missing:
+            raise ArchiveIndexError(f"{self.path}: not a provenance index or damaged: no {', '.join(missing)} table")
         diff = [f"{k}: index has {stored.get(k)}, this run uses {v}" for k, v in self.expected.items()
                 if stored.get(k) != v]
         if diff:
@@ -130,7 +265,9 @@ class ArchiveIndex:
                                     "and rules, or build a new index")
 
     def close(self) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
 
     # -- adding -------------------------------------------------------------
 
@@ -141,6 +278,8 @@ class ArchiveIndex:
         The same (source, path, record) with the same content hash is left as it is;
         with another hash it replaces the old version.
         """
+        if not self.writable:
+            raise ArchiveIndexError(f"{self.path}: opened read only (create=False); nothing can be added")
         added = replaced = unchanged = 0
         pending: list[tuple] = []
 
@@ -219,3 +358,26 @@ class ArchiveIndex:
         r = self.db.execute("SELECT id FROM documents WHERE source = ? AND path = ? AND record = ?",
                             (source, path, record or "")).fetchone()
         return r[0] if r else None
+
+
+def index_info(path: Path) -> IndexInfo:
+    """Counts and parameters of an index, read without changing it (of any format version).
+    Raises ArchiveIndexError when ``path`` is missing or not a provenance index."""
+    path = Path(path)
+    kind = inspect_index(path)
+    if kind == "missing":
+        raise ArchiveIndexError(f"{path}: no such index")
+    if kind != "index":
+        raise _not_an_index(path, kind)
+    try:
+        db = _reader(path)
+        try:
+            meta = {str(k): str(v) for k, v in db.execute("SELECT key, value FROM meta")}
+            docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            sources = tuple((str(s), n) for s, n in db.execute(
+                "SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY source"))
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveIndexError(f"{path}: not a provenance index or damaged: {exc}") from None
+    return IndexInfo(docs, sources, meta)

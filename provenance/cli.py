@@ -286,23 +286,18 @@ def index_info(
     index: Path = typer.Option(..., "--index", help="The index file."),
 ) -> None:
     """Print what an index holds and the parameters it was built with."""
-    import sqlite3
+    from .archive import index_info as read_index_info
+    from .summary import clean
 
-    if not index.exists():
-        _fail(f"{index}: no such index")
     try:
-        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        docs = db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        sources = db.execute("SELECT source, COUNT(*) FROM documents GROUP BY source ORDER BY source").fetchall()
-        db.close()
-    except sqlite3.DatabaseError as exc:
-        _fail(f"{index}: not a provenance index or damaged: {exc}")
-    typer.echo(f"{index}: {docs} documents")
-    for name, count in sources:
-        typer.echo(f"  source {name}: {count}")
-    for key in sorted(meta):
-        typer.echo(f"  {key} = {meta[key]}")
+        info = read_index_info(index)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    typer.echo(f"{index}: {info.documents} documents")
+    for name, count in info.sources:
+        typer.echo(f"  source {clean(name)}: {count}")
+    for key in sorted(info.meta):
+        typer.echo(f"  {clean(key)} = {clean(info.meta[key])}")
 
 
 rules_app = typer.Typer(help="List, check and explain the evidence rules.", no_args_is_help=True)
@@ -479,12 +474,14 @@ def export_command(
     from .export import FORMATS, texts_for
     from .inventory import build_inventory
     from .report import load_report
+    from .summary import check_report
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     _check_export_target(output, corpus, [report])
     try:
         data = load_report(report)
+        check_report(data)
         texts = None
         if corpus is not None:
             opts = data.get("run", {}).get("options") or {}

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from . import __version__
 from .documents import document_ids
@@ -70,18 +71,55 @@ def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, A
 CITATION_ROLES = ("dateline", "byline", "credit", "pointer", "reposter", "revision", "citation")
 
 
-def _speaks_of_others(c, own: str | None) -> bool:
-    """A cue worth listing as a citation: it names another outlet, or marks the page
-    as a reposter or a revision (a page's canonical link to itself is not one)."""
+def _norm_url(url: str | None) -> str | None:
+    """A URL compared as an address: case, scheme, ``www.``, query, fragment and a final ``/`` aside."""
+    if not url:
+        return None
+    u = url.strip().lower().split("#")[0].split("?")[0].rstrip("/")
+    for prefix in ("https://", "http://"):
+        if u.startswith(prefix):
+            u = u[len(prefix):]
+    return u[4:] if u.startswith("www.") else u
+
+
+def own_address(doc) -> str | None:
+    """The document's own URL, when it states one: not when its URL is only its canonical link
+    (a page giving no address of its own), since on a copy that link names the original."""
+    url = _norm_url(doc.url)
+    if url is None:
+        return None
+    canonical = {_norm_url(f.value) for f in doc.metadata if f.key == "canonical_url"}
+    stated = {_norm_url(f.value) for f in doc.metadata if f.key == "url"}
+    return url if url not in canonical or url in stated else None
+
+
+def _is_citation(c, doc) -> bool:
+    """A cue listed among the document's citations (docs/report-format.md, Citations): every
+    cue of a citation role that names an outlet (whichever, the document's own included, as
+    an agency's dateline on its own story), every pointer but one to the document's own URL
+    (a canonical link or ``isBasedOn`` to another page, whether or not its domain is a
+    registered outlet; "originally appeared in"), and every reposting notice and revision
+    marker.  Left out: a pointer to the page's own URL (the page itself, not an original),
+    and a cue that names no outlet, as a dated dateline giving only a date (a compilation
+    block's is in its segment's evidence)."""
     if c.role not in CITATION_ROLES:
         return False
     if c.role in ("reposter", "revision"):
         return True
-    return any(o != own for o in c.outlets)
+    if c.role == "pointer":
+        own = own_address(doc)
+        target = c.url or (c.text if c.source != "text" else None)  # a structured link may be relative
+        if own is None or not target:
+            return True
+        try:
+            return _norm_url(urljoin(doc.url, target)) != own
+        except ValueError:  # not a URL that can be read (an unclosed IPv6 bracket): not the page's own
+            return True
+    return bool(c.outlets)
 
 
 def _citation(c) -> dict[str, Any]:
-    """A cue that speaks of another outlet, of reposting, or of a revision."""
+    """A cue that names or points at an outlet or a page, or marks reposting or a revision."""
     return {
         "rule": c.rule,
         "role": c.role,
@@ -222,7 +260,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             "captured": _date(att.captured),
             "conflicts": list(att.conflicts),
             "reposter": any(c.role == "reposter" for c in cues_of(i)),
-            "citations": [_citation(c) for c in cues_of(i) if _speaks_of_others(c, att.outlet)],
+            "citations": [_citation(c) for c in cues_of(i) if _is_citation(c, d)],
             "segments": [_segment(g) for g in segments_of(i)],
             "reused_fraction": res.reused_fraction,
             "shared_fraction": res.shared_fraction,

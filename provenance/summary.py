@@ -38,6 +38,48 @@ def require_fields(report: Any, *fields: str) -> None:
         raise ReportError(f"not a provenance report: missing {', '.join(repr(f) for f in missing)}")
 
 
+# Every top-level field of a report (docs/report-format.md), the lists and the objects.
+REPORT_LISTS = ("documents", "clusters", "rejections")
+REPORT_OBJECTS = ("summary", "run", "tool", "sidecar")
+
+
+def check_report(report: Any) -> None:
+    """Raise ReportError unless ``report`` is a whole report written by this tool: a JSON
+    object with every top-level field (of the right kind), ``tool.name`` "provenance" and a
+    schema version whose major number this tool reads.  What ``summary`` and ``trace``
+    check before reading a report (``report.load_report`` has already read it as JSON)."""
+    from .report import SCHEMA_VERSION
+
+    require_fields(report, *REPORT_LISTS, *REPORT_OBJECTS, "schema_version")
+    wrong = [f"{f!r} is not a list" for f in REPORT_LISTS if not isinstance(report[f], list)]
+    wrong += [f"{f!r} is not an object" for f in REPORT_OBJECTS if not isinstance(report[f], dict)]
+    if wrong:
+        raise ReportError(f"not a provenance report or damaged: {'; '.join(wrong)}")
+    name = report["tool"].get("name")
+    if name != "provenance":
+        raise ReportError(f"not a provenance report: tool.name is {clean(repr(name), 60)}, not 'provenance' "
+                          "(a report of another tool)")
+    version = str(report["schema_version"])
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise ReportError(f"report schema version {clean(version, 20)} is not supported "
+                          f"(this tool reads {SCHEMA_VERSION})")
+
+
+def document_label(doc: dict[str, Any]) -> str:
+    """How a person is shown a report's document: its path, with ``#record`` for a record of a
+    file holding several (``feed.jsonl#line 2``), after ``[index:source]`` for a document
+    brought in from an archive index.  Not yet cleaned for the terminal."""
+    label = str(doc["path"]) + (f"#{doc['record']}" if doc.get("record") else "")
+    return f"[{doc['collection']}] {label}" if doc.get("collection") else label
+
+
+def clean_label(doc: dict[str, Any], limit: int = 70) -> str:
+    """``document_label`` cleaned for the terminal; a long one keeps its end (the file's
+    name and record), which tells documents apart, and loses the start of its folders."""
+    s = clean(document_label(doc), 10**6)
+    return s if len(s) <= limit else "…" + s[-(limit - 1):]
+
+
 def malformed(exc: BaseException) -> ReportError:
     """The ReportError for a report found to lack a field, or to hold one of the wrong type, while reading it."""
     if isinstance(exc, KeyError):
@@ -48,8 +90,9 @@ def malformed(exc: BaseException) -> ReportError:
 
 
 def render_summary(report: dict[str, Any]) -> str:
-    """The summary of a report; ReportError when the report lacks what it shows."""
-    require_fields(report, "documents", "summary", "run", "tool", "rejections", "sidecar")
+    """The summary of a report; ReportError when it is not a whole provenance report
+    (see ``check_report``) or lacks what the summary shows."""
+    check_report(report)
     try:
         return _render_summary(report)
     except SHAPE_ERRORS as exc:
@@ -76,8 +119,7 @@ def _render_summary(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append("Republished documents (share of text from elsewhere, and where it first appeared):")
         for d in sorted(derived, key=lambda d: (-d["reused_fraction"], d["path"])):
-            label = d["path"] + (f"#{d['record']}" if d.get("record") else "")
-            lines.append(f"  {clean(label, 60)}  [{clean(d['outlet']['name'] or 'outlet unknown', 30)}, "
+            lines.append(f"  {clean_label(d)}  [{clean(d['outlet']['name'] or 'outlet unknown', 30)}, "
                          f"{d['published']['date'] or 'date unknown'}]  {d['derivation'].replace('_', ' ')} "
                          f"({_pct(d['reused_fraction'])})")
             origins: dict[str, int] = {}
@@ -87,8 +129,7 @@ def _render_summary(report: dict[str, Any]) -> str:
                     continue
                 if o["document"] is not None and o["document"] in docs:
                     src = docs[o["document"]]
-                    where = f"[{src['collection']}] " if src.get("collection") else ""
-                    name = (f"{where}{clean(src['path'], 50)} ({clean(o['outlet'] or 'outlet unknown', 30)}, "
+                    name = (f"{clean_label(src)} ({clean(o['outlet'] or 'outlet unknown', 30)}, "
                             f"{o['date'] or 'undated'})")
                 else:
                     name = f"{clean(o['outlet'] or 'unknown source', 40)} ({o['date'] or 'undated'}), not in corpus"
@@ -99,16 +140,15 @@ def _render_summary(report: dict[str, Any]) -> str:
     if shared:
         lines.append("")
         lines.append("Documents sharing text whose origin is their own or undetermined:")
-        for d in sorted(shared, key=lambda d: d["path"]):
-            lines.append(f"  {clean(d['path'], 60)}  shares {_pct(d['shared_fraction'])} of its text")
+        for d in sorted(shared, key=lambda d: d["path"]):  # a file's records stay in their order
+            lines.append(f"  {clean_label(d)}  shares {_pct(d['shared_fraction'])} of its text")
     if report["rejections"]:
         lines.append("")
         lines.append("Rejected input:")
         for code, n in s["rejections_by_code"].items():
             lines.append(f"  {code}: {n}")
         for r in report["rejections"][:20]:
-            rec = f"#{r['record']}" if r.get("record") else ""
-            lines.append(f"    {clean(r['path'] + rec, 60)}: {clean(r['reason'], 100)}")
+            lines.append(f"    {clean_label(r)}: {clean(r['reason'], 100)}")
         if len(report["rejections"]) > 20:
             lines.append(f"    ... and {len(report['rejections']) - 20} more (see the report)")
     issues = report["sidecar"]["issues"]

@@ -7,6 +7,7 @@ escape sequences removed).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from .model import Document
 from .outlets import Registry
 from .rules import RuleSet
 from .segments import find_segments
-from .summary import SHAPE_ERRORS, clean, malformed, require_fields
+from .summary import SHAPE_ERRORS, check_report, clean, clean_label, malformed
 
 
 class DocumentNotFound(ProvenanceError):
@@ -32,25 +33,52 @@ def _lag(days: float | None) -> str:
     return f"+{days:g} day{'s' if days != 1 else ''}"
 
 
-def _excerpt(texts: dict[str, str] | None, path: str, start: int, end: int, width: int = 90) -> str | None:
-    if not texts or path not in texts:
+Texts = dict[tuple[str, str | None], tuple[str, str]]  # (path, record) -> (sha256, extracted text)
+
+
+def _excerpt(texts: Texts | None, doc: dict[str, Any], start: int, end: int, width: int = 90) -> str | None:
+    """The start of a passage, from the audited folder's text of the document when it is the
+    one the report was made from (a document of the corpus, with the same bytes)."""
+    if not texts or doc.get("collection") is not None:
         return None
-    text = texts[path][start:end]
+    sha, text = texts.get((doc["path"], doc.get("record")), (None, ""))
+    if sha != doc.get("sha256"):
+        return None
+    text = text[start:end]
     return clean(text if len(text) <= width else text[: width - 1] + "…", width)
 
 
-def find_document(report: dict[str, Any], key: str) -> dict[str, Any]:
+def find_documents(report: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    """The documents ``key`` names, in report order: the one with that id; the record of that
+    ``path#record``; or every document read from the file at that path (several for a file
+    holding several records: a JSON Lines file, a JSON array, a web archive).  Raises
+    DocumentNotFound when it names none."""
     for d in report["documents"]:
-        if key in (d["id"], d["path"]) or (d.get("record") and key == f"{d['path']}#{d['record']}"):
-            return d
-    raise DocumentNotFound(f"{key}: no such document in the report (give its id or its path)")
+        if d["id"] == key:
+            return [d]
+    found = [d for d in report["documents"] if d.get("record") and key == f"{d['path']}#{d['record']}"]
+    found = found or [d for d in report["documents"] if d["path"] == key]
+    if not found:
+        raise DocumentNotFound(f"{key}: no such document in the report (give its id, its path, or "
+                               "path#record for one record of a file holding several)")
+    return found
 
 
-def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: dict[str, str] | None = None) -> str:
+def find_document(report: dict[str, Any], key: str) -> dict[str, Any]:
+    """The first document ``key`` names (see ``find_documents``)."""
+    return find_documents(report, key)[0]
+
+
+def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | None = None) -> str:
     by_id = {d["id"]: d for d in report["documents"]}
     clusters = {c["id"]: c for c in report["clusters"]}
-    label = doc["path"] + (f"#{doc['record']}" if doc.get("record") else "")
-    lines = [f"{clean(label)}  [{clean(doc['outlet']['name'] or 'outlet unknown', 40)}, "
+
+    def named(ref: dict[str, Any], limit: int) -> str:
+        """A chain link or a document id's document, by its label (path#record)."""
+        target = by_id.get(ref.get("document")) if isinstance(ref, dict) else None
+        return clean_label(target or ref, limit)
+
+    lines = [f"{clean_label(doc, 80)}  [{clean(doc['outlet']['name'] or 'outlet unknown', 40)}, "
              f"{doc['published']['date'] or 'date unknown'}]  {doc['derivation'].replace('_', ' ')}, "
              f"{doc['reused_fraction'] * 100:.0f}% of its words from elsewhere"]
     if not doc["passages"]:
@@ -61,14 +89,14 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: dict[str,
         lines.append("")
         lines.append(f"  passage chars {p['start']}-{p['end']} ({p['role']}, cluster {c['id']}, "
                      f"{len(c['members'])} member(s))")
-        ex = _excerpt(texts, doc["path"], p["start"], p["end"])
+        ex = _excerpt(texts, doc, p["start"], p["end"])
         if ex:
             lines.append(f"    “{ex}”")
         if o["status"] != "determined":
             lines.append(f"    first appeared: undetermined: {clean(o['reason'], 200)}")
         elif o["in_corpus"]:
             src = by_id[o["document"]]
-            lines.append(f"    first appeared: {clean(src['path'], 60)} ({clean(o['outlet'] or 'outlet unknown', 40)}, "
+            lines.append(f"    first appeared: {clean_label(src)} ({clean(o['outlet'] or 'outlet unknown', 40)}, "
                          f"{o['date'] or 'undated'})")
         else:
             lines.append(f"    first appeared: {clean(o['outlet'] or 'an outside source', 40)} "
@@ -84,28 +112,46 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: dict[str,
             sim = f" {link['similarity']:.2f}" if link["similarity"] is not None else ""
             src = ""
             if link["source"] and link["source"]["document"] != o.get("document"):
-                src = f", taken from {clean(by_id[link['source']['document']]['path'], 40)}"
-            lines.append(f"    copied: {link['date'] or 'undated'} ({_lag(link['lag_days'])}) {clean(link['path'], 50)}"
+                src = f", taken from {clean_label(by_id[link['source']['document']], 50)}"
+            lines.append(f"    copied: {link['date'] or 'undated'} ({_lag(link['lag_days'])}) {named(link, 60)}"
                          f" [{link['relation']}{sim}{src}] {link['credited']}: {clean(link['credit_reason'], 100)}{mark}")
     return "\n".join(lines)
 
 
-def trace_report(report: dict[str, Any], key: str | None = None, corpus: Path | None = None) -> str:
-    """The trace of one document (``key``: id or path) or of every document with passages.
-    Raises DocumentNotFound, or ReportError when the report lacks what the trace shows."""
-    require_fields(report, "documents", "clusters")
-    texts = None
-    if corpus is not None:
-        from .inventory import build_inventory
+def _corpus_texts(report: dict[str, Any], corpus: Path) -> Texts:
+    """The audited folder read again, with the size limit and symbolic-link choice of the audit."""
+    from .inventory import DEFAULT_MAX_FILE_BYTES, build_inventory
 
-        texts = {d.path: d.text for d in build_inventory(corpus).documents if d.record is None}
+    opts = report["run"].get("options")
+    opts = opts if isinstance(opts, dict) else {}
+    max_mb = opts.get("max_file_mb")
+    limit = (int(max_mb * 1024 * 1024) if isinstance(max_mb, (int, float)) and not isinstance(max_mb, bool)
+             and math.isfinite(max_mb) and max_mb > 0 else DEFAULT_MAX_FILE_BYTES)
+    inventory = build_inventory(corpus, max_file_bytes=limit, follow_symlinks=bool(opts.get("follow_symlinks", False)))
+    return {(d.path, d.record): (d.sha256, str(d.text)) for d in inventory.documents}
+
+
+def trace_report(report: dict[str, Any], key: str | None = None, corpus: Path | None = None) -> str:
+    """The trace of the documents ``key`` names (an id, a path or path#record; a path of a
+    file holding several documents names each of them), or of every document with passages.
+    Raises DocumentNotFound, or ReportError when the report is not a whole provenance report
+    (``summary.check_report``) or lacks what the trace shows."""
+    check_report(report)
     try:
-        if key is not None:
-            return trace_document(report, find_document(report, key), texts)
-        docs = [d for d in report["documents"] if d["passages"]]
-        if not docs:
-            return "no document in this report shares or cites republished text"
-        return "\n\n".join(trace_document(report, d, texts) for d in docs)
+        docs = find_documents(report, key) if key is not None else None
+    except SHAPE_ERRORS as exc:
+        raise malformed(exc) from None
+    texts = _corpus_texts(report, corpus) if corpus is not None else None
+    try:
+        if docs is None:
+            docs = [d for d in report["documents"] if d["passages"]]
+            if not docs:
+                return "no document in this report shares or cites republished text"
+        traces = [trace_document(report, d, texts) for d in docs]
+        if key is not None and len(docs) > 1:
+            traces.insert(0, f"{clean(key, 200)}: {len(docs)} documents; each is traced below "
+                             "(give path#record or an id for one)")
+        return "\n\n".join(traces)
     except SHAPE_ERRORS as exc:
         raise malformed(exc) from None
 

@@ -245,3 +245,165 @@ def test_an_index_of_another_format_version_is_refused(tmp_path):
     assert documents(index) == 2  # nothing added to it
     with pytest.raises(ArchiveIndexError, match=f"index format {old} is not supported"):
         ArchiveIndex(index, default_params(), "any digest", create=True)
+
+
+# ---------------------------------------------------------------- files that are not an index
+
+
+def other_database(path: Path, *, wal: bool = False, meta: bool = False) -> Path:
+    """Another program's SQLite database: a table of its own (or one called meta, as a
+    provenance index has, but without a format version), in rollback or WAL journal mode."""
+    db = sqlite3.connect(path)
+    if wal:
+        db.execute("PRAGMA journal_mode=WAL")
+    if meta:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('owner', 'the Brindle allotment society')")
+    db.execute("CREATE TABLE plots (number INTEGER, holder TEXT)")
+    db.execute("INSERT INTO plots VALUES (14, 'A. Garrow')")
+    db.commit()
+    db.close()
+    assert not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
+    return path
+
+
+def blank_database(path: Path) -> Path:
+    """An SQLite database holding no table, as a run killed while creating an index can leave."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")  # writes the header, and nothing else
+    db.close()
+    assert path.stat().st_size > 0
+    return path
+
+
+NOT_INDEXES = {
+    "other-database": lambda p: other_database(p),
+    "other-database-wal": lambda p: other_database(p, wal=True),
+    "other-database-with-a-meta-table": lambda p: other_database(p, meta=True),
+    "empty-file": lambda p: (p.write_bytes(b""), p)[1],
+    "blank-database": blank_database,
+}
+
+
+def beside(path: Path) -> set[str]:
+    """The names of the files in the folder of ``path`` that start with its name."""
+    return {p.name for p in path.parent.iterdir() if p.name.startswith(path.name)}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_INDEXES))
+def test_a_read_only_audit_refuses_a_file_that_is_not_an_index_and_leaves_it_unchanged(tmp_path, kind):
+    from provenance.archive import ArchiveIndex, ArchiveIndexError
+    from provenance.params import default_params
+
+    corpus = small_corpus(tmp_path / "corpus")
+    target = NOT_INDEXES[kind](tmp_path / "x.db")
+    before = target.read_bytes()
+    for args in (("audit", corpus, "--index", target, "-q"),
+                 ("audit", corpus, "--index", target, "-o", tmp_path / "r.json"),
+                 ("index", "info", "--index", target)):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"{target}: not a provenance index" in result.output
+        assert target.read_bytes() == before, args
+        assert beside(target) == {"x.db"}, args  # no -wal, -shm or -journal left behind
+    assert not (tmp_path / "r.json").exists()
+    with pytest.raises(ArchiveIndexError, match="not a provenance index"):
+        ArchiveIndex(target, default_params(), "digest", create=False)
+    assert target.read_bytes() == before and beside(target) == {"x.db"}
+
+
+@pytest.mark.parametrize("kind", ["other-database", "other-database-wal", "other-database-with-a-meta-table"])
+def test_adding_to_another_programs_database_is_refused_and_leaves_it_unchanged(tmp_path, kind):
+    from provenance.archive import ArchiveIndex, ArchiveIndexError
+    from provenance.params import default_params
+
+    corpus = small_corpus(tmp_path / "corpus")
+    target = NOT_INDEXES[kind](tmp_path / "plots.db")
+    before = target.read_bytes()
+    for args in (("index", "add", corpus, "--index", target, "-q"),
+                 ("audit", corpus, "--index", target, "--add", "-q")):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"{target}: not a provenance index: an SQLite database without" in result.output
+        assert target.read_bytes() == before and beside(target) == {"plots.db"}, args
+    with pytest.raises(ArchiveIndexError, match="not a provenance index"):
+        ArchiveIndex(target, default_params(), "digest", create=True)
+    db = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        assert db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall() == (
+            [("meta",), ("plots",)] if kind.endswith("meta-table") else [("plots",)])
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("kind", ["empty-file", "blank-database"])
+@pytest.mark.parametrize("command", ["index-add", "audit-add"])
+def test_an_empty_file_becomes_a_new_index_when_adding(tmp_path, kind, command):
+    from provenance.archive import FORMAT_VERSION
+
+    corpus = small_corpus(tmp_path / "corpus")
+    target = NOT_INDEXES[kind](tmp_path / "new.db")
+    args = (("index", "add", corpus, "--index", target, "-q") if command == "index-add"
+            else ("audit", corpus, "--index", target, "--add", "-q"))
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert documents(target) == 2
+    info = invoke("index", "info", "--index", target)
+    assert info.exit_code == 0 and info.stdout.startswith(f"{target}: 2 documents\n  source corpus: 2\n")
+    assert f"  format_version = {FORMAT_VERSION}" in info.stdout.splitlines()
+    # and from then on it is an index like any other: a read-only audit uses it
+    assert invoke("audit", corpus, "--index", target, "-q").exit_code == 0
+
+
+def test_a_read_only_audit_never_writes_to_the_index(tmp_path):
+    from provenance.archive import ArchiveIndex, ArchiveIndexError
+    from provenance.params import default_params
+
+    old, new = split_corpus(tmp_path)
+    index = tmp_path / "archive.db"
+    assert invoke("index", "add", old, "--index", index, "-q").exit_code == 0
+    assert beside(index) == {"archive.db"}  # the writer removed its write-ahead log on closing
+    before = index.read_bytes()
+    out = tmp_path / "r.json"
+    result = invoke("audit", new, "--index", index, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["run"]["inputs"]["archive_documents"] >= 1  # it was used
+    assert invoke("index", "info", "--index", index).exit_code == 0
+    assert index.read_bytes() == before and beside(index) == {"archive.db"}
+    opened = ArchiveIndex(index, default_params(), load_rules_digest(), create=False)
+    try:
+        with pytest.raises(ArchiveIndexError, match="opened read only"):
+            opened.add("incoming", [])
+    finally:
+        opened.close()
+    assert index.read_bytes() == before
+
+
+def load_rules_digest() -> str:
+    from provenance.rules import load_rules
+
+    return load_rules([]).digest()
+
+
+def test_an_index_path_with_uri_characters_is_read(tmp_path):
+    """The read-only connection is opened by URI: `?`, `#` and `%` in the name are part of it."""
+    old, new = split_corpus(tmp_path)
+    index = tmp_path / "odd ?name#1 %41.db"
+    assert invoke("index", "add", old, "--index", index, "-q").exit_code == 0
+    out = tmp_path / "r.json"
+    result = invoke("audit", new, "--index", index, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["run"]["inputs"]["archive_documents"] >= 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == ["odd ?name#1 %41.db"]
+
+
+def test_an_index_folder_is_refused(tmp_path):
+    corpus = small_corpus(tmp_path / "corpus")
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    for args in (("audit", corpus, "--index", folder, "-q"), ("index", "add", corpus, "--index", folder, "-q"),
+                 ("index", "info", "--index", folder)):
+        result = invoke(*args)
+        assert result.exit_code == 2, (args, result.output)
+        assert f"{folder}: is a folder, not an index file" in result.output
+    assert list(folder.iterdir()) == []

@@ -515,3 +515,216 @@ def test_ctrl_c_while_writing_keeps_the_previous_report(tmp_path, monkeypatch):
     assert result.exit_code == 130, result.output
     assert out.read_text() == "previous report\n"
     assert [p.name for p in folder.iterdir()] == ["r.json"]
+
+
+# ---------------------------------------------------------------- summary and trace: reports, records
+
+
+EXTRA = ("Traders on Quayside Steps told the Gazette that takings had fallen by a third since the closure, and the "
+         "chamber of commerce has asked the council to waive parking charges in the town centre until the "
+         "footbridge reopens, so that shoppers from the north bank are not put off by the longer journey.")
+BATHS = ("The Fennick swimming baths will close for three weeks in August while the old boiler is replaced, "
+         "the leisure trust said. Lessons for schools will move to the Garrow pool, and season tickets will be "
+         "extended by a month. The trust said the new boiler would halve the baths' gas bill and that the "
+         "learner pool would be repainted while it was empty.")
+
+
+def records_corpus(folder: Path) -> Path:
+    """An invented corpus of files holding several documents: a dated origin; a JSON Lines
+    feed whose line 1 copies it and adds a paragraph, line 2 is unrelated and line 3 copies
+    line 1 whole; a JSON array whose item 0 copies the origin and items 1 and 2, undated,
+    share another text."""
+    folder.mkdir()
+    (folder / "origin.txt").write_text(STORY + "\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("path,outlet,date\norigin.txt,Wend Valley News,2021-03-01\n")
+    lines = [
+        {"title": "Footbridge shut", "outlet": "Elsford Gazette", "date": "2021-03-02",
+         "text": f"From our Elsford desk.\n\n{STORY}\n\n{EXTRA}"},
+        {"title": "Allotments", "outlet": "Elsford Gazette", "date": "2021-03-02",
+         "text": "The Elsford allotment society has forty new plots to let this spring, its secretary said, "
+                 "and the waiting list has been opened to residents of Holm and Brindle for the first time."},
+        {"title": "Footbridge again", "outlet": "Holm Courier", "date": "2021-03-03",
+         "text": f"Holm notes.\n\n{STORY}\n\n{EXTRA}"},
+    ]
+    (folder / "feed.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    (folder / "items.json").write_text(json.dumps([
+        {"title": "Bridge", "date": "2021-03-04", "text": f"Corwen brief. {STORY}"},
+        {"title": "Baths", "text": BATHS},
+        {"title": "Baths again", "text": f"Reposted: {BATHS}"},
+    ]), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def records_report(tmp_path_factory):
+    base = tmp_path_factory.mktemp("records")
+    corpus = records_corpus(base / "corpus")
+    out = base / "r.json"
+    result = invoke("audit", corpus, "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    return corpus, out, json.loads(out.read_text(encoding="utf-8"))
+
+
+def headings(output: str) -> list[str]:
+    """The first line of each document's trace: the lines that start with no space and hold `[`."""
+    return [line.split("  [")[0] for line in output.splitlines() if line and not line[0].isspace() and "  [" in line]
+
+
+def test_trace_of_a_file_holding_several_documents_traces_each(records_report):
+    _corpus, out, report = records_report
+    assert [d["record"] for d in report["documents"] if d["path"] == "feed.jsonl"] == ["line 1", "line 2", "line 3"]
+    result = invoke("trace", out, "feed.jsonl")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("feed.jsonl: 3 documents; each is traced below")
+    assert headings(result.stdout) == ["feed.jsonl#line 1", "feed.jsonl#line 2", "feed.jsonl#line 3"]
+    # line 2 shares nothing, and says so under its own heading
+    line2 = result.stdout.split("feed.jsonl#line 2  [", 1)[1].split("feed.jsonl#line 3  [", 1)[0]
+    assert "no passage of this document is shared" in line2
+    items = invoke("trace", out, "items.json")
+    assert items.exit_code == 0, items.output
+    assert headings(items.stdout) == ["items.json#item 0", "items.json#item 1", "items.json#item 2"]
+
+
+def test_trace_of_one_record_or_id_traces_that_record_only(records_report):
+    _corpus, out, report = records_report
+    one = invoke("trace", out, "feed.jsonl#line 3")
+    assert one.exit_code == 0, one.output
+    assert headings(one.stdout) == ["feed.jsonl#line 3"] and "documents; each is traced" not in one.stdout
+    line2 = next(d for d in report["documents"] if d["record"] == "line 2")
+    by_id = invoke("trace", out, line2["id"])
+    assert by_id.exit_code == 0 and headings(by_id.stdout) == ["feed.jsonl#line 2"]
+    missing = invoke("trace", out, "feed.jsonl#line 9")
+    assert missing.exit_code == 2 and "feed.jsonl#line 9: no such document in the report" in missing.output
+
+
+def test_trace_names_records_wherever_it_names_a_document(records_report):
+    corpus, out, _report = records_report
+    result = invoke("trace", out, "feed.jsonl#line 3", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    copied = [line.strip() for line in lines if line.strip().startswith("copied:")]
+    assert any(" feed.jsonl#line 1 [verbatim" in line for line in copied)
+    assert any(" items.json#item 0 [verbatim" in line for line in copied)
+    # line 3 took the story from line 1 (which holds the paragraph it also copied), not from the origin
+    (own,) = [line for line in copied if line.endswith("<- this document") and "taken from" in line]
+    assert own.split(" [", 1)[0].endswith(" feed.jsonl#line 3") and "taken from feed.jsonl#line 1]" in own
+    # the added paragraph first appeared in line 1
+    assert "    first appeared: feed.jsonl#line 1 (Elsford Gazette, 2021-03-02)" in lines
+    # with --corpus, a record's passages are quoted from its text
+    assert f"    “{EXTRA[:50]}" in "\n".join(lines)
+    # no document of a file holding several is ever named by its path alone
+    assert not [line for line in lines if ("feed.jsonl" in line and "feed.jsonl#" not in line)
+                or ("items.json" in line and "items.json#" not in line)]
+
+
+def test_summary_names_records_in_every_list(records_report):
+    _corpus, out, _report = records_report
+    result = invoke("summary", out)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    republished = text.split("Republished documents", 1)[1].split("\n\n", 1)[0]
+    assert "  feed.jsonl#line 3  [Holm Courier, 2021-03-03]  wholly derived" in republished
+    assert "      from feed.jsonl#line 1 (Elsford Gazette, 2021-03-02)" in republished
+    shared = text.split("Documents sharing text", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert [line.split("  shares")[0].strip() for line in shared] == [
+        "items.json#item 1", "items.json#item 2", "origin.txt"]
+    assert not [line for line in text.splitlines() if ("feed.jsonl" in line and "feed.jsonl#" not in line)
+                or ("items.json" in line and "items.json#" not in line)]
+
+
+REPORT_FIELDS = ("schema_version", "tool", "run", "summary", "documents", "clusters", "rejections", "sidecar")
+
+
+@pytest.mark.parametrize("field", REPORT_FIELDS)
+@pytest.mark.parametrize("command", ["summary", "trace"])
+def test_summary_and_trace_refuse_an_incomplete_report(records_report, tmp_path, command, field):
+    _corpus, _out, report = records_report
+    damaged = {k: v for k, v in report.items() if k != field}
+    path = tmp_path / "incomplete.json"
+    path.write_text(json.dumps(damaged), encoding="utf-8")
+    result = invoke(command, path)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    expected = ("not a provenance report (no schema_version)" if field == "schema_version"
+                else f"not a provenance report: missing {field!r}")
+    assert f"{path}: {expected}" in result.output
+
+
+@pytest.mark.parametrize("command", ["summary", "trace"])
+def test_summary_and_trace_refuse_a_report_of_another_tool(records_report, tmp_path, command):
+    _corpus, _out, report = records_report
+    for name, shown in (("other", "'other'"), (None, "None")):
+        foreign = json.loads(json.dumps(report))
+        foreign["tool"]["name"] = name
+        path = tmp_path / "foreign.json"
+        path.write_text(json.dumps(foreign), encoding="utf-8")
+        result = invoke(command, path)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert f"{path}: not a provenance report: tool.name is {shown}, not 'provenance'" in result.output
+
+
+@pytest.mark.parametrize("command", ["summary", "trace"])
+def test_summary_and_trace_refuse_top_level_fields_of_the_wrong_kind(records_report, tmp_path, command):
+    _corpus, _out, report = records_report
+    for field, value, kind in (("clusters", {}, "a list"), ("sidecar", [], "an object"), ("tool", "provenance",
+                                                                                          "an object")):
+        damaged = {**report, field: value}
+        path = tmp_path / "damaged.json"
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        result = invoke(command, path)
+        assert result.exit_code == 2, (field, result.output)
+        assert f"not a provenance report or damaged: {field!r} is not {kind}" in result.output
+
+
+def test_the_library_checks_a_report_before_rendering_it(records_report):
+    from provenance.errors import ReportError
+    from provenance.summary import render_summary
+    from provenance.trace import trace_report
+
+    _corpus, _out, report = records_report
+    assert render_summary(report).startswith("provenance ")
+    for damaged in ({k: v for k, v in report.items() if k != "clusters"},
+                    {**report, "tool": {"name": "other", "version": "1"}},
+                    {**report, "schema_version": "2.0"}):
+        for render in (render_summary, trace_report):
+            with pytest.raises(ReportError, match="not a provenance report|not supported"):
+                render(damaged)
+
+
+# ---------------------------------------------------------------- citations in an audited report
+
+
+FERRY = ("The Dunmere harbour board will stop the Thursday ferry from next month because the operator cannot "
+         "find enough crew, a spokesman said on Monday, adding that the coastal bus would run every hour instead.")
+
+
+def html_page(site: str, own_url: str, canonical: str, body: str) -> str:
+    return (f'<html><head><title>{site}</title><meta property="og:site_name" content="{site}">'
+            f'<meta property="og:url" content="{own_url}"><link rel="canonical" href="{canonical}">'
+            f"</head><body><article><p>{body}</p></article></body></html>\n")
+
+
+def test_audited_citations_keep_own_datelines_and_foreign_canonical_links(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text(f"LONDON (Reuters) - {FERRY}\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nwire.txt,Reuters,2021-03-01\n")
+    (corpus / "copy.html").write_text(html_page("Lakeside Post", "https://lakeside.example/ferry",
+                                                "https://riverton-gazette.example/2021/03/02/ferry", FERRY))
+    (corpus / "self.html").write_text(html_page(
+        "Holm Courier", "https://holm-courier.example/news/fete", "http://www.holm-courier.example/news/fete/",
+        "The Holm summer fete raised more than two thousand pounds for the lifeboat station, its organisers "
+        "said, after a record crowd turned out despite the rain on Saturday afternoon."))
+    out = tmp_path / "r.json"
+    assert invoke("audit", corpus, "-o", out, "-q").exit_code == 0
+    docs = {d["path"]: d for d in json.loads(out.read_text(encoding="utf-8"))["documents"]}
+    # the agency's own story: its outlet is Reuters, and its Reuters dateline is listed
+    assert docs["wire.txt"]["outlet"]["name"] == "Reuters"
+    assert [(c["rule"], c["outlets"], c["text"]) for c in docs["wire.txt"]["citations"]] == [
+        ("text.dateline.wire", ["Reuters"], "LONDON (Reuters) -")]
+    # a canonical link to a domain no outlet of the registry has is a pointer all the same
+    assert [(c["rule"], c["role"], c["outlets"], c["url"]) for c in docs["copy.html"]["citations"]] == [
+        ("meta.canonical", "pointer", [], "https://riverton-gazette.example/2021/03/02/ferry")]
+    # a canonical link to the page's own address is the page itself, not a citation
+    assert docs["self.html"]["citations"] == []

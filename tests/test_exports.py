@@ -563,8 +563,15 @@ def test_cli_export_errors(tmp_path):
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": "1.0"}', encoding="utf-8")
     result = invoke("export", broken, "--format", "csv", "-o", tmp_path / "x.csv")
-    assert result.exit_code == 2 and "malformed" in result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "report.json"]
+    assert result.exit_code == 2 and "not a provenance report: missing 'documents'" in result.output
+    # a report of another tool is refused as summary and trace refuse it
+    foreign = tmp_path / "foreign.json"
+    data = json.loads(report_path.read_text(encoding="utf-8"))
+    data["tool"]["name"] = "other"
+    foreign.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke("export", foreign, "--format", "csv", "-o", tmp_path / "x.csv")
+    assert result.exit_code == 2 and "a report of another tool" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "foreign.json", "report.json"]
 
 
 def test_cli_export_html_with_changed_corpus_shows_offsets(tmp_path):
@@ -595,3 +602,93 @@ def test_word_diff_ignores_case_and_punctuation_like_detection():
 
     left, right = word_diff("Russia tells UN it will pause bombing.", "Russia Tells UN It Will Pause Bombing")
     assert "<del>" not in left and "<mark>" not in right and "<ins>" not in right
+
+
+# ---------------------------------------------------------------- citations (docs/report-format.md, Citations)
+
+
+def citations_report() -> dict:
+    """A report built from invented cues of every kind the citations rule tells apart."""
+    from provenance.cues import Cue
+    from provenance.model import (Attribution, AuditResult, DateValue, Document, DocumentResult, Inventory,
+                                  MetaField, Sidecar)
+
+    def page(path: str, url: str | None, *meta: tuple[str, str]) -> Document:
+        return Document(path=path, record=None, sha256=f"{len(path):064x}", text="z" * 400, format="html",
+                        encoding="utf-8", url=url,
+                        metadata=tuple(MetaField(k, v, f"html:{k}") for k, v in meta))
+
+    docs = (
+        Document(path="wire/ferry.txt", record=None, sha256="a" * 64, text="y" * 400, format="text",
+                 encoding="utf-8"),
+        page("news/copy.html", "https://lakeside.example/ferry",
+             ("url", "https://lakeside.example/ferry"),
+             ("canonical_url", "https://riverton-gazette.example/2021/03/02/ferry")),
+        page("news/self.html", "https://holm-courier.example/news/fete",
+             ("url", "https://holm-courier.example/news/fete"), ("canonical_url", "/news/fete")),
+        page("news/no-address.html", "https://northfield.example/library",
+             ("canonical_url", "https://northfield.example/library")),
+    )
+    wire = "Example Wire"
+    cues = (
+        (Cue("sidecar.outlet", "publisher", "sidecar", "metadata.csv:2", wire, (wire,)),
+         Cue("text.dateline.wire", "dateline", "text", "chars 0-22", "LONDON (Example Wire) -", (wire,),
+             start=0, end=22, relation="copy", confidence="high"),
+         Cue("text.dateline.dated", "dateline", "text", "chars 30-60", "LONDON (January 1, 2020) —",
+             date=DateValue("2020-01-01", "day"), start=30, end=60, confidence="high"),
+         Cue("text.byline.staff", "byline", "text", "chars 70-90", "By Example Wire Staff", (wire,),
+             start=70, end=90, confidence="high")),
+        (Cue("meta.site-name", "publisher", "html-meta", "html:site_name", "Lakeside Post", ("Lakeside Post",)),
+         Cue("meta.canonical", "pointer", "html-meta", "html:canonical_url",
+             "https://riverton-gazette.example/2021/03/02/ferry",
+             url="https://riverton-gazette.example/2021/03/02/ferry", relation="republication", confidence="high"),
+         Cue("meta.is-based-on", "pointer", "json-ld", "jsonld[0].isBasedOn",
+             "http://www.Lakeside.example/ferry/?from=rss#top", url="http://www.Lakeside.example/ferry/?from=rss#top",
+             relation="republication", confidence="high"),
+         Cue("text.republished", "pointer", "text", "chars 10-60", "This article originally appeared in the Gazette",
+             ("Riverton Gazette",), start=10, end=60, relation="republication", confidence="high"),
+         Cue("text.revision", "revision", "text", "chars 0-9", "UPDATE 1-", start=0, end=9, confidence="high")),
+        (Cue("meta.canonical", "pointer", "html-meta", "html:canonical_url", "/news/fete",
+             relation="republication", confidence="high"),
+         Cue("meta.canonical", "pointer", "html-meta", "html:canonical_url",
+             "http://www.holm-courier.example/news/fete/", url="http://www.holm-courier.example/news/fete/",
+             relation="republication", confidence="high"),
+         Cue("text.fair-use", "reposter", "text", "chars 300-340", "Title 17 U.S.C. Section 107", start=300,
+             end=340, confidence="high")),
+        (Cue("meta.canonical", "pointer", "html-meta", "html:canonical_url", "https://northfield.example/library",
+             url="https://northfield.example/library", relation="republication", confidence="high"),),
+    )
+    atts = (Attribution(wire, "wire", (), None, ()), Attribution("Lakeside Post", None, (), None, ()),
+            Attribution("Holm Courier", None, (), None, ()), Attribution(None, None, (), None, ()))
+    inventory = Inventory(documents=docs, rejections=(), sidecar=Sidecar("metadata.csv"), files_seen=4)
+    result = AuditResult(inventory, atts, (), tuple(DocumentResult(i, 0.0, 0.0, "non_derived") for i in range(4)),
+                         {}, cues=cues, segments=((), (), (), ()))
+    return build_report(result, default_params(), corpus="corpus", started="2024-05-01T09:00:00Z",
+                        finished="2024-05-01T09:00:07Z")
+
+
+def test_citations_list_every_cue_naming_an_outlet_or_pointing_at_another_page():
+    from jsonschema import Draft202012Validator
+
+    from provenance import __file__ as package
+
+    report = citations_report()
+    cited = {d["path"]: [(c["rule"], c["outlets"], c["url"]) for c in d["citations"]] for d in report["documents"]}
+    # the agency's own dateline and byline on its own story are listed; its publisher cue and a
+    # dateline that names no outlet are not
+    assert cited["wire/ferry.txt"] == [("text.dateline.wire", ["Example Wire"], None),
+                                       ("text.byline.staff", ["Example Wire"], None)]
+    # a canonical link to an unregistered domain is listed (no outlet, its URL); isBasedOn naming
+    # the page's own URL (other scheme, www., case, query, fragment, final /) is not
+    assert cited["news/copy.html"] == [
+        ("meta.canonical", [], "https://riverton-gazette.example/2021/03/02/ferry"),
+        ("text.republished", ["Riverton Gazette"], None),
+        ("text.revision", [], None)]
+    # a canonical link to the page's own URL, relative or absolute, is not listed; the notice is
+    assert cited["news/self.html"] == [("text.fair-use", [], None)]
+    assert report["documents"][2]["reposter"] is True
+    # a page stating no URL of its own but its canonical link: the link is listed
+    assert cited["news/no-address.html"] == [("meta.canonical", [], "https://northfield.example/library")]
+    schema = json.loads((Path(package).parent / "data" / "report.schema.json").read_text(encoding="utf-8"))
+    assert [e.message for e in Draft202012Validator(schema).iter_errors(report)] == []
+
