@@ -166,6 +166,10 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
         return rows, [SidecarIssue(max(reader.line_num, 1), "sidecar-bad-row",
                                    f"CSV cannot be parsed from line {max(reader.line_num, 1)} on ({e}); "
                                    f"the rows before it are kept")]
+    if not rows:
+        return [], [SidecarIssue(1, "sidecar-bad-columns", "metadata file holds no rows, only its header")]
+    if not any(r.get("path", "").strip() for _, r in rows):
+        return [], [SidecarIssue(rows[0][0], "sidecar-bad-columns", "no row has a path (the path column is empty)")]
     return rows, []
 
 

@@ -71,6 +71,18 @@ def test_csv_without_path_column(tmp_path: Path):
     assert "outlet" in sidecar.issues[0].reason
 
 
+def test_csv_with_only_a_header_or_no_path_in_any_row(tmp_path: Path):
+    path = tmp_path / "metadata.csv"
+    path.write_text("path,outlet,date\n")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.rows == () and issues(sidecar) == [(1, "sidecar-bad-columns", None)]
+    assert "holds no rows" in sidecar.issues[0].reason
+    path.write_text("path,outlet,date\n,Daily,2016-10-20\n ,Herald,2016-10-21\n")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.rows == () and issues(sidecar) == [(2, "sidecar-bad-columns", None)]
+    assert "no row has a path" in sidecar.issues[0].reason
+
+
 def test_csv_cp1252_fallback_and_bom(tmp_path: Path):
     path = tmp_path / "metadata.csv"
     path.write_bytes("path,outlet\na.txt,Caf\u00e9 \u2018Times\u2019\n".encode("cp1252"))
