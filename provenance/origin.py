@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, Sequence
 
+from .addresses import address, norm_url
 from .cluster import RawCluster
 from .cues import Cue
 from .dates import compare_dates, lag_days
@@ -165,16 +166,6 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     )
 
 
-def _norm_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    u = url.strip().lower().split("#")[0].split("?")[0].rstrip("/")
-    for prefix in ("https://", "http://"):
-        if u.startswith(prefix):
-            u = u[len(prefix):]
-    return u[4:] if u.startswith("www.") else u
-
-
 def _external(outlet: str, date: DateValue | None, rule: str, confidence: str, reason: str,
               evidence: list[Evidence], conflicts: tuple[str, ...] = ()) -> Origin:
     return Origin(member=None, outlet=outlet, date=date, in_corpus=False, rule=rule, confidence=confidence,
@@ -210,22 +201,11 @@ def _outlet_key(name: str | None) -> str | None:
     return key[4:] if key.startswith("the ") else key
 
 
-def _address(doc: Document) -> tuple[str | None, bool]:
-    """A document's address, and whether it is its own: a page that gives no address of
-    its own has its canonical link as address, which on a copy names the original."""
-    url = _norm_url(doc.url)
-    if url is None:
-        return None, False
-    canonical = {_norm_url(f.value) for f in doc.metadata if f.key == "canonical_url"}
-    stated = {_norm_url(f.value) for f in doc.metadata if f.key == "url"}
-    return url, url not in canonical or url in stated
-
-
 def _pointed_at(urls: dict[str, list[tuple[int, bool]]], url: str | None, holder: int,
                 holder_address: tuple[str | None, bool]) -> int | None:
     """The document a pointer's URL names: one whose own address it is rather than one
     that only has it as canonical link; none when it is the holder's own address."""
-    url = _norm_url(url)
+    url = norm_url(url)
     if url is None or holder_address == (url, True):
         return None
     named = [(not own, d) for d, own in urls.get(url, []) if d != holder]
@@ -235,7 +215,7 @@ def _pointed_at(urls: dict[str, list[tuple[int, bool]]], url: str | None, holder
 def explicit_pointer(ctx: OriginContext) -> Origin | None:
     """A member says where its text came from, and names a URL or an outlet."""
     atts = ctx.attributions
-    addresses = {d: _address(ctx.documents[d]) for d in _docs(ctx)}
+    addresses = {d: address(ctx.documents[d]) for d in _docs(ctx)}
     urls: dict[str, list[tuple[int, bool]]] = {}
     for d, (url, own) in addresses.items():
         if url is not None:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from . import __version__
+from .addresses import norm_url, own_address
 from .documents import document_ids
 from .errors import ReportError
 from .files import write_atomic_chunks
@@ -71,28 +72,6 @@ def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, A
 CITATION_ROLES = ("dateline", "byline", "credit", "pointer", "reposter", "revision", "citation")
 
 
-def _norm_url(url: str | None) -> str | None:
-    """A URL compared as an address: case, scheme, ``www.``, query, fragment and a final ``/`` aside."""
-    if not url:
-        return None
-    u = url.strip().lower().split("#")[0].split("?")[0].rstrip("/")
-    for prefix in ("https://", "http://"):
-        if u.startswith(prefix):
-            u = u[len(prefix):]
-    return u[4:] if u.startswith("www.") else u
-
-
-def own_address(doc) -> str | None:
-    """The document's own URL, when it states one: not when its URL is only its canonical link
-    (a page giving no address of its own), since on a copy that link names the original."""
-    url = _norm_url(doc.url)
-    if url is None:
-        return None
-    canonical = {_norm_url(f.value) for f in doc.metadata if f.key == "canonical_url"}
-    stated = {_norm_url(f.value) for f in doc.metadata if f.key == "url"}
-    return url if url not in canonical or url in stated else None
-
-
 def _is_citation(c, doc) -> bool:
     """A cue listed among the document's citations (docs/report-format.md, Citations): every
     cue of a citation role that names an outlet (whichever, the document's own included, as
@@ -112,7 +91,7 @@ def _is_citation(c, doc) -> bool:
         if own is None or not target:
             return True
         try:
-            return _norm_url(urljoin(doc.url, target)) != own
+            return norm_url(urljoin(doc.url, target)) != own
         except ValueError:  # not a URL that can be read (an unclosed IPv6 bracket): not the page's own
             return True
     return bool(c.outlets)
