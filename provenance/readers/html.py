@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from ..model import MetaField
+from ..outlets import domain_of
 from . import Parsed, ReadFailure
 from .jsonrec import loads_clean
 from .text import MIXED_UTF8, check_binary, decode_bytes, decode_mostly_utf8, normalise_newlines, text_codec
@@ -174,14 +175,9 @@ def _address(fields: list[MetaField]) -> str | None:
     it is not."""
     canonical = _first(fields, ("canonical_url",), ("html:link",))
     own = _first(fields, ("url",), ("html:meta", "jsonld"))
-    if canonical and own and _site(canonical) != _site(own):
+    if canonical and own and domain_of(canonical) != domain_of(own):
         return own
     return canonical or own
-
-
-def _site(url: str) -> str:
-    host = url.split("//", 1)[-1].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
-    return host[4:] if host.startswith("www.") else host
 
 
 def _first(fields: list[MetaField], keys: tuple[str, ...], sources: tuple[str, ...]) -> str | None:
