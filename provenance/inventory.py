@@ -17,8 +17,8 @@ from .errors import CorpusError, SidecarError
 from .files import human_size
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
-from .readers.warc import read_archive
-from .sidecar import SIDECAR_NAMES, find_sidecar, load_sidecar, relative_inside, sidecar_label
+from .readers.warc import read_archive, skipped_records
+from .sidecar import SIDECAR_NAMES, find_sidecar, load_sidecar, relative_inside, settle_sidecar, sidecar_label
 from .spool import TextSpool
 
 __all__ = ["build_inventory", "display_path"]
@@ -74,7 +74,8 @@ def build_inventory(
     walk = _Walk(str(root), max_file_bytes, follow_symlinks, sidecar_rel, spool=spool)
     walk.visited.add((root_stat.st_dev, root_stat.st_ino))
     walk_tree(walk)
-    sidecar = sidecar_of(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None)
+    sidecar = settle_sidecar(sidecar_of(root, sidecar_path, sidecar_rel, walk.files, explicit=metadata is not None),
+                             walk.documents)
 
     encodings = Counter(d.encoding for d in walk.documents if d.encoding)
     return Inventory(
@@ -85,7 +86,7 @@ def build_inventory(
         # documents ∪ rejections ∪ {sidecar} always has files_seen distinct paths
         files_seen=len(walk.files) + (1 if sidecar.path is not None else 0),
         encodings=tuple(sorted(encodings.items())),
-        skipped_records=tuple(sorted(walk.archive_counts.items())),
+        skipped_records=skipped_records(walk.archive_counts),
     )
 
 

@@ -45,6 +45,7 @@ from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, 
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
+from .sidecar import row_for
 from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
 from .rewrite import stopword_hashes
@@ -190,7 +191,7 @@ def add_documents(index: ArchiveIndex, source: str, inventory: Inventory, keys: 
                   owners: np.ndarray) -> AddStats:
     rows = {r.path: r for r in inventory.sidecar.rows}
     per_doc = _split_keys(keys, owners, len(inventory.documents))
-    items = ((materialised(d), rows.get(d.path) if d.record is None else None, inventory.sidecar.path, k)
+    items = ((materialised(d), row_for(rows, d), inventory.sidecar.path, k)
              for d, k in zip(inventory.documents, per_doc))
     from .report import now_iso
 
@@ -227,8 +228,7 @@ def _analysed(indices: Sequence[int]) -> Iterator[tuple[Document, list[Cue], Tok
     tokenizer = st.setdefault("tokenizer", Tokenizer(sentences=st.get("sentences", True)))
     for i in indices:
         d = materialised(docs[i])
-        row = rows.get(d.path) if d.record is None else None
-        yield d, reader.read(d, row, sidecar), tokenizer(d.text)
+        yield d, reader.read(d, row_for(rows, d), sidecar), tokenizer(d.text)
 
 
 def _analyse_chunk(indices: Sequence[int]) -> list[tuple[list[Cue], Tokens]]:

@@ -15,13 +15,16 @@ import json
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from .dates import parse_date_value
 from .errors import SidecarError
-from .model import Sidecar, SidecarIssue, SidecarRow
+from .model import Document, Sidecar, SidecarIssue, SidecarRow
 
-__all__ = ["SIDECAR_NAMES", "find_sidecar", "load_sidecar", "normalise_row_path", "relative_inside", "sidecar_label"]
+__all__ = ["SIDECAR_NAMES", "find_sidecar", "load_sidecar", "normalise_row_path", "relative_inside", "row_for",
+           "settle_sidecar", "sidecar_label"]
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
 
@@ -249,7 +252,7 @@ def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], exis
             issues.append(SidecarIssue(line, code, reason, raw_path))
             continue
         if path not in existing:
-            match = by_nfc.get(unicodedata.normalize("NFC", path))
+            match = by_nfc.get(unicodedata.normalize("NFC", path)) or _record_of(path, by_nfc)
             if match is None:
                 issues.append(SidecarIssue(line, "sidecar-unknown-path", f"no file {path} in the corpus", path))
                 continue
@@ -269,3 +272,53 @@ def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], exis
             url=values.get("url"), title=values.get("title"), line=line,
         ))
     return rows
+
+
+def _record_of(path: str, by_nfc: dict[str, str]) -> str | None:
+    """``file#record`` for a row naming one record of a file in the corpus, else None."""
+    file, sep, record = path.rpartition("#")
+    match = by_nfc.get(unicodedata.normalize("NFC", file)) if sep and record.strip() else None
+    return f"{match}#{record.strip()}" if match is not None else None
+
+
+def row_for(rows: dict[str, SidecarRow], doc: Document) -> SidecarRow | None:
+    """The sidecar row describing ``doc``: the row naming its file, or for a record of a
+    multi-record file the row naming ``file#record``; a row naming a multi-record file
+    as a whole describes none of its records (``settle_sidecar`` reports it)."""
+    return rows.get(doc.label)
+
+
+def settle_sidecar(sidecar: Sidecar, documents: Iterable[Document]) -> Sidecar:
+    """The sidecar with an issue for each row that, once the files are read, describes
+    no document: a whole multi-record file, or a record that was not read as a document."""
+    whole: set[str] = set()
+    records: dict[str, int] = {}
+    first: dict[str, str] = {}
+    names: set[str] = set()
+    for d in documents:
+        if d.record is None:
+            whole.add(d.path)
+        else:
+            records[d.path] = records.get(d.path, 0) + 1
+            first.setdefault(d.path, d.label)
+            names.add(d.label)
+    issues = list(sidecar.issues)
+    kept: list[SidecarRow] = []
+    for row in sidecar.rows:
+        file, sep, record = row.path.rpartition("#")
+        if row.path in records:
+            n = records[row.path]
+            issues.append(SidecarIssue(
+                row.line, "sidecar-multi-record",
+                f"{row.path} holds {n} record{'s' if n != 1 else ''}; a row describes one document, so this row "
+                f"is applied to none of them: name each record, as in {first[row.path]}", row.path))
+        elif row.path not in whole and row.path not in names and sep and file in records.keys() | whole:
+            issues.append(SidecarIssue(
+                row.line, "sidecar-unknown-record", f"{file} has no record {record!r} read as a document; "
+                "this row is ignored", row.path))
+        else:
+            kept.append(row)
+    if len(kept) == len(sidecar.rows):
+        return sidecar
+    issues.sort(key=lambda i: i.line)
+    return replace(sidecar, rows=tuple(kept), issues=tuple(issues))

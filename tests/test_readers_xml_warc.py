@@ -609,6 +609,9 @@ def test_inventory_accounts_for_every_file_once(mixed_corpus):
     assert labels[4:6] == [f"cut.warc.gz#offset {built.offsets[k]}" for k in ("a", "b")]
     assert f"old.arc#offset {build_arc(gz=False)[1]}" in labels
     assert {"wire/newsml-g2-afp.xml#item 0", "wire/newsml-g2-afp.xml#item 1", "wire/nitf-reuters.xml"} <= set(labels)
+    # skipped records by kind only: the two whole archives' warcinfo, request, image and revisit,
+    # the cut one's warcinfo and request, the ARC's file header; not counts of records or documents
+    assert inv.skipped_records == (("non_text", 2), ("request", 3), ("revisit", 2), ("warcinfo", 4))
     assert build_inventory(root) == inv  # deterministic, ARC included
 
 

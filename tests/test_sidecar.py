@@ -150,3 +150,50 @@ def test_explicit_missing_sidecar_raises(tmp_path: Path):
 )
 def test_normalise_row_path(raw, expected):
     assert normalise_row_path(raw)[0] == expected
+
+
+def test_rows_name_records_of_multi_record_files(tmp_path: Path):
+    """A row describes one document: ``file#record`` describes a record; a row naming a
+    multi-record file as a whole, or a record the file does not hold, is an issue."""
+    from provenance.inventory import build_inventory
+    from provenance.pipeline import audit
+    from provenance.report import build_report
+    from provenance.params import default_params
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    lines = [{"text": "The harbour board met on Tuesday to discuss the new ferry timetable for winter."},
+             {"text": "Rain closed the mountain pass for a second day, the roads office said on Friday."}]
+    (corpus / "exports.jsonl").write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    (corpus / "a.txt").write_text("A single plain article about the county fair and its prize cattle.\n")
+    (corpus / "metadata.csv").write_text(
+        "path,outlet,date\n"
+        "exports.jsonl,Whole File Outlet,2016-10-01\n"
+        "exports.jsonl#line 2,Record Outlet,2016-10-02\n"
+        "exports.jsonl#line 9,Nowhere,2016-10-03\n"
+        "missing.jsonl#line 1,Nowhere,2016-10-03\n"
+        "a.txt#line 1,Nowhere,2016-10-03\n"
+        "a.txt,Plain Outlet,2016-10-04\n",
+        encoding="utf-8")
+
+    inv = build_inventory(corpus)
+    assert [r.path for r in inv.sidecar.rows] == ["exports.jsonl#line 2", "a.txt"]
+    assert issues(inv.sidecar) == [
+        (2, "sidecar-multi-record", "exports.jsonl"),
+        (4, "sidecar-unknown-record", "exports.jsonl#line 9"),
+        (5, "sidecar-unknown-path", "missing.jsonl#line 1"),
+        (6, "sidecar-unknown-record", "a.txt#line 1"),
+    ]
+    assert "as in exports.jsonl#line 1" in inv.sidecar.issues[0].reason
+
+    result = audit(corpus)
+    report = build_report(result, default_params(), corpus="c", started="s", finished="f")
+    by_name = {(d["path"], d.get("record")): d for d in report["documents"]}
+    line1, line2, plain = by_name[("exports.jsonl", "line 1")], by_name[("exports.jsonl", "line 2")], by_name[("a.txt", None)]
+    assert line1["outlet"]["name"] is None and line1["published"]["date"] is None
+    assert line2["outlet"]["name"] == "Record Outlet" and line2["published"]["date"] == "2016-10-02"
+    assert line2["outlet"]["evidence"][0]["location"] == "metadata.csv:3"
+    assert plain["outlet"]["name"] == "Plain Outlet"
+    assert report["sidecar"]["rows"] == 2
+    assert [i["code"] for i in report["sidecar"]["issues"]] == [
+        "sidecar-multi-record", "sidecar-unknown-record", "sidecar-unknown-path", "sidecar-unknown-record"]

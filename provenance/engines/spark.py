@@ -58,6 +58,8 @@ from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, ci
 from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
+from ..readers.warc import skipped_records
+from ..sidecar import row_for, settle_sidecar
 from ..report import now_iso
 from ..tokens import Tokenizer, Tokens, marked_bounds
 from .corpustext import CorpusText, TextUnavailable, Withheld
@@ -347,7 +349,7 @@ class _Run:
         ordered = analysed.map(lambda kv: (kv[0], (kv[1].doc, kv[1].keys))).sortByKey(numPartitions=self.parts)
         for _i, (d, keys) in ordered.toLocalIterator():
             parts.append((replace(d, text=""), len(d.text)))
-            yield d, rows.get(d.path) if d.record is None else None, listing.sidecar.path, keys
+            yield d, row_for(rows, d), listing.sidecar.path, keys
 
     def lookup_archive(self, index: ArchiveIndex, source: str, analysed) -> tuple[list[Archived], list]:
         """pipeline.lookup_archive on the driver: the new documents' band keys come back
@@ -577,10 +579,10 @@ class _Run:
         return Inventory(
             documents=tuple(documents),
             rejections=tuple(r for _rank, _j, r in rejections),
-            sidecar=listing.sidecar,
+            sidecar=settle_sidecar(listing.sidecar, documents),
             files_seen=listing.files_seen,
             encodings=tuple(sorted(encodings.items())),
-            skipped_records=tuple(sorted(archive_counts.items())),
+            skipped_records=skipped_records(archive_counts),
         )
 
 

@@ -51,6 +51,13 @@ COUNT_KEYS = (
     "records", "documents", "rejected", "revisit", "request", "metadata", "warcinfo",
     "other_type", "non_text", "http_error",
 )
+SKIPPED_KINDS = COUNT_KEYS[3:]  # records that are neither documents nor rejected
+
+
+def skipped_records(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """The records skipped as not documents, by kind, leaving out the kinds not seen
+    (``counts`` also holds all records, documents and rejections, which are reported elsewhere)."""
+    return tuple((k, counts[k]) for k in sorted(SKIPPED_KINDS) if counts.get(k))
 
 
 def archive_suffix(name: str) -> str | None:
