@@ -9,6 +9,7 @@ Exit codes (docs/cli.md):
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import stat
@@ -26,7 +27,7 @@ from .pipeline import AuditOptions, audit
 from .report import build_report, now_iso, write_report
 from .summary import render_summary
 
-EXIT_OK, EXIT_USAGE, EXIT_STRICT, EXIT_WRITE = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_STRICT, EXIT_WRITE, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
 
 app = typer.Typer(
     add_completion=False,
@@ -44,6 +45,27 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 def _params(values: list[str], rewrites: bool):
     """The shipped defaults, then ``--rewrites``, then each ``--param``."""
     return with_overrides(default_params(), {**(REWRITES if rewrites else {}), **_parse_params(values)})
+
+
+def _interruptible(after: str):
+    """Ctrl-C in a command: say what was and was not written, exit 130 (Typer would exit
+    130 without a word). ``after`` is what an interrupted run leaves; a command may name
+    what it completed in ``_written``."""
+    def wrap(command):
+        @functools.wraps(command)
+        def run(*args, **kwargs):
+            _written.clear()
+            try:
+                return command(*args, **kwargs)
+            except KeyboardInterrupt:
+                done = f" after writing {', '.join(_written)}" if _written else ""
+                typer.echo(f"provenance: interrupted{done}; {after}", err=True)
+                raise typer.Exit(EXIT_INTERRUPTED)
+        return run
+    return wrap
+
+
+_written: list[str] = []  # files a running command has completed, for the interruption message
 
 
 def _parse_params(values: list[str]) -> dict[str, str]:
@@ -104,6 +126,8 @@ def main_callback(
 
 
 @app.command("audit")
+@_interruptible("the report and each export are written whole or not at all (a file they would replace is "
+                "kept as it was); with --add, the batches of documents already added stay in the index")
 def audit_command(
     corpus: Path = typer.Argument(..., help="Folder of articles to audit (read recursively)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON report here (atomically). Without it, print a summary."),
@@ -141,6 +165,8 @@ def audit_command(
         _fail("--jobs must be at least 1")
     if add and index is None:
         _fail("--add needs --index")
+    if source is not None and index is None:
+        _fail("--source needs --index: it names the corpus in the index")
     if index is not None and _inside(index, corpus):
         _fail(f"{index}: the index would be written inside the corpus folder; choose a path outside {corpus}")
     if engine is not Engine.spark and (spark_master or spark_conf):
@@ -196,6 +222,7 @@ def audit_command(
             write_report(report, output)
         except OSError as exc:
             _fail(f"{output}: cannot write report: {exc.strerror or exc}", EXIT_WRITE)
+        _written.append(str(output))
     if exports:
         _write_exports(report, exports, {d.path: str(d.text) for d in result.inventory.documents if d.record is None})
     if not quiet and (output is None or summary):
@@ -239,6 +266,7 @@ app.add_typer(index_app, name="index")
 
 
 @index_app.command("add")
+@_interruptible("the batches of documents added before it stay in the index; run it again to add the rest")
 def index_add(
     corpus: Path = typer.Argument(..., help="Folder of articles to add to the index."),
     index: Path = typer.Option(..., "--index", help="The index file (SQLite); created when missing."),
@@ -459,9 +487,11 @@ def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optiona
             _fail(str(exc))
         except OSError as exc:
             _fail(f"{target}: cannot write {fmt} export: {exc.strerror or exc}", EXIT_WRITE)
+        _written.append(str(target))
 
 
 @app.command("export")
+@_interruptible("the export was not written (a file it would replace is kept as it was)")
 def export_command(
     report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
     fmt: str = typer.Option(..., "--format", metavar="FORMAT",
@@ -478,7 +508,8 @@ def export_command(
 
     if fmt not in FORMATS:
         _fail(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    _check_export_target(output, corpus, [report])
+    _check_not_an_input(output, "the export", [("report", report)])
+    _check_export_target(output, corpus, [])
     try:
         data = load_report(report)
         check_report(data)
@@ -499,11 +530,7 @@ def export_command(
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("provenance: interrupted; no report was written", err=True)
-        sys.exit(130)
+    app()
 
 
 if __name__ == "__main__":  # pragma: no cover

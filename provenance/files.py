@@ -65,10 +65,17 @@ def _create_temporary(path: Path, directory: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name beside {path}")
 
 
-def human_size(n: float) -> str:
-    """``123 bytes``, ``4.5 KB``, ``64.0 MB``."""
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{int(n)} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} bytes"
+def human_size(n: float, scale: float | None = None) -> str:
+    """``123 bytes``, ``4.5 KB``, ``64.0 MB``; in the unit ``scale`` would take, when
+    given, so that two sizes side by side read in one unit (``0.5 MB`` beside ``64.0 MB``)."""
+    unit, div = _unit(n if scale is None else scale)
+    return f"{int(n)} bytes" if unit == "bytes" else f"{n / div:.1f} {unit}"
+
+
+def _unit(n: float) -> tuple[str, int]:
+    div = 1
+    for unit in ("bytes", "KB", "MB"):
+        if n < 1024 * div:
+            return unit, div
+        div *= 1024
+    return "GB", div

@@ -220,8 +220,12 @@ def unused_sidecar_reason(rel: str, sidecar_rel: str | None) -> str:
     return f"a second sidecar metadata file: {used}; {rel} is read neither as metadata nor as articles"
 
 
-def too_large(limit: int) -> str:
-    return f"over the size limit of {human_size(limit)} ({limit} bytes)"
+def too_large(limit: int, size: int | None = None) -> str:
+    """``over the size limit of …``; with the file's ``size`` first, both in one unit."""
+    scale = max(limit, size or 0)
+    shown = human_size(limit, scale)
+    over = f"over the size limit of {shown}" + ("" if shown.endswith(" bytes") else f" ({limit} bytes)")
+    return over if size is None else f"file is {human_size(size, scale)}, {over}"
 
 
 def admit(walk: _Walk, rel: str, st: os.stat_result) -> str | None:
@@ -242,7 +246,7 @@ def admit(walk: _Walk, rel: str, st: os.stat_result) -> str | None:
     if is_archive(rel):
         return "archive"
     if st.st_size > walk.max_file_bytes:
-        walk.reject(rel, "too-large", f"file is {human_size(st.st_size)}, {too_large(walk.max_file_bytes)}")
+        walk.reject(rel, "too-large", too_large(walk.max_file_bytes, st.st_size))
         return None
     return "file"
 

@@ -389,7 +389,32 @@ def credit_status(ctx: OriginContext, member: int, origin: Origin,
     named = [c for c in ctx.member_cues(member) if any(o in owed for o in c.outlets)]
     if named:
         return "credited", tuple(c.evidence() for c in named[:3]), f"names {', '.join(owed)}"
+    citing = [c for c in ctx.cues[m.doc] if c.role == "citation" and any(o in owed for o in c.outlets)
+              and c.start is not None and c.end is not None] if ctx.cues else []
+    text = str(ctx.documents[m.doc].text) if citing and ctx.documents else ""
+    beside = [c for c in citing if _introduces(text, c, m.start, m.end)]
+    if beside:
+        return ("credited", tuple(c.evidence() for c in beside[:3]),
+                f"cites {', '.join(owed)} as it gives the copied text ({beside[0].text!r})")
     return "uncredited", (), f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
+
+
+_CITATION_GAP = 40  # characters between a citation and the copied text it introduces or closes
+
+
+def _introduces(text: str, cue: Cue, start: int, end: int) -> bool:
+    """A citation that gives the copied text itself (``As the AP reported, <copy>``,
+    ``<copy>, Reuters reported.``): outside the copy, within a few characters of it and
+    in the same paragraph. A citation elsewhere in the document (``told the BBC`` three
+    paragraphs on) credits a source of information, not this text; one inside the copy
+    is the origin's own words."""
+    if cue.end <= start:
+        gap = text[cue.end:start]
+    elif cue.start >= end:
+        gap = text[end:cue.start]
+    else:
+        return False
+    return len(gap) <= _CITATION_GAP and "\n" not in gap.strip(" \t")
 
 
 def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tuple[Link, ...]:

@@ -99,6 +99,8 @@ def test_audit_with_add_grows_the_index(tmp_path):
     assert invoke("audit", new, "--index", index, "--add", "-q").exit_code == 0
     assert documents(index) == 7
     assert invoke("audit", new, "--add").exit_code == 2  # --add needs --index
+    no_index = invoke("audit", new, "--source", "x")
+    assert no_index.exit_code == 2 and "--source needs --index" in no_index.output
 
 
 def test_other_parameters_are_refused(tmp_path):

@@ -476,7 +476,7 @@ def test_audit_of_a_file_is_a_usage_error(tmp_path):
     assert not out.exists()
 
 
-def test_ctrl_c_exits_130_and_writes_no_report(tmp_path, monkeypatch):
+def test_ctrl_c_exits_130_and_writes_no_report(tmp_path, monkeypatch, capsys):
     from provenance import cli
 
     corpus = invented_corpus(tmp_path / "corpus")
@@ -489,13 +489,34 @@ def test_ctrl_c_exits_130_and_writes_no_report(tmp_path, monkeypatch):
         m.setattr(cli, "audit", interrupted)
         result = invoke("audit", corpus, "-o", out)
         assert result.exit_code == 130, result.output
+        assert "provenance: interrupted; the report and each export are written whole" in result.output
         assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
-        # the installed command (provenance.cli:main) exits 130 as well
+        # the installed command (provenance.cli:main) exits 130 as well, with the same message
         m.setattr(sys, "argv", ["provenance", "audit", str(corpus), "-o", str(out)])
         with pytest.raises(SystemExit) as stopped:
             cli.main()
         assert stopped.value.code == 130
+        assert "provenance: interrupted; the report" in capsys.readouterr().err
         assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_ctrl_c_during_an_export_names_the_report_written(tmp_path, monkeypatch):
+    from provenance import export as export_module
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    out, rows = tmp_path / "r.json", tmp_path / "rows.csv"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_module, "export", interrupted)
+    result = invoke("audit", corpus, "-o", out, "--export", f"csv:{rows}", "-q")
+    assert result.exit_code == 130, result.output
+    assert f"provenance: interrupted after writing {out};" in result.output
+    assert out.exists() and not rows.exists()
+    result = invoke("export", out, "--format", "csv", "-o", rows)
+    assert result.exit_code == 130 and "interrupted; the export was not written" in result.output
+    assert not rows.exists()
 
 
 def test_ctrl_c_while_writing_keeps_the_previous_report(tmp_path, monkeypatch):

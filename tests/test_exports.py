@@ -546,7 +546,7 @@ def test_cli_refuses_export_inside_corpus(tmp_path):
     assert sorted(p.name for p in corpus.rglob("*")) == before
     # nor over the report itself
     result = invoke("export", report_path, "--format", "csv", "-o", report_path)
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "would overwrite the report file read by this command" in result.output
     assert json.loads(report_path.read_text(encoding="utf-8"))["schema_version"]
 
 

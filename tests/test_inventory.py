@@ -77,9 +77,19 @@ def test_too_large_is_checked_before_reading(corpus: Path):
     inv = build_inventory(corpus, max_file_bytes=100)
     rej = next(r for r in inv.rejections if r.path == "huge.txt")
     assert rej.code == "too-large"
-    assert "100 bytes" in rej.reason
+    assert rej.reason == "file is 200 bytes, over the size limit of 100 bytes"
     assert "huge.txt" not in {d.path for d in inv.documents}
     assert len(accounted(inv)) == inv.files_seen
+
+
+def test_size_message_reads_both_sizes_in_one_unit():
+    from provenance.files import human_size
+    from provenance.inventory import too_large
+
+    assert [human_size(n) for n in (123, 4608, 64 << 20, 5 << 30)] == ["123 bytes", "4.5 KB", "64.0 MB", "5.0 GB"]
+    assert too_large(100 << 10, 3 << 20) == "file is 3.0 MB, over the size limit of 0.1 MB (102400 bytes)"
+    assert too_large(64 << 20, 70 << 20) == "file is 70.0 MB, over the size limit of 64.0 MB (67108864 bytes)"
+    assert too_large(64 << 20) == "over the size limit of 64.0 MB (67108864 bytes)"
 
 
 def test_symlinks_are_not_followed_by_default(tmp_path: Path, corpus: Path):

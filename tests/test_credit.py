@@ -1,0 +1,51 @@
+"""Credit: a copy that cites the outlet as it gives the copied text credits it; a
+citation elsewhere in the copy (a source of information) does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from provenance.params import default_params
+from provenance.pipeline import audit
+from provenance.report import build_report
+
+STORY = ("Flood barriers along the lower Maren river held through the night as water levels "
+         "peaked just below the record set eleven years ago, county engineers said on Sunday. "
+         "Crews had worked in shifts since Thursday to raise sandbag walls around the pumping "
+         "station at Eastwick, which supplies drinking water to some forty thousand homes. "
+         "The regional transport office closed two bridges as a precaution and said they would "
+         "reopen only after inspectors had checked their foundations for scouring damage.")
+
+
+def _corpus(root: Path, copies: dict[str, str]) -> Path:
+    root.mkdir()
+    (root / "wire.txt").write_text(STORY + "\n", encoding="utf-8")
+    rows = ["path,outlet,date", "wire.txt,Associated Press,2016-03-06"]
+    for name, text in copies.items():
+        (root / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},Valley Courier,2016-03-07")
+    (root / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return root
+
+
+def _links(root: Path) -> dict[str, dict]:
+    report = build_report(audit(root), default_params(), corpus=root.name, started="s", finished="f")
+    paths = {d["id"]: d["path"] for d in report["documents"]}
+    [cluster] = report["clusters"]
+    return {paths[link["document"]]: link for link in cluster["chain"]}
+
+
+def test_a_citation_beside_the_copied_text_is_a_credit(tmp_path: Path):
+    links = _links(_corpus(tmp_path / "c", {
+        "lead-in.txt": "Schools in the valley stay shut this week.\n\nAs the AP reported, " + STORY + "\n",
+        "closing.txt": "A reader sent us photographs of the bridge.\n\n" + STORY[:-1] + ", the AP reported.\n",
+        "elsewhere.txt": ("Our weather desk expects more rain on Wednesday.\n\n" + STORY + "\n\n"
+                          "Later in the week one farmer told the AP that his fields were still under water "
+                          "and that the harvest was lost.\n"),
+    }))
+    assert links["lead-in.txt"]["credited"] == "credited"
+    assert "cites Associated Press as it gives the copied text" in links["lead-in.txt"]["credit_reason"]
+    assert links["lead-in.txt"]["credit_evidence"][0]["text"] == "AP reported"
+    assert links["closing.txt"]["credited"] == "credited"
+    # a source of information three paragraphs on is not a credit for the copied text
+    assert links["elsewhere.txt"]["credited"] == "uncredited"
