@@ -126,6 +126,7 @@ class Evidence:
     value: str
     precision: str | None = None  # for dates: year | month | day | minute | second
     confidence: str = "medium"  # high | medium | low
+    document: int | None = None  # the document it was read from, where that is not implied (a cluster's origin)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ reason stated.  In order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable, Sequence
 
@@ -59,6 +59,14 @@ class OriginContext:
         best = max(segs, key=lambda s: min(s.end, m.end) - max(s.start, m.start))
         return best if min(best.end, m.end) - max(best.start, m.start) > 0 else None
 
+    def evidence(self, cues: Sequence[Cue]) -> list[Evidence]:
+        """The cues of members as evidence, each naming the document it was read from."""
+        return [replace(c.evidence(), document=self._cue_docs.get(id(c))) for c in cues]
+
+    @cached_property
+    def _cue_docs(self) -> dict[int, int]:
+        return {id(c): m.doc for i, m in enumerate(self.cluster.members) for c in self.member_cues(i)}
+
     def member_cues(self, i: int) -> list[Cue]:
         """The cues that speak for member ``i``: in a compilation page, those of the
         block holding it; otherwise the document's citing cues."""
@@ -91,6 +99,11 @@ class OriginContext:
 
 
 OriginRule = Callable[[OriginContext], Origin | None]
+
+
+def _read_in(doc: int, evidence: Sequence[Evidence]) -> tuple[Evidence, ...]:
+    """A document's own evidence, naming the document, for a cluster's origin."""
+    return tuple(replace(e, document=doc) for e in evidence)
 
 
 def _docs(ctx: OriginContext) -> list[int]:
@@ -126,7 +139,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
                           rule="earliest-date", confidence="medium",
                           reason=f"{ctx.documents[u].label} has no publication date but was captured on {cap.iso}, "
                                  "before every other member was published",
-                          evidence=tuple(atts[u].outlet_evidence[:1]), conflicts=atts[u].conflicts)
+                          evidence=_read_in(u, atts[u].outlet_evidence[:1]), conflicts=atts[u].conflicts)
     if undated:
         names = ", ".join(ctx.documents[d].label for d in undated[:3])
         more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""
@@ -146,7 +159,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     others = [d for d in docs if d != origin_doc]
     if any(compare_dates(date, atts[o].date) is None for o in others) and rule == "earliest-date":
         confidence = "medium"
-    evidence = tuple(atts[origin_doc].date_evidence[:1]) + tuple(atts[origin_doc].outlet_evidence[:1])
+    evidence = _read_in(origin_doc, atts[origin_doc].date_evidence[:1] + atts[origin_doc].outlet_evidence[:1])
     reason = f"earliest publication date ({date.iso}) among {len(others) + 1} documents holding this text"
     fragments = len(_docs(ctx)) - len(docs)
     if fragments:
@@ -183,7 +196,7 @@ def _in_corpus(ctx: OriginContext, doc: int, rule: str, confidence: str, reason:
             conflicts.append(f"{ctx.documents[d].label} is dated {other.iso}, before the origin's {date.iso}")
     return Origin(member=_first_member(ctx, doc), outlet=atts[doc].outlet, date=date, in_corpus=True, rule=rule,
                   confidence=confidence, reason=reason,
-                  evidence=tuple(evidence) + tuple(atts[doc].date_evidence[:1]),
+                  evidence=tuple(evidence) + _read_in(doc, atts[doc].date_evidence[:1]),
                   conflicts=tuple(dict.fromkeys(conflicts)))
 
 
@@ -258,7 +271,7 @@ def explicit_pointer(ctx: OriginContext) -> Origin | None:
                   f" ({atts[doc].outlet or 'outlet unknown'}) as the original: "
                   + "; ".join(f"{c.rule} {c.text[:80]!r}" for c in cues[:3]))
         return _in_corpus(ctx, doc, "explicit-pointer", "high" if by_url else "medium", reason,
-                          [c.evidence() for c in cues[:5]])
+                          ctx.evidence(cues[:5]))
     if external:
         ranked = sorted(external, key=lambda k: (-len(external[k]), k))
         name = ranked[0]
@@ -277,7 +290,7 @@ def explicit_pointer(ctx: OriginContext) -> Origin | None:
                 date = None
         reason = (f"the cluster's members cite {name} as the original, which is not in the corpus: "
                   + "; ".join(f"{c.rule} {c.text[:80]!r}" for c in cues[:3]))
-        return _external(name, date, "explicit-pointer", "medium", reason, [c.evidence() for c in cues[:5]],
+        return _external(name, date, "explicit-pointer", "medium", reason, ctx.evidence(cues[:5]),
                          conflicts)
     return None
 
@@ -303,9 +316,9 @@ def wire_dateline(ctx: OriginContext) -> Origin | None:
         dated = sorted(own, key=lambda d: (atts[d].date.iso if atts[d].date else "9999", d))
         reason = (f"copies carry {name}'s dateline or credit ({len(cues)} cue(s)) and {name}'s own story is in "
                   f"the corpus")
-        return _in_corpus(ctx, dated[0], "wire-dateline", "high", reason, [c.evidence() for c in cues[:5]])
+        return _in_corpus(ctx, dated[0], "wire-dateline", "high", reason, ctx.evidence(cues[:5]))
     reason = f"copies carry {name}'s dateline or credit ({len(cues)} cue(s)); {name}'s own story is not in the corpus"
-    return _external(name, _cited_date(cues), "wire-dateline", "medium", reason, [c.evidence() for c in cues[:5]])
+    return _external(name, _cited_date(cues), "wire-dateline", "medium", reason, ctx.evidence(cues[:5]))
 
 
 DEFAULT_RULES: tuple[OriginRule, ...] = (explicit_pointer, wire_dateline, earliest_date)
@@ -389,32 +402,28 @@ def credit_status(ctx: OriginContext, member: int, origin: Origin,
     named = [c for c in ctx.member_cues(member) if any(o in owed for o in c.outlets)]
     if named:
         return "credited", tuple(c.evidence() for c in named[:3]), f"names {', '.join(owed)}"
-    citing = [c for c in ctx.cues[m.doc] if c.role == "citation" and any(o in owed for o in c.outlets)
-              and c.start is not None and c.end is not None] if ctx.cues else []
-    text = str(ctx.documents[m.doc].text) if citing and ctx.documents else ""
-    beside = [c for c in citing if _introduces(text, c, m.start, m.end)]
+    beside = [c for c in ctx.cues[m.doc] if c.role == "citation" and any(o in owed for o in c.outlets)
+              and _introduces(c, m.start, m.end)] if ctx.cues else []
     if beside:
         return ("credited", tuple(c.evidence() for c in beside[:3]),
                 f"cites {', '.join(owed)} as it gives the copied text ({beside[0].text!r})")
     return "uncredited", (), f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
 
 
-_CITATION_GAP = 40  # characters between a citation and the copied text it introduces or closes
+_CITATION_GAP = 12  # characters between a citation and the copied text it introduces or closes
 
 
-def _introduces(text: str, cue: Cue, start: int, end: int) -> bool:
+def _introduces(cue: Cue, start: int, end: int) -> bool:
     """A citation that gives the copied text itself (``As the AP reported, <copy>``,
-    ``<copy>, Reuters reported.``): outside the copy, within a few characters of it and
-    in the same paragraph. A citation elsewhere in the document (``told the BBC`` three
-    paragraphs on) credits a source of information, not this text; one inside the copy
-    is the origin's own words."""
-    if cue.end <= start:
-        gap = text[cue.end:start]
-    elif cue.start >= end:
-        gap = text[end:cue.start]
-    else:
+    ``<copy>, the AP reported.``): outside the copy and at most a few characters from
+    it. A citation elsewhere in the document (``told the BBC`` a sentence or a paragraph
+    away) credits a source of information, not this text; one inside the copy is the
+    origin's own words. Offsets only: the origin stage may hold no texts."""
+    if cue.start is None or cue.end is None:
         return False
-    return len(gap) <= _CITATION_GAP and "\n" not in gap.strip(" \t")
+    if cue.end <= start:
+        return start - cue.end <= _CITATION_GAP
+    return cue.start >= end and cue.start - end <= _CITATION_GAP
 
 
 def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tuple[Link, ...]:

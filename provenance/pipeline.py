@@ -488,7 +488,7 @@ def cited_origins(clusters: list[Cluster], ctx: Context, ids: list[str]) -> list
             origin = Origin(member=None, outlet=outlet, date=date, in_corpus=False, rule="cited-origin",
                             confidence="high" if date is not None else "medium",
                             reason=why + "; the original is not in the corpus",
-                            evidence=tuple(c.evidence() for c in cues))
+                            evidence=tuple(replace(c.evidence(), document=d) for c in cues))
             chain = build_chain(ctx.origin_context(rc), origin, ctx.params.near_duplicate)
             cid = cluster_id([f"{ids[d]}:{start}-{end}", f"cited:{outlet}"])
             out.append(Cluster(id=cid, members=(member,), origin=origin, chain=chain))

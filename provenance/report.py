@@ -190,7 +190,8 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "rule": c.origin.rule,
                 "confidence": c.origin.confidence,
                 "reason": c.origin.reason,
-                "evidence": [_evidence(e) for e in c.origin.evidence],
+                "evidence": [{**_evidence(e), "document": ids[e.document] if e.document is not None else None}
+                             for e in c.origin.evidence],
                 "conflicts": list(c.origin.conflicts),
             },
             "chain": [{

@@ -104,7 +104,9 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
         if o["status"] == "determined":
             lines.append(f"    why: {o['rule']} ({o['confidence']} confidence): {clean(o['reason'], 240)}")
             for e in o["evidence"][:4]:
-                lines.append(f"      evidence: {e['rule']} at {clean(e['location'], 40)}: {clean(e['text'], 80)!r}")
+                read_in = by_id.get(e.get("document") or "")
+                where = f"{clean_label(read_in)} {clean(e['location'], 40)}" if read_in else clean(e["location"], 40)
+                lines.append(f"      evidence: {e['rule']} at {where}: {clean(e['text'], 80)!r}")
             for conflict in o["conflicts"]:
                 lines.append(f"      conflict: {clean(conflict, 200)}")
         for link in c["chain"]:

@@ -112,3 +112,26 @@ def test_passage_offsets_point_at_shared_text(case):
             mine = words(path, start, end)
             best = max(len(mine & words(*other)) for other in spans if other[0] != path)
             assert best >= 0.5 * len(mine), (path, start, end)
+
+
+def test_origin_evidence_names_the_document_it_was_read_from(case):
+    """Each observation behind an origin names a member document, and its text lies
+    there at its location (chars START-END)."""
+    name, _expected, report = case
+    from provenance.pipeline import audit as _audit
+
+    texts = {d.label: str(d.text) for d in _audit(GOLDEN / name / "corpus").inventory.documents}
+    label = {d["id"]: d["path"] + (f"#{d['record']}" if d.get("record") else "") for d in report["documents"]}
+    seen = 0
+    for c in report["clusters"]:
+        members = {m["document"] for m in c["members"]}
+        for e in c["origin"]["evidence"]:
+            assert e["document"] in members, (c["id"], e)
+            seen += 1
+            where = re.fullmatch(r"chars (\d+)-(\d+)", e["location"])
+            if where:
+                start, end = int(where[1]), int(where[2])
+                assert texts[label[e["document"]]][start:end] == e["text"], (c["id"], e)
+        if c["origin"]["rule"] == "earliest-date":
+            assert {e["document"] for e in c["origin"]["evidence"]} == {c["origin"]["document"]}
+    assert seen or not report["clusters"]

@@ -271,7 +271,8 @@ def minimal_report() -> dict:
                 "rule": "earliest-date",
                 "confidence": "high",
                 "reason": "earliest publication date (2020-01-02T10:00+00:00) among 2 documents sharing this text",
-                "evidence": [_evidence("meta.published", "json-ld", "2020-01-02T10:00+00:00", "minute")],
+                "evidence": [{**_evidence("meta.published", "json-ld", "2020-01-02T10:00+00:00", "minute"),
+                              "document": DOC_A}],
                 "conflicts": [],
             },
             "chain": [{
@@ -310,7 +311,7 @@ def external_origin_report(rule: str = "cited-origin") -> dict:
         origin={**external, "member": None, "rule": rule, "confidence": "high",
                 "reason": "a block of this page cites The Guardian (2020-01-01) as its source; the original is "
                           "not in the corpus",
-                "evidence": evidence, "conflicts": []},
+                "evidence": [{**e, "document": DOC_B} for e in evidence], "conflicts": []},
         chain=[{"member": 0, "credited": "credited", "credit_reason": "names The Guardian",
                 "credit_evidence": evidence, "document": DOC_B, "path": "news/story.html", "record": None,
                 "start": 10, "end": 210, "date": "2020-01-03", "lag_days": 2.0, "relation": "cited",

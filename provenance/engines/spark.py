@@ -873,7 +873,8 @@ def _cited(d: int, groups, shared: _Shared):
     ctx = Context([doc], [att], [cues], [segments], shared.registry, shared.params)
     for c in cited_origins(covering, ctx, [doc_id]):
         members = tuple(replace(m, doc=d) for m in c.members)
-        yield replace(c, members=members)
+        evidence = tuple(replace(e, document=d) for e in c.origin.evidence)
+        yield replace(c, members=members, origin=replace(c.origin, evidence=evidence))
 
 
 def _references(c: Cluster):

@@ -220,13 +220,17 @@ class _Texts:
         return text[start:end], ""
 
 
-def _evidence_list(items: list[dict[str, Any]]) -> str:
+def _evidence_list(items: list[dict[str, Any]], docs: dict[str, dict[str, Any]] | None = None) -> str:
+    """Evidence items; with ``docs``, each names the document it was read from (origin evidence)."""
     if not items:
         return '<p class="muted">No evidence recorded.</p>'
     lis = []
     for e in items:
+        read_in = (docs or {}).get(e.get("document") or "")
+        where = " · ".join(esc(x) for x in (_label(read_in["path"], read_in.get("record")) if read_in else None,
+                                            e.get("location")) if x)
         bits = [f'<code>{esc(e.get("rule"))}</code>', f'<span class="muted">{esc(e.get("source"))}'
-                f'{" · " + esc(e.get("location")) if e.get("location") else ""}</span>']
+                f'{" · " + where if where else ""}</span>']
         if e.get("text"):
             bits.append(f'<q class="ev">{esc(e["text"])}</q>')
         if e.get("value") is not None and e.get("value") != e.get("text"):
@@ -354,7 +358,7 @@ def _cluster(c: dict[str, Any], report: dict[str, Any], texts: _Texts) -> str:
                f'<dt>where</dt><dd>{where_html}</dd>'
                f'<dt>rule</dt><dd><code>{esc(o.get("rule"))}</code> · confidence {esc(o.get("confidence"))}</dd>'
                f'<dt>reason</dt><dd>{esc(o.get("reason"))}</dd></dl>'
-               '<h4>Evidence</h4>' + _evidence_list(o.get("evidence") or []))
+               '<h4>Evidence</h4>' + _evidence_list(o.get("evidence") or [], docs))
     if o.get("conflicts"):
         out.append('<h4 class="conflict">Conflicts</h4><ul class="evidence">'
                    + "".join(f'<li class="conflict">{esc(x)}</li>' for x in o["conflicts"]) + "</ul>")
