@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from .cues import Cue
-from .dates import compare_dates
+from .dates import compare_dates, surely_before
 from .model import Attribution, DateValue
 from .outlets import Registry
 from .segments import Segment
@@ -45,11 +45,15 @@ def attribute(cues: Sequence[Cue], segments: Sequence[Segment], registry: Regist
             conflicts.append(f"outlet: {outlets[0].rule} says {outlet!r} but {c.rule} ({c.location}) says "
                              f"{c.outlets[0]!r}")
     date = dates[0].date if dates else None
+    for c in own:
+        if "date" in c.concludes and c.date is None and c.source != "text":
+            conflicts.append(f"date: {c.rule} ({c.location}) gives {c.text!r}, which is not used: "
+                             f"{c.date_note or 'not a date that can be read strictly'}")
     for c in dates[1:]:
         if compare_dates(date, c.date) in (-1, 1):
             conflicts.append(f"date: {dates[0].rule} says {date.iso!r} but {c.rule} ({c.location}) says "
                              f"{c.date.iso!r}")
-    if date is not None and captured is not None and compare_dates(date, captured) == 1:
+    if date is not None and captured is not None and surely_before(captured, date):
         conflicts.append(f"date: {dates[0].rule} says {date.iso!r}, after the page was captured ({captured.iso}); "
                          "a page cannot be published after its capture, so the date is not used and the "
                          "capture time bounds it")

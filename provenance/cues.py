@@ -193,9 +193,8 @@ class CueReader:
             if not outlets:
                 return []
         if "date" in rule.concludes:
+            # an unreadable date stays a cue, without a date, so that attribution reports it
             date, note = resolve_date(value, day_first=None, anchor=None)
-            if date is None:
-                return []
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None
             known = self.registry.by_url(value) if url else self.registry.by_name(value)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from .model import DateValue
 
-__all__ = ["parse_date_value", "date_sort_key", "compare_dates", "lag_days", "PRECISIONS"]
+__all__ = ["parse_date_value", "date_sort_key", "compare_dates", "lag_days", "surely_before", "PRECISIONS"]
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
@@ -225,12 +225,40 @@ class _Parts:
         y, m, d, hh, mm, *ss = self.fields
         return datetime(y, m, d, hh, mm, ss[0] if ss else 0)
 
+    def span(self) -> tuple[datetime, datetime]:
+        """The UTC instants this value may stand for: its whole year, month, day or
+        minute, widened by ``ZONE_SLACK`` when no offset is stated."""
+        f = self.fields
+        start = datetime(f[0], f[1] if len(f) > 1 else 1, f[2] if len(f) > 2 else 1, *f[3:])
+        if self.rank == _YEAR:
+            end = _shifted(start, years=1)
+        elif self.rank == _MONTH:
+            end = _shifted(start, months=1)
+        else:
+            step = {_DAY: timedelta(days=1), _MINUTE: timedelta(minutes=1), _SECOND: timedelta(seconds=1)}
+            end = _shifted(start, step[self.rank])
+        if self.offset is not None and self.rank >= _MINUTE:
+            shift = timedelta(minutes=self.offset)
+            return _shifted(start, -shift), _shifted(end, -shift)
+        return _shifted(start, -ZONE_SLACK), _shifted(end, ZONE_SLACK)
+
     def instant(self, rank: int) -> datetime:
         """Local time truncated to ``rank``, shifted to UTC when an offset is known."""
         dt = self.local()
         if rank < _SECOND:
             dt = dt.replace(second=0)
         return dt - timedelta(minutes=self.offset) if self.offset is not None else dt
+
+
+def _shifted(when: datetime, delta: timedelta = timedelta(0), *, years: int = 0, months: int = 0) -> datetime:
+    """``when`` moved by ``delta`` (or whole years or months), held within datetime's range."""
+    try:
+        if years or months:
+            total = when.year * 12 + when.month - 1 + years * 12 + months
+            return when.replace(year=total // 12, month=total % 12 + 1)
+        return when + delta
+    except (OverflowError, ValueError):
+        return datetime.max if (delta > timedelta(0) or years > 0 or months > 0) else datetime.min
 
 
 def _parts(d: DateValue) -> _Parts | None:
@@ -274,22 +302,39 @@ def compare_dates(a: DateValue, b: DateValue) -> int | None:
     """-1/0/1 when ``a`` is certainly before/equal to/after ``b``, else None.
 
     Compared at the coarser of the two precisions; equal there but stated at
-    different precisions is not an order. Times compare only when both or
-    neither state an offset (both: in UTC; neither: as local times).
+    different precisions is not an order. Times compare when both or neither
+    state an offset (both: in UTC; neither: as local times); when one alone does,
+    only when they are further apart than any UTC offset could move them.
     """
     pa, pb = _parts(a), _parts(b)
     if pa is None or pb is None:
         return None
     rank = min(pa.rank, pb.rank)
     if rank >= _MINUTE:
-        if (pa.offset is None) != (pb.offset is None):
-            return None
         x, y = pa.instant(rank), pb.instant(rank)
+        if (pa.offset is None) != (pb.offset is None):
+            return None if abs(x - y) <= ZONE_SLACK else (-1 if x < y else 1)
     else:
         x, y = pa.fields[: rank + 1], pb.fields[: rank + 1]
     if x != y:
         return -1 if x < y else 1
     return 0 if pa.rank == pb.rank else None
+
+
+# The widest offset from UTC in use (UTC+14, UTC-12): a local time, or a local calendar
+# day, lies within this of the same reading in UTC.
+ZONE_SLACK = timedelta(hours=14)
+
+
+def surely_before(a: DateValue, b: DateValue) -> bool:
+    """Whether ``a`` ends before ``b`` begins in any time zones: a web-archive capture
+    (a UTC instant) against a publication date (often a local day). Unlike
+    ``compare_dates``, which compares calendar days as days, a day or a time without
+    an offset is widened by ``ZONE_SLACK`` on both sides."""
+    pa, pb = _parts(a), _parts(b)
+    if pa is None or pb is None:
+        return False
+    return pa.span()[1] <= pb.span()[0]  # spans are half-open
 
 
 def lag_days(a: DateValue, b: DateValue) -> float | None:

@@ -25,7 +25,7 @@ from typing import Callable, Sequence
 from .addresses import address, norm_url
 from .cluster import RawCluster
 from .cues import Cue
-from .dates import compare_dates, lag_days
+from .dates import compare_dates, lag_days, surely_before
 from .model import Attribution, DateValue, Document, Evidence, Link, Origin
 from .reach import longest, traced
 from .segments import Segment
@@ -133,7 +133,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     undated = [d for d in docs if atts[d].date is None]
     for u in undated:  # captured before every other member was published: it came first
         cap = atts[u].captured
-        if cap is not None and all(o == u or (atts[o].date is not None and compare_dates(cap, atts[o].date) == -1)
+        if cap is not None and all(o == u or (atts[o].date is not None and surely_before(cap, atts[o].date))
                                    for o in docs):
             return Origin(member=_first_member(ctx, u), outlet=atts[u].outlet, date=None, in_corpus=True,
                           rule="earliest-date", confidence="medium",
@@ -442,8 +442,10 @@ def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tu
         date = attributions[m.doc].date
         # published before the origin (an undated page captured before it was): an older
         # document sharing only a fragment, not a copy of this origin
-        bound = date if date is not None else attributions[m.doc].captured
-        if origin.date is not None and bound is not None and compare_dates(bound, origin.date) == -1:
+        if origin.date is not None and (
+                (date is not None and compare_dates(date, origin.date) == -1)
+                or (date is None and attributions[m.doc].captured is not None
+                    and surely_before(attributions[m.doc].captured, origin.date))):
             continue
         source = direct_source(cluster, i, origin.member if origin.member is not None else -1, attributions)
         if source is not None:

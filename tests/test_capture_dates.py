@@ -64,3 +64,32 @@ def test_a_publication_date_after_the_capture_is_a_conflict(tmp_path):
     assert doc["published"]["date"] is None
     assert [e["value"] for e in doc["published"]["evidence"]] == ["2016-11-02"]
     assert any("after the page was captured" in c and "not used" in c for c in doc["conflicts"])
+
+
+def test_a_local_day_that_began_before_the_capture_is_kept(tmp_path):
+    """11 March in UTC+11 began at 13:00Z on 10 March: a capture at 20:00Z that day
+    does not contradict it; a capture a day and a half earlier does."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_warc(corpus / "late.warc.gz", [("https://paper.example/a", "2021-03-10T20:00:00Z", page("2021-03-11"))])
+    write_warc(corpus / "early.warc.gz", [("https://paper.example/b", "2021-03-09T20:00:00Z", page("2021-03-11"))])
+    report = audit(corpus, tmp_path)
+    docs = {d["path"]: d for d in report["documents"]}
+    assert docs["late.warc.gz"]["published"]["date"] == "2021-03-11"
+    assert not any("captured" in c for c in docs["late.warc.gz"]["conflicts"])
+    assert docs["early.warc.gz"]["published"]["date"] is None
+    assert any("after the page was captured" in c for c in docs["early.warc.gz"]["conflicts"])
+
+
+def test_a_metadata_date_that_cannot_be_read_is_reported_not_dropped(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    paras = "".join(f"<p>{p}</p>" for p in BODY.split("\n\n"))
+    (corpus / "page.html").write_text(
+        f'<html><head><meta name="date" content="03/05/2021"><title>t</title></head>'
+        f"<body><article>{paras}</article></body></html>", encoding="utf-8")
+    report = audit(corpus, tmp_path)
+    (doc,) = report["documents"]
+    assert doc["published"]["date"] is None
+    [note] = [c for c in doc["conflicts"] if "'03/05/2021'" in c]
+    assert "not used" in note and "ambiguous" in note

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.dates import compare_dates, date_sort_key, lag_days, parse_date_value
+from provenance.dates import compare_dates, date_sort_key, lag_days, parse_date_value, surely_before
 from provenance.model import DateValue
 
 
@@ -99,6 +99,9 @@ def D(text: str) -> DateValue:
         ("2016-10", "2016-11-01", -1),
         ("2016-10-20T09:00", "2016-10-20T10:00", -1),  # both local
         ("2016-10-20T09:00Z", "2016-10-20T10:00", None),  # only one states a zone
+        ("2016-10-20T09:00Z", "2016-10-20T23:00", None),  # 14 h apart: a zone could close the gap
+        ("2016-10-20T09:00Z", "2016-10-20T23:01", -1),  # further apart than any zone moves a time
+        ("2021-03-01T10:00:00Z", "2021-03-09T10:00", -1),
         ("2016-10-20T10:00+02:00", "2016-10-20T09:00+00:00", -1),  # 08:00Z before 09:00Z
         ("2016-10-20T10:00+02:00", "2016-10-20T08:00Z", 0),
         ("2016-10-20T14:30", "2016-10-20T14:30:05", None),
@@ -114,6 +117,27 @@ def test_compare_dates(a, b, expected):
 def test_compare_tolerates_foreign_iso_and_rejects_garbage():
     assert compare_dates(DateValue("2016-10-20T10:00:00Z", "second", True), D("2016-10-20T11:00Z")) == -1
     assert compare_dates(DateValue("not a date", "day"), D("2016-10-20")) is None
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("2021-03-12T00:00:00Z", "2021-03-20T10:00", True),  # a capture a week before a local time
+        ("2021-03-10T20:00:00Z", "2021-03-11", False),  # 11 March began at 13:00Z in UTC+11
+        ("2021-03-10T09:59:00Z", "2021-03-11", True),  # before 11 March began anywhere
+        ("2021-03-10T10:00:00Z", "2021-03-11", False),
+        ("2021-03-11", "2021-03-12T20:00Z", True),
+        ("2021-03-11", "2021-03-12T01:00Z", False),  # 11 March ends as late as 12 March 12:00Z
+        ("2021-03-11T10:00Z", "2021-03-11T10:01Z", True),
+        ("2021-03-11T10:00Z", "2021-03-11T10:00Z", False),
+        ("2021-02", "2021-03-05", True),
+        ("2021", "2021-12-31T23:00Z", False),
+        ("0001", "9999-12-31", True),  # the ends of the calendar do not overflow
+        ("9999-12-31", "0001-01-01", False),
+    ],
+)
+def test_surely_before_widens_days_and_local_times_by_any_zone(a, b, expected):
+    assert surely_before(D(a), D(b)) is expected
 
 
 def test_lag_days():

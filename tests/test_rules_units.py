@@ -343,13 +343,16 @@ def test_a_member_dated_before_an_origin_found_by_its_dateline_is_left_out_of_th
     assert [(l.member, l.lag_days) for l in chain] == [(1, 1.0)]
 
 
-def test_a_member_whose_date_cannot_be_compared_with_the_origins_lowers_confidence():
-    # 0 is stated in UTC, 2 as a local time: their times do not compare, but 2 is certainly
-    # later than 1, which is certainly later than 0.
+def test_a_local_time_is_ordered_against_a_utc_one_only_beyond_any_zone():
+    # 0 is stated in UTC, 2 as a local time: two days apart, no time zone can reverse them
     c = cluster(3, [(0, 1, 1.0), (1, 2, 1.0)])
     atts = [att("2016-10-20T09:00Z"), att("2016-10-21"), att("2016-10-22T15:00")]
     o = choose_origin(OriginContext(c, docs(3), atts))
-    assert (o.member, o.rule, o.confidence) == (0, "earliest-date", "medium")
+    assert (o.member, o.rule, o.confidence) == (0, "earliest-date", "high")
+    # six hours apart: a zone could put the local time first, so neither is the origin
+    atts = [att("2016-10-20T09:00Z"), att("2016-10-21"), att("2016-10-20T15:00")]
+    o = choose_origin(OriginContext(c, docs(3), atts))
+    assert o.rule == "undetermined" and "tie" in o.reason
     atts[2] = att("2016-10-22T15:00Z")
     o = choose_origin(OriginContext(c, docs(3), atts))
     assert (o.member, o.rule, o.confidence) == (0, "earliest-date", "high")
