@@ -251,12 +251,13 @@ class CueReader:
         if not rule.may_match(window):
             return []
         out: list[Cue] = []
-        for m in pattern.finditer(window):
-            if len(out) >= _MAX_MATCHES:
-                break
-            cue = self._from_match(rule, m, offset, anchor)
-            if cue is not None:
-                out.append(cue)
+        for start, end in rule.windows(window):
+            for m in pattern.finditer(window, start, end):
+                if len(out) >= _MAX_MATCHES:
+                    return out
+                cue = self._from_match(rule, m, offset, anchor)
+                if cue is not None:
+                    out.append(cue)
         return out
 
     def _from_match(self, rule: Rule, m: re.Match[str], offset: int, anchor: DateValue | None) -> Cue | None:

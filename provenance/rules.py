@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "field": (str,), "part": (str,), "where": (str,), "span": (int,), "concludes": (list,),
     "outlet": (str,), "outlet_kinds": (list,), "registry_only": (bool,), "date_order": (str,),
     "confidence": (str,), "priority": (int,), "relation": (str,), "enabled": (bool,), "flags": (str,), "requires": (list,),
+    "near": (int,),
 }
 _REQUIRED = ("id", "description", "source", "role")
 _MAX_PATTERN = 2000
@@ -75,6 +77,7 @@ class Rule:
     enabled: bool = True
     flags: str = ""
     requires: tuple[str, ...] = ()  # the pattern is tried only on text holding one of these
+    near: int = 0  # with requires: tried only within this many characters of one of them (0: anywhere)
     origin: str = ""  # the file the rule came from
 
     def may_match(self, text: str) -> bool:
@@ -87,6 +90,27 @@ class Rule:
             text = text.casefold()
             return any(word.casefold() in text for word in self.requires)
         return any(word in text for word in self.requires)
+
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """Where to try the pattern: the whole text, or with ``near``, the stretches
+        reaching ``near`` characters either side of each required word, merged. A
+        pattern with no literal start is tried at every character; a few hundred
+        characters around the words every match contains cost a fraction of that."""
+        if not (self.near and self.requires):
+            return [(0, len(text))]
+        out: list[tuple[int, int]] = []
+        for m in self._required.finditer(text):
+            start, end = max(0, m.start() - self.near), min(len(text), m.end() + self.near)
+            if out and start <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], end))
+            else:
+                out.append((start, end))
+        return out
+
+    @cached_property
+    def _required(self) -> re.Pattern[str]:
+        flags = re.IGNORECASE if "i" in self.flags else 0
+        return re.compile("|".join(re.escape(w) for w in sorted(self.requires, key=len, reverse=True)), flags)
 
     def compiled(self) -> re.Pattern[str] | None:
         return _compile(self.pattern, self.flags) if self.pattern else None
@@ -112,7 +136,8 @@ class RuleSet:
         for r in self.rules:
             h.update(repr((r.id, r.source, r.role, r.pattern, r.field, r.part, r.where, r.span, r.concludes,
                            r.outlet, r.outlet_kinds, r.registry_only, r.date_order, r.confidence, r.priority,
-                           r.relation, r.enabled, r.flags, r.requires)).encode("utf-8"))
+                           r.relation, r.enabled, r.flags, r.requires)
+                          + ((r.near,) if r.near else ())).encode("utf-8"))
         return h.hexdigest()
 
 
@@ -196,6 +221,8 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         problems.append(f"{at}: field 'requires' must be a list of non-empty strings")
     elif requires and source != "text":
         problems.append(f"{at}: field 'requires' applies only to source 'text'")
+    if "near" in raw and (raw["near"] < 1 or not requires):
+        problems.append(f"{at}: field 'near' must be positive and needs 'requires' (the words it is near)")
     if "span" in raw and raw["span"] < 1:
         problems.append(f"{at}: field 'span' must be positive")
     flags = raw.get("flags", "")
@@ -233,7 +260,7 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         outlet_kinds=tuple(raw.get("outlet_kinds", ())), registry_only=raw.get("registry_only", False),
         date_order=raw.get("date_order", "outlet"), confidence=raw.get("confidence", "medium"),
         priority=raw.get("priority", 50), relation=raw.get("relation"), enabled=raw.get("enabled", True),
-        flags=flags, requires=tuple(requires), origin=where,
+        flags=flags, requires=tuple(requires), near=raw.get("near", 0), origin=where,
     )
 
 

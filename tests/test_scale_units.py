@@ -188,11 +188,31 @@ def test_requires_skips_only_texts_without_the_words():
     assert loose.may_match("sent via Reuters")
 
 
+def test_near_is_validated_and_limits_where_the_pattern_is_tried():
+    problems: list[str] = []
+    parse_rules(_rule_file("near = 50\n"), "r.toml", problems)
+    assert any("'near'" in p and "needs 'requires'" in p for p in problems)
+    problems = []
+    parse_rules(_rule_file('requires = ["via"]\nnear = 0\n'), "r.toml", problems)
+    assert any("'near' must be positive" in p for p in problems)
+    problems = []
+    (rule,), _ = parse_rules(_rule_file('requires = ["via", "Via"]\nnear = 20\n'), "r.toml", problems)
+    assert not problems
+    text = "x" * 100 + " sent via Reuters " + "y" * 100 + " and via AFP " + "z" * 30
+    first, second = text.index("via Reuters"), text.index("via AFP")
+    assert rule.windows(text) == [(first - 20, first + 3 + 20), (second - 20, second + 3 + 20)]
+    assert rule.windows("via a via b") == [(0, 11)]  # overlapping stretches merge
+    reader = CueReader(RuleSet((rule,), "t", ()), load_registry())
+    assert [c.text for c in reader._text(rule, text, None)] == ["via Reuters", "via AFP"]
+    assert [c.start for c in reader._text(rule, text, None)] == [first, second]  # offsets into the whole text
+
+
 def test_shipped_requires_never_change_the_cues():
-    """The shipped rules read the same evidence with and without their `requires`."""
+    """The shipped rules read the same evidence with and without their `requires` and `near`."""
     rules = load_rules()
-    assert any(r.requires for r in rules.rules)
-    bare = RuleSet(tuple(dataclasses.replace(r, requires=()) for r in rules.rules), rules.version, rules.files)
+    assert any(r.requires for r in rules.rules) and any(r.near for r in rules.rules)
+    bare = RuleSet(tuple(dataclasses.replace(r, requires=(), near=0) for r in rules.rules), rules.version,
+                   rules.files)
     registry = load_registry()
     fast, slow = CueReader(rules, registry), CueReader(bare, registry)
     seen = 0
