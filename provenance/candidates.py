@@ -263,11 +263,22 @@ def candidate_keys_pairs(keys: "np.ndarray | KeyBlocks", docs: np.ndarray, param
     return pairs_from_keys(keys, docs, b, params.min_shared_buckets, params.bucket_clique_max)
 
 
-def content_words(tokens: Tokens) -> Tokens:
-    """The tokens without function words (what survives a rewrite)."""
-    keep = ~np.isin(tokens.hashes, stopword_hashes())
+def content_words(tokens: Tokens, limit: int = 0) -> Tokens:
+    """The tokens without function words (what survives a rewrite); with ``limit``, at
+    least the first ``limit`` of them (all, when there are fewer), read from the
+    text's start: the lead windows need no more, and a long story's later words
+    would only be sorted and hashed for nothing."""
+    hashes = tokens.hashes
+    take = len(hashes)
+    if limit:
+        take = min(take, 3 * limit)  # news text runs about half function words
+        keep = ~np.isin(hashes[:take], stopword_hashes())
+        if int(keep.sum()) < limit and take < len(hashes):
+            take = len(hashes)
+    if take == len(hashes):
+        keep = ~np.isin(hashes, stopword_hashes())
     starts, ends = tokens.bounds()
-    return Tokens(tokens.hashes[keep], offsets=(starts[keep], ends[keep]))
+    return Tokens(hashes[:take][keep], offsets=(starts[:take][keep], ends[:take][keep]))
 
 
 def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:
@@ -316,7 +327,7 @@ def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) ->
         if windows:
             batch.append((doc, fp.signatures(tokens, windows), False))
         if params.rewrite_window_words and len(tokens) >= params.min_span_tokens:  # as fp.windows
-            content = content_words(tokens)
+            content = content_words(tokens, params.rewrite_lead_words)
             cw = rewrite_windows(doc, content, params)
             if cw:
                 batch.append((doc, content_fp.signatures(content, cw), True))

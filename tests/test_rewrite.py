@@ -137,6 +137,24 @@ def test_content_word_windows_propose_a_rewrite_that_word_windows_miss():
     assert len(content_words(tokens[0])) == 28
 
 
+def test_content_words_with_a_limit_are_a_prefix_of_all_of_them():
+    """The lead windows read at least the first ``limit`` content words, the same ones."""
+    tk = Tokenizer()
+    dense = " ".join(f"Word{i}" for i in range(400))  # no function words: the prefix is enough
+    sparse = " ".join(f"the of and to a in Word{i}" for i in range(40))  # 40 content words in 280
+    for text in (dense, sparse, *_filler_texts()):
+        tokens = tk(text)
+        every = content_words(tokens)
+        for limit in (1, 10, 60, 500):
+            some = content_words(tokens, limit)
+            n = len(some.hashes)
+            assert n >= min(limit, len(every.hashes))
+            assert list(some.hashes) == list(every.hashes[:n])
+            assert list(some.bounds()[0]) == list(every.bounds()[0][:n])
+    assert len(content_words(tk(dense), 60).hashes) == 180  # 3 x 60 words read, not 400
+    assert len(content_words(tk(sparse), 60).hashes) == 40  # too few in 180 words: all are read
+
+
 def test_a_rewrite_past_the_lead_is_proposed_only_with_windows_over_the_whole_text():
     tk = Tokenizer()
     a, b = _filler_texts()
