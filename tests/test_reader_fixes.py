@@ -85,6 +85,99 @@ def test_json_object_with_text_and_an_articles_list_is_one_document():
 
 
 # --------------------------------------------------------------------------
+# XML
+# --------------------------------------------------------------------------
+
+
+def _nitf(body: str, holder: str = "Orlen Agency", declaration: str = "") -> str:
+    return (f'{declaration}<nitf><head><docdata><date.issue norm="20210301"/><doc.copyright holder="{holder}"/>'
+            f"</docdata></head><body><body.content>{body}</body.content></body></nitf>")
+
+
+def test_xml_declared_latin1_but_valid_utf8_is_read_as_utf8():
+    text = _nitf(f"<p>{STORY} Café.</p>", holder="Brîndle Agency",
+                 declaration='<?xml version="1.0" encoding="ISO-8859-1"?>')
+    [doc], rejections = read_file("story.xml", text.encode("utf-8"))
+    assert rejections == [] and doc.encoding == "utf-8"
+    assert values(doc, "publisher") == [("Brîndle Agency", "nitf:docdata/doc.copyright@holder")]
+    assert doc.text.endswith("Café.")
+
+
+def test_xml_real_latin1_is_still_read_as_latin1():
+    text = _nitf(f"<p>{STORY} Café.</p>", holder="Brîndle Agency",
+                 declaration='<?xml version="1.0" encoding="ISO-8859-1"?>')
+    [doc], _ = read_file("story.xml", text.encode("latin-1"))
+    assert doc.encoding == "iso8859-1" and doc.text.endswith("Café.")
+
+
+def test_xml_text_node_over_10_mb_is_read():
+    big = (STORY + " ") * (11 * 1024 * 1024 // len(STORY))
+    [doc], rejections = read_file("big.xml", _nitf(f"<p>{big}</p>").encode())
+    assert rejections == [] and len(doc.text) > 10 * 1024 * 1024
+
+
+def test_xml_huge_text_node_still_refuses_entities():
+    big = "x" * (11 * 1024 * 1024)
+    data = f'<!DOCTYPE nitf [<!ENTITY a "b">]>{_nitf(f"<p>{big}</p>")}'.encode("utf-16")
+    docs, rejections = read_file("big.xml", data)
+    assert docs == [] and [r.code for r in rejections] == ["unsafe-xml"]
+
+
+def test_xml_text_keeps_words_apart_across_blocks_and_line_breaks():
+    body = ("<p>first line of the poem<br/>second line of the poem</p>"
+            f"<p>Ma<b>ra</b> Quill's <em>ferry</em> story. {STORY}</p>")
+    head = ('<body.head><byline>By <person>Mara Quill</person><byline.title>Harbour Correspondent'
+            '</byline.title></byline></body.head>')
+    data = f"<nitf><body>{head}<body.content>{body}</body.content></body></nitf>".encode()
+    [doc], _ = read_file("story.xml", data)
+    blocks = doc.text.split("\n\n")
+    assert blocks[0] == "By Mara Quill Harbour Correspondent"
+    assert blocks[1] == "first line of the poem second line of the poem"
+    assert blocks[2].startswith("Mara Quill's ferry story.")
+
+
+_G2 = "http://iptc.org/std/nar/2006-10-01/"
+
+
+def _news_item(guid: str, story: str, holder: str, provider: str, extra: str = "") -> str:
+    return (f'<newsItem guid="{guid}"><rightsInfo><copyrightHolder literal="{holder}"/></rightsInfo>'
+            f'<itemMeta>{provider}<firstCreated>2021-03-03T07:00:00Z</firstCreated></itemMeta>'
+            f"<contentMeta><headline>Terns</headline>{extra}</contentMeta>"
+            f'<contentSet><inlineXML><html xmlns="http://www.w3.org/1999/xhtml"><body><p>{story}</p></body></html>'
+            "</inlineXML></contentSet></newsItem>")
+
+
+def test_newsml_provider_code_spelling_the_holder_gives_way_to_its_name():
+    item = _news_item("urn:a:1", OTHER, "Kestle Press", '<provider qcode="nprov:KESTLEPRESS"/>')
+    [doc], _ = read_file("item.xml", f'<newsMessage xmlns="{_G2}"><itemSet>{item}</itemSet></newsMessage>'.encode())
+    assert values(doc, "outlet") == []
+    assert values(doc, "publisher") == [("Kestle Press", "newsml:rightsInfo/copyrightHolder@literal")]
+    other = _news_item("urn:a:2", OTHER, "Kestle Press", '<provider qcode="nprov:ORLENWIRE"/>')
+    [doc], _ = read_file("item.xml", other.encode())
+    assert values(doc, "outlet") == [("ORLENWIRE", "newsml:itemMeta/provider@qcode")]  # another party: kept
+
+
+def test_newsml_byline_and_creditline_are_in_the_text():
+    extra = "<creditline>Kestle Press/Ada Frost</creditline><by>By Ada Frost</by><dateline>KESTLE, March 3</dateline>"
+    item = _news_item("urn:a:1", OTHER, "Kestle Press", '<provider literal="Kestle Press"/>', extra)
+    [doc], _ = read_file("item.xml", item.encode())
+    assert doc.text.split("\n\n")[:4] == ["Terns", "By Ada Frost", "Kestle Press/Ada Frost", "KESTLE, March 3"]
+    assert ("Kestle Press/Ada Frost", "newsml:contentMeta/creditline") in values(doc, "credit")
+
+
+def test_newsml_package_items_are_accounted_and_numbered_with_the_others():
+    package = ('<packageItem guid="urn:a:pkg"><itemMeta><provider literal="Kestle Press"/></itemMeta>'
+               '<groupSet root="r"><group id="r"><itemRef residref="urn:a:1"/></group></groupSet></packageItem>')
+    first = _news_item("urn:a:1", OTHER, "Kestle Press", '<provider literal="Kestle Press"/>')
+    second = _news_item("urn:a:2", STORY, "Orlen Agency", '<provider literal="Orlen Agency"/>')
+    data = f'<newsMessage xmlns="{_G2}"><itemSet>{first}{package}{second}</itemSet></newsMessage>'.encode()
+    docs, rejections = read_file("msg.xml", data)
+    assert [(d.record, d.text.split("\n\n")[-1]) for d in docs] == [("item 0", OTHER), ("item 2", STORY)]
+    assert [(r.code, r.record) for r in rejections] == [("no-text", "item 1")]
+    assert "packageItem" in rejections[0].reason
+
+
+# --------------------------------------------------------------------------
 # Plain text
 # --------------------------------------------------------------------------
 
