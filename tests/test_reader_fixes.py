@@ -33,6 +33,71 @@ def values(doc, key: str) -> list[tuple[str, str]]:
 
 
 # --------------------------------------------------------------------------
+# Web archives
+# --------------------------------------------------------------------------
+
+
+def _warc(records: list[tuple[str, bytes, str]]) -> bytes:
+    """A gzipped WARC of HTML responses: (target URI, payload, WARC-Date) each."""
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for uri, body, date in records:
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http,
+                                                      warc_headers_dict={"WARC-Date": date}))
+    return buf.getvalue()
+
+
+def _page(body: str, head: str = "") -> bytes:
+    return f"<html><head>{head}</head><body><article><p>{body}</p></article></body></html>".encode()
+
+
+def test_warc_copy_with_canonical_link_to_its_original_keeps_its_own_url():
+    head = ('<meta property="og:url" content="https://copy.example/news/ferry">'
+            '<link rel="canonical" href="https://wire.example/2021/03/01/ferry">')
+    data = _warc([("https://copy.example/news/ferry", _page(STORY, head), "2021-03-20T00:00:00Z")])
+    docs, rejections, _counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert rejections == [] and [d.url for d in docs] == ["https://copy.example/news/ferry"]
+
+
+def test_warc_relative_canonical_link_is_resolved_against_the_target_uri():
+    head = '<link rel="canonical" href="/news/ferry">'
+    data = _warc([("https://paper.example/news/ferry?ref=feed", _page(STORY, head), "2021-03-20T00:00:00Z")])
+    docs, _rejections, _counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [d.url for d in docs] == ["https://paper.example/news/ferry"]
+
+
+def test_warc_recapture_of_the_same_payload_is_skipped_not_a_copy():
+    page = _page(STORY)
+    data = _warc([
+        ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),
+        ("https://paper.example/ferry", page, "2021-03-17T00:00:00Z"),  # the same page a week later
+        ("https://paper.example/ferry", _page(STORY + " Updated."), "2021-03-18T00:00:00Z"),  # changed: a document
+        ("https://other.example/ferry", page, "2021-03-18T00:00:00Z"),  # another address: a document
+    ])
+    docs, rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert rejections == [] and len(docs) == 3 and counts["recapture"] == 1
+    assert [d.url for d in docs] == ["https://paper.example/ferry"] * 2 + ["https://other.example/ferry"]
+
+
+def test_recapture_is_counted_in_the_inventory(tmp_path: Path):
+    page = _page(STORY)
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "crawl.warc.gz").write_bytes(_warc([("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),
+                                                  ("https://paper.example/ferry", page, "2021-03-17T00:00:00Z")]))
+    inv = build_inventory(corpus)
+    assert len(inv.documents) == 1 and dict(inv.skipped_records) == {"recapture": 1}
+
+
+def test_record_size_limit_in_bytes_is_not_repeated():
+    data = _warc([("https://paper.example/ferry", _page(STORY), "2021-03-10T00:00:00Z")])
+    _docs, rejections, _counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 100)
+    [rejection] = [r for r in rejections if r.record is not None]
+    assert rejection.code == "too-large" and rejection.reason.endswith("over the size limit of 100 bytes; not read")
+
+
+# --------------------------------------------------------------------------
 # JSON
 # --------------------------------------------------------------------------
 
