@@ -258,3 +258,52 @@ def test_utf32_text_with_a_byte_order_mark_is_read(codec):
 def test_a_lone_wide_byte_order_mark_is_named(data):
     _docs, [rejection] = read_file("empty.txt", data)
     assert rejection.code == "empty" and rejection.reason == "file holds only a byte-order mark"
+
+
+# --------------------------------------------------------------------------
+# Inventory and sidecar
+# --------------------------------------------------------------------------
+
+
+def test_files_in_hidden_folders_are_rejected_and_accounted(tmp_path: Path):
+    corpus = tmp_path / "c"
+    (corpus / ".hiddendir").mkdir(parents=True)
+    (corpus / "sub" / ".ipynb_checkpoints").mkdir(parents=True)
+    (corpus / "story.txt").write_text(STORY)
+    (corpus / ".hiddendir" / "inside.txt").write_text(STORY)
+    (corpus / "sub" / ".ipynb_checkpoints" / "story-checkpoint.txt").write_text(STORY)
+    inv = build_inventory(corpus)
+    assert [d.path for d in inv.documents] == ["story.txt"]
+    rejected = {r.path: r for r in inv.rejections}
+    assert set(rejected) == {".hiddendir/inside.txt", "sub/.ipynb_checkpoints/story-checkpoint.txt"}
+    assert all(r.code == "unsupported-format" for r in rejected.values())
+    assert "hidden folder sub/.ipynb_checkpoints" in rejected["sub/.ipynb_checkpoints/story-checkpoint.txt"].reason
+    assert inv.files_seen == 3
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_undecodable_name_and_a_name_with_a_backslash_are_told_apart(tmp_path: Path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    try:
+        with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "wb") as fh:
+            fh.write(STORY.encode())
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    (corpus / "caf\\xe9.txt").write_text(OTHER)
+    (corpus / "metadata.csv").write_text("path,outlet\ncaf\\xe9.txt,Bytes Outlet\ncaf\\\\xe9.txt,Backslash Outlet\n")
+    inv = build_inventory(corpus)
+    paths = {d.path: d.text for d in inv.documents}
+    assert paths == {"caf\\xe9.txt": STORY, "caf\\\\xe9.txt": OTHER}
+    rows = {r.path: r.outlet for r in inv.sidecar.rows}
+    assert rows == {"caf\\xe9.txt": "Bytes Outlet", "caf\\\\xe9.txt": "Backslash Outlet"}
+    assert inv.sidecar.issues == ()
+
+
+def test_sidecar_backslash_is_still_a_windows_separator(tmp_path: Path):
+    corpus = tmp_path / "c"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "sub" / "a.txt").write_text(STORY)
+    (corpus / "metadata.csv").write_text("path,outlet\nsub\\a.txt,Windows Outlet\n")
+    inv = build_inventory(corpus)
+    assert [(r.path, r.outlet) for r in inv.sidecar.rows] == [("sub/a.txt", "Windows Outlet")]
