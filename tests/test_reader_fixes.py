@@ -307,3 +307,32 @@ def test_sidecar_backslash_is_still_a_windows_separator(tmp_path: Path):
     (corpus / "metadata.csv").write_text("path,outlet\nsub\\a.txt,Windows Outlet\n")
     inv = build_inventory(corpus)
     assert [(r.path, r.outlet) for r in inv.sidecar.rows] == [("sub/a.txt", "Windows Outlet")]
+
+
+# --------------------------------------------------------------------------
+# Documentation of the behaviour above
+# --------------------------------------------------------------------------
+
+
+def _report_format() -> str:
+    return (ROOT / "docs" / "report-format.md").read_text(encoding="utf-8")
+
+
+def test_docs_and_schema_name_every_skipped_record_kind():
+    row = next(line for line in _report_format().splitlines() if line.startswith("| `run.inputs.skipped_records`"))
+    assert all(f"`{kind}`" in row for kind in SKIPPED_KINDS)
+    schema = json.loads((ROOT / "provenance" / "data" / "report.schema.json").read_text(encoding="utf-8"))
+    described = schema["properties"]["run"]["properties"]["inputs"]["properties"]["skipped_records"]["description"]
+    assert "recapture" in described
+
+
+def test_docs_describe_hidden_folders_name_escapes_and_json_containers():
+    doc = _report_format()
+    assert "lies in a hidden folder" in doc
+    assert "even when it also holds a list under `articles`" in doc
+    assert "a backslash in a name `\\\\`" in doc and "exactly as the report writes it" in doc
+
+
+def test_docs_say_where_offsets_of_a_whole_gzip_archive_point():
+    assert re.search(r"gzipped as a whole rather than record by record, its\s+offset in the decompressed data",
+                     _report_format())
