@@ -27,8 +27,10 @@ DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def display_path(rel: str) -> str:
-    """A printable path: bytes that are not UTF-8 appear as ``\\xNN``."""
-    return os.fsencode(rel).decode("utf-8", "backslashreplace")
+    """A printable path that names one file only: a byte that is not UTF-8 appears as
+    ``\\xNN`` and a backslash in a name as ``\\\\``, so that the name bytes ``caf\\xe9``
+    and a file literally named ``caf\\xe9`` are told apart."""
+    return os.fsencode(rel).replace(b"\\", b"\\\\").decode("utf-8", "backslashreplace")
 
 
 @dataclass

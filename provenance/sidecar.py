@@ -247,7 +247,10 @@ def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], exis
         if raw_path is None:
             issues.append(SidecarIssue(line, "sidecar-bad-row", "row has no path"))
             continue
-        path, code, reason = normalise_row_path(raw_path)
+        path = _named_as_reported(raw_path, existing, by_nfc)
+        code = reason = None
+        if path is None:
+            path, code, reason = normalise_row_path(raw_path)
         if path is None:
             issues.append(SidecarIssue(line, code, reason, raw_path))
             continue
@@ -272,6 +275,17 @@ def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], exis
             url=values.get("url"), title=values.get("title"), line=line,
         ))
     return rows
+
+
+def _named_as_reported(raw: str, existing: set[str], by_nfc: dict[str, str]) -> str | None:
+    """A row path written exactly as the report shows a file whose name needs escapes
+    (``caf\\xe9.txt`` for a byte that is not UTF-8, ``a\\\\b.txt`` for a backslash);
+    None otherwise, and the path is read as usual (a backslash as a Windows separator)."""
+    if "\\" not in raw:
+        return None
+    if raw in existing:
+        return raw
+    return _record_of(raw, by_nfc)
 
 
 def _record_of(path: str, by_nfc: dict[str, str]) -> str | None:

@@ -61,9 +61,10 @@ SUPPORTED: dict[str, str] = {
 
 
 def format_for(rel_path: str) -> str | None:
-    """Document format for a path, or None when it is not read (unknown or hidden)."""
+    """Document format for a path, or None when it is not read (unknown, hidden, or in
+    a hidden folder: notebook checkpoints, editor backups and trash hold stale copies)."""
     name = PurePosixPath(rel_path).name
-    if name.startswith("."):
+    if name.startswith(".") or _hidden_folder(rel_path) is not None:
         return None
     archive = warc.archive_suffix(name)  # a double suffix such as .warc.gz
     if archive is not None:
@@ -83,10 +84,22 @@ def unsupported_reason(rel_path: str) -> str | None:
     name = PurePosixPath(rel_path).name
     if name.startswith("."):
         return "hidden file (name starts with '.'), not read as an article"
+    folder = _hidden_folder(rel_path)
+    if folder is not None:
+        return f"inside the hidden folder {folder} (its name starts with '.'), not read as an article"
     suffix = PurePosixPath(name).suffix.lower()
     known = ", ".join(sorted(SUPPORTED))
     what = f"extension '{suffix}'" if suffix else "no file extension"
     return f"{what} is not a supported article format (supported: {known})"
+
+
+def _hidden_folder(rel_path: str) -> str | None:
+    """The first folder of the path whose name starts with '.', as a path from the root."""
+    parts = PurePosixPath(rel_path).parts[:-1]
+    for i, part in enumerate(parts):
+        if part.startswith(".") and part not in (".", ".."):
+            return "/".join(parts[: i + 1])
+    return None
 
 
 def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejection]]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 
+from ..dates import parse_date_value
 from ..model import MetaField
 from . import Parsed, ReadFailure
 from .text import decode_bytes, replace_lone_surrogates
@@ -38,10 +40,19 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 def loads_clean(text: str, **kwargs):
     """``json.loads``, with surrogate pairs joined and lone surrogates (``"\\ud83d"``,
     valid JSON but not encodable as UTF-8) replaced by U+FFFD in every key and string."""
-    value = json.loads(text, **kwargs)
+    value = json.loads(text, parse_int=_int, **kwargs)
     if _SURROGATE_ESCAPE.search(text) is None:
         return value
     return _clean(value)
+
+
+def _int(digits: str):
+    """A JSON integer; one too long for Python to convert (over 4300 digits by
+    default) is kept as its digits, so one odd number does not cost the record."""
+    try:
+        return int(digits)
+    except ValueError:
+        return digits
 
 
 def _clean(value):
@@ -85,6 +96,8 @@ def _read_lines(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailur
 
 
 def _read_document(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFailure]]:
+    """An object with a text field is one document, even beside an ``articles`` list (an
+    index page with its teasers); only an object without one is a container of records."""
     try:
         data = loads_clean(text)
     except ValueError as e:
@@ -136,15 +149,16 @@ def record_from_object(obj, encoding: str | None, locator: str | None, raw: byte
         raise ReadFailure("invalid-json", f"record is {_kind(obj)}, not an object", locator)
     keys = {k.lower(): k for k in reversed(list(obj)) if isinstance(k, str)}
     text = None
+    unusable: list[str] = []  # text fields present, but empty or not text
     for alias in _TEXT_KEYS:
         key = keys.get(alias.lower())
         if key is not None:
             text = _as_text(obj[key])
             if text:
                 break
+            unusable.append(key)
     if not text:
-        names = "/".join(_TEXT_KEYS)
-        raise ReadFailure("no-text", f"record has no non-empty text field ({names})", locator)
+        raise ReadFailure("no-text", _no_text_reason(obj, unusable), locator)
     metadata: list[MetaField] = []
     for field, aliases in _FIELDS:
         found = _field(obj, keys, field, aliases)
@@ -162,6 +176,22 @@ def record_from_object(obj, encoding: str | None, locator: str | None, raw: byte
     )
 
 
+def _no_text_reason(obj: dict, unusable: list[str]) -> str:
+    """Why a record has no text: no text field at all, or what its text fields hold instead."""
+    names = "/".join(_TEXT_KEYS)
+    if not unusable:
+        return f"record has no text field ({names})"
+    held = []
+    for key in unusable:
+        value = obj[key]
+        if isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            what = "empty"
+        else:
+            what = f"{_kind(value)}, not text"
+        held.append(f"{key!r} is {what}")
+    return f"record has no usable text field: {'; '.join(held)}"
+
+
 def _as_text(value) -> str | None:
     """A text field: a string, or a list of paragraph strings."""
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -173,6 +203,9 @@ def _as_text(value) -> str | None:
 
 
 def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]) -> MetaField | None:
+    """The first alias with a usable value; for a date, the first that parses as one
+    (``"date": "n/a"`` must not hide a valid ``"published"``), else the first given."""
+    fallback = None
     for alias in aliases:
         key = keys.get(alias.lower())
         if key is None:
@@ -181,8 +214,30 @@ def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]
         source = f"json:{key}"
         if field == "outlet" and isinstance(value, dict):
             value, source = value.get("name"), f"json:{key}.name"
+        if field == "published" and isinstance(value, dict):
+            value, source = _extended_date(value), f"json:{key}.$date"
         if field == "id" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip():
-            return MetaField(field, " ".join(value.split()), source)
-    return None
+            found = MetaField(field, " ".join(value.split()), source)
+            if field != "published" or parse_date_value(found.value) is not None:
+                return found
+            fallback = fallback or found
+    return fallback
+
+
+def _extended_date(value: dict) -> str | None:
+    """The date of a MongoDB Extended JSON export, ``{"$date": "2021-03-05T00:00:00Z"}``
+    or ``{"$date": {"$numberLong": "1614902400000"}}`` (milliseconds since 1970, UTC)."""
+    date = value.get("$date")
+    if isinstance(date, dict):
+        date = date.get("$numberLong")
+    if isinstance(date, str) and re.fullmatch(r"-?\d{1,15}", date.strip()):
+        date = int(date)
+    if isinstance(date, int) and not isinstance(date, bool):
+        try:
+            moment = datetime.fromtimestamp(date / 1000, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            return None
+        return moment.isoformat(timespec="milliseconds" if date % 1000 else "seconds").replace("+00:00", "Z")
+    return date if isinstance(date, str) else None

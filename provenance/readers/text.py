@@ -20,7 +20,13 @@ __all__ = ["decode_bytes", "decode_mostly_utf8", "check_binary", "normalise_newl
 _UTF8_BOM = b"\xef\xbb\xbf"
 # UTF-8 whose few invalid bytes were read as Windows-1252 (a stray byte pasted in)
 MIXED_UTF8 = "utf-8+cp1252"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# by byte-order mark, longest first: the UTF-32 LE mark begins with the UTF-16 LE one
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\f")
 _CONTROL_BYTES = (frozenset(range(0x20)) - _ALLOWED_CONTROLS) | {0x7F}
 _CONTROL_DELETE = bytes(sorted(_CONTROL_BYTES))
@@ -48,8 +54,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
     Mostly valid UTF-8 with a few invalid bytes read as Windows-1252 is recorded as
     ``utf-8+cp1252``: see ``decode_mostly_utf8``."""
-    if data.startswith(_UTF16_BOMS) and not data.startswith(b"\xff\xfe\x00\x00"):
-        return _decode_utf16(data)
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return _decode_wide(data, codec)
     check_binary(data)
     if data.startswith(_UTF8_BOM):
         body = data[len(_UTF8_BOM):]
@@ -141,17 +148,22 @@ def replace_lone_surrogates(text: str) -> str:
     return _SURROGATES.sub(_surrogate, text)
 
 
-def _decode_utf16(data: bytes) -> tuple[str, str]:
+def _decode_wide(data: bytes, codec: str) -> tuple[str, str]:
+    """UTF-16 or UTF-32 text, by its byte-order mark: such text is full of NUL bytes,
+    so it is decoded before the binary check, which then looks at the characters."""
+    name = codec.upper()
     try:
-        text = data.decode("utf-16")  # consumes the BOM and picks the byte order
+        text = data.decode(codec)  # consumes the BOM and picks the byte order
     except UnicodeDecodeError as e:
-        raise ReadFailure("binary", f"starts with a UTF-16 byte-order mark but is not valid UTF-16 ({e.reason})")
+        raise ReadFailure("binary", f"starts with a {name} byte-order mark but is not valid {name} ({e.reason})")
+    if not text:
+        raise ReadFailure("empty", "file holds only a byte-order mark")
     if not text.strip():
-        raise ReadFailure("empty", "file holds only whitespace")
+        raise ReadFailure("empty", "file holds only a byte-order mark and whitespace")
     controls = sum(1 for ch in text if ord(ch) in _CONTROL_BYTES)
     if "\x00" in text or controls > _MAX_CONTROL_SHARE * len(text):
-        raise ReadFailure("binary", "UTF-16 file contains control characters: binary data, not text")
-    return normalise_newlines(text), "utf-16"
+        raise ReadFailure("binary", f"{name} file contains control characters: binary data, not text")
+    return normalise_newlines(text), codec
 
 
 def read_text(data: bytes) -> Parsed:

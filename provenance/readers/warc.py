@@ -48,7 +48,7 @@ _UTF_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # counts returned for each archive; every record read lands in exactly one of
 # documents / rejected / the skip reasons
 COUNT_KEYS = (
-    "records", "documents", "rejected", "revisit", "request", "metadata", "warcinfo",
+    "records", "documents", "rejected", "revisit", "recapture", "request", "metadata", "warcinfo",
     "other_type", "non_text", "http_error",
 )
 SKIPPED_KINDS = COUNT_KEYS[3:]  # records that are neither documents nor rejected
@@ -229,6 +229,7 @@ class _ArchiveReader:
         self.rejections: list[Rejection] = []
         self.counts = _counts()
         self.intact = 0  # records read whole (documents, skipped, or rejected for their content)
+        self.captured: set[tuple[str, str]] = set()  # (target URI, payload SHA-256) of the pages read
 
     def reject(self, offset: int, code: str, reason: str) -> None:
         self.counts["rejected"] += 1
@@ -363,8 +364,14 @@ class _ArchiveReader:
         payload, over = self._payload(record, iterator)
         self._finish_record(record, iterator)  # raises _Corrupt when the record is cut short
         if over:
-            self.reject(offset, "too-large",
-                        f"record payload is over the size limit of {human_size(self.limit)} ({self.limit} bytes); not read")
+            shown = human_size(self.limit)
+            exact = "" if shown.endswith(" bytes") else f" ({self.limit} bytes)"  # not "524 bytes (524 bytes)"
+            self.reject(offset, "too-large", f"record payload is over the size limit of {shown}{exact}; not read")
+            return
+        # the same page fetched again, unchanged, as a full response rather than a revisit
+        capture = (_clean(record.rec_headers.get_header("WARC-Target-URI")) or "", hashlib.sha256(payload).hexdigest())
+        if capture[0] and capture in self.captured:
+            self.counts["recapture"] += 1
             return
         fmt = "html" if media in _HTML_TYPES else "text"
         try:
@@ -374,6 +381,7 @@ class _ArchiveReader:
             return
         self.documents.append(self._document(record, offset, payload, parsed, encoding, fmt))
         self.counts["documents"] += 1
+        self.captured.add(capture)
 
     def _payload(self, record, iterator) -> tuple[bytes, bool]:
         """The HTTP entity (de-chunked, content-decoded), at most limit+1 bytes."""
@@ -417,10 +425,11 @@ class _ArchiveReader:
         captured = _clean(headers.get_header("WARC-Date"))
         if captured:
             fields.append(MetaField("captured", captured, "warc:WARC-Date"))
-        canonical = next((f.value for f in parsed.metadata if f.key == "canonical_url"), None)
+        # the page's own address as the HTML reader worked it out: a copy's canonical link
+        # to its original elsewhere is a pointer, not the copy's address
         url = target
-        if canonical:
-            url = urljoin(target, canonical) if target else canonical
+        if parsed.url:
+            url = urljoin(target, parsed.url) if target else parsed.url
         return Document(
             path=self.rel_path,
             record=f"offset {offset}",

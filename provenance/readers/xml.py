@@ -12,6 +12,11 @@ inserted ("external entities"). The parser here never loads a DTD, never
 touches the network and never substitutes entities; a document whose DOCTYPE
 declares entities at all is rejected as ``unsafe-xml`` instead of being read.
 Elements are matched by local name, so namespaced and plain files read alike.
+With entity declarations refused, a text node over libxml2's 10 MB guard is
+safe to read: such a file is parsed again with the guard lifted. As for HTML,
+bytes that are valid UTF-8 are read as UTF-8 whatever legacy encoding the XML
+declaration names, since mislabelled files are far more common than legacy
+text that happens to be valid UTF-8.
 """
 
 from __future__ import annotations
@@ -39,10 +44,19 @@ _NITF_DATE_RE = re.compile(
 _BLOCK_PARAS = frozenset({"p", "hl2", "li", "blockquote", "pre"})
 
 
-def _parser() -> etree.XMLParser:
+# libxml2's message when a text node or the input is over its default limits
+_HUGE_SIGNS = ("xml_parse_huge", "huge input lookup", "text node too long")
+_XML_DECL_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_WIDE_STARTS = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+
+
+def _parser(*, huge: bool = False, encoding: str | None = None) -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        remove_comments=True, remove_pis=True,
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=huge,
+        remove_comments=True, remove_pis=True, encoding=encoding,
     )
 
 
@@ -55,19 +69,31 @@ def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
     """One Parsed per article (NITF: one; NewsML-G2: one per newsItem); failures per item."""
     if not data.strip():
         raise ReadFailure("empty", "file is empty" if not data else "file holds only whitespace")
-    _refuse_entity_declarations(data)
+    prolog = _ascii_view(data)
+    if prolog is not None:
+        _refuse_entity_declarations(prolog)
+    override = _utf8_override(data)
     try:
-        tree = etree.ElementTree(etree.fromstring(data, parser=_parser()))
+        tree = _parse(data, override, huge=False)
     except etree.XMLSyntaxError as e:
         message = _syntax_message(e)
-        if any(sign in message.lower() for sign in _EXPANSION_SIGNS):  # libxml2's own guard tripped
+        lowered = message.lower()
+        if any(sign in lowered for sign in _EXPANSION_SIGNS):  # libxml2's own guard tripped
             raise ReadFailure("unsafe-xml", f"{_UNSAFE_REASON} (parser: {message})")
-        raise ReadFailure("invalid-xml", f"not well-formed XML: {message}")
+        if not any(sign in lowered for sign in _HUGE_SIGNS):
+            raise ReadFailure("invalid-xml", f"not well-formed XML: {message}")
+        if prolog is None:  # entity declarations could not be ruled out: keep the guard
+            raise ReadFailure("too-large", "a text node is over the XML parser's 10 MB limit, and the "
+                              "file's encoding hides whether it declares entities; not read")
+        try:  # a text node over 10 MB: safe without entities, so read without the limit
+            tree = _parse(data, override, huge=True)
+        except etree.XMLSyntaxError as e2:
+            raise ReadFailure("invalid-xml", f"not well-formed XML: {_syntax_message(e2)}")
     except ValueError as e:  # e.g. an encoding declaration lxml cannot honour
         raise ReadFailure("invalid-xml", f"not well-formed XML: {e}")
     _refuse_declared_entities(tree)
     root = tree.getroot()
-    encoding = _encoding(tree)
+    encoding = "utf-8" if override else _encoding(tree)
     name = _local(root)
     if name == "nitf":
         return [_read_nitf(root, encoding)], []
@@ -82,6 +108,45 @@ def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
         f"XML root element {shown} is not a supported news format (supported: NITF <nitf>, "
         "NewsML-G2 <newsItem> or <newsMessage>)",
     )
+
+
+def _parse(data: bytes, utf8: bool, *, huge: bool) -> etree._ElementTree:
+    return etree.ElementTree(etree.fromstring(data, parser=_parser(huge=huge, encoding="utf-8" if utf8 else None)))
+
+
+def _ascii_view(data: bytes) -> bytes | None:
+    """The bytes as an ASCII-compatible encoding shows them, for the check of the prolog:
+    UTF-16 and UTF-32 (by byte-order mark or by the NULs around the first ``<``) are
+    decoded first; None when the encoding cannot be told."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return data.decode(codec, "replace").encode("utf-8")
+    for start, codec in _WIDE_STARTS:
+        if data.startswith(start):
+            return data.decode(codec, "replace").encode("utf-8")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return data
+    return None
+
+
+def _utf8_override(data: bytes) -> bool:
+    """Whether bytes declared in a legacy encoding are read as UTF-8, as the HTML reader
+    does: valid UTF-8 holding non-ASCII is almost never legacy text, while files
+    mislabelled ``ISO-8859-1`` are common."""
+    m = _XML_DECL_RE.match(data)
+    if m is None:
+        return False
+    try:
+        declared = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeError):
+        return False
+    if declared == "utf-8" or declared.startswith(("utf-16", "utf-32")) or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _syntax_message(e: etree.XMLSyntaxError) -> str:
@@ -182,11 +247,40 @@ def _collapse(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+# Elements that run inside a line of text (XHTML and NITF inline markup): their text joins
+# the words around them as written, so "<b>Quill</b>'s" stays one word. Any other element
+# (a paragraph, a byline part, a line break) is a boundary between words.
+_INLINE = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+    "var",
+    # NITF enriched text
+    "chron", "classifier", "copyrite", "event", "function", "lang", "location", "money", "num", "object.title",
+    "org", "person", "postaddr", "pronounce", "virtloc", "alt-code", "story.date",
+})
+
+
 def _text(el) -> str:
-    """All text inside an element (entity references left unexpanded are skipped)."""
+    """All text inside an element, words kept apart across block elements and ``<br/>``
+    (entity references left unexpanded are skipped)."""
     if el is None:
         return ""
-    return _collapse("".join(el.itertext()))
+    parts: list[str] = []
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag
+        element = isinstance(tag, str)
+        boundary = element and _local(node) not in _INLINE
+        if event == "start":
+            if boundary:
+                parts.append(" ")
+            if element and node.text:
+                parts.append(node.text)
+        else:
+            if boundary:
+                parts.append(" ")
+            if node is not el and node.tail:
+                parts.append(node.tail)
+    return _collapse("".join(parts))
 
 
 def _paragraphs(container, names: frozenset[str] = _BLOCK_PARAS) -> list[str]:
@@ -316,13 +410,25 @@ def _author(byline: str) -> str:
 
 
 def _read_newsmessage(root, encoding: str | None) -> tuple[list[Parsed], list[ReadFailure]]:
-    items = _descendants(root, "newsItem")
-    if not items:
+    """A document per newsItem. ``item N`` counts every item of the message from 0, in
+    order, so that it names the item a person counts to; an item of another kind (a
+    packageItem, conceptItem...) holds no article text and is a ``no-text`` rejection."""
+    item_set = _first_descendant(root, "itemSet")
+    if item_set is not None:
+        items = [c for c in item_set if isinstance(c.tag, str) and _local(c).endswith("Item")]
+    else:
+        items = _descendants(root, "newsItem")
+    if not any(_local(item) == "newsItem" for item in items):
         raise ReadFailure("no-text", "NewsML-G2 <newsMessage> holds no <newsItem>")
     parsed: list[Parsed] = []
     failures: list[ReadFailure] = []
     for i, item in enumerate(items):
         record = f"item {i}"
+        kind = _local(item)
+        if kind != "newsItem":
+            failures.append(ReadFailure("no-text", f"a NewsML-G2 <{kind}>, not a <newsItem>: it holds no article "
+                                        "text (a package refers to other items)", record))
+            continue
         try:
             parsed.append(_read_newsitem(item, encoding, record=record, raw=etree.tostring(item)))
         except ReadFailure as f:
@@ -335,6 +441,14 @@ def _strip_scheme(qcode: str | None) -> str | None:
     if not qcode:
         return None
     return qcode.split(":", 1)[1] if ":" in qcode else qcode
+
+
+def _spells(code: str | None, name: str | None) -> bool:
+    """Whether a QCode is a name written without spaces or punctuation, in any case."""
+    if not code or not name:
+        return False
+    squash = lambda v: re.sub(r"[\W_]+", "", v).casefold()  # noqa: E731
+    return squash(code) == squash(name)
 
 
 def _read_newsitem(item, encoding: str | None, *, record: str | None, raw: bytes | None) -> Parsed:
@@ -359,8 +473,11 @@ def _read_newsitem(item, encoding: str | None, *, record: str | None, raw: bytes
     fields.add("outlet", _text(_child(provider, "name")), "newsml:itemMeta/provider/name")
     if not fields.first("outlet"):
         fields.add("outlet", _attr(provider, "literal"), "newsml:itemMeta/provider@literal")
-    if not fields.first("outlet"):
-        fields.add("outlet", _strip_scheme(_attr(provider, "qcode")), "newsml:itemMeta/provider@qcode")
+    code = _strip_scheme(_attr(provider, "qcode"))
+    if not fields.first("outlet") and not _spells(code, fields.first("publisher")):
+        # a code is not a name: one that spells the copyright holder's name (nprov:KESTLEPRESS
+        # for "Kestle Press") must not outrank it, so the holder's name stands alone
+        fields.add("outlet", code, "newsml:itemMeta/provider@qcode")
 
     for creator in (_children(content_meta, "creator") if content_meta is not None else []):
         name = _text(_child(creator, "name"))
@@ -368,15 +485,19 @@ def _read_newsitem(item, encoding: str | None, *, record: str | None, raw: bytes
             fields.add("author", name, "newsml:contentMeta/creator/name")
         else:
             fields.add("author", _attr(creator, "literal"), "newsml:contentMeta/creator@literal")
+    byline = _text(_child(content_meta, "by"))
+    creditline = _text(_child(content_meta, "creditline"))
     if not fields.first("author"):
-        fields.add("author", _author(_text(_child(content_meta, "by"))), "newsml:contentMeta/by")
+        fields.add("author", _author(byline), "newsml:contentMeta/by")
+    fields.add("credit", creditline, "newsml:contentMeta/creditline")
 
     paragraphs = _newsitem_body(item)
     if not paragraphs:
         raise ReadFailure("no-text", "NewsML-G2 item has no body text (no paragraphs in contentSet/inlineXML)",
                           record)
     dateline = _text(_child(content_meta, "dateline"))
-    blocks = [headline] if headline else []
+    # the byline and credit line stay in the text, as NITF bylines do: text rules read them
+    blocks = [t for t in (headline, byline, creditline) if t]
     if dateline and not paragraphs[0].startswith(dateline):
         blocks.append(dateline)
     return Parsed(
