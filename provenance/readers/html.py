@@ -25,6 +25,8 @@ from .text import MIXED_UTF8, check_binary, decode_bytes, decode_mostly_utf8, no
 __all__ = ["decode_html", "read_html", "extract_metadata", "main_text"]
 
 _CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""")
+_HEAD_END_RE = re.compile(rb"</head\s*>|<body[\s>/]", re.IGNORECASE)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF_BYTES = 4096
 
@@ -102,7 +104,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
         return normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data[:_SNIFF_BYTES])
+    declared = _declared_charset(data)
     if declared in (None, "utf-8", "cp1252"):
         mixed = decode_mostly_utf8(data)
         if mixed is not None:
@@ -115,12 +117,24 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_bytes(data)
 
 
-def _declared_charset(head: bytes) -> str | None:
-    m = _CHARSET_RE.search(head)
-    if m is None:
-        return None
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a ``<meta>`` in the page's head declares, else its XML declaration's.
+
+    The whole head is searched, not a fixed prefix: a long ``<style>`` block can push the
+    ``<meta>`` past the first kilobytes. An XHTML page may declare only ``<?xml encoding=?>``.
+    """
+    end = _HEAD_END_RE.search(data)
+    limit = max(end.end(), _SNIFF_BYTES) if end else len(data)
+    for m in (_CHARSET_RE.search(data, 0, limit), _XML_ENCODING_RE.match(data)):
+        name = _charset_name(m.group(1)) if m else None
+        if name:
+            return name
+    return None
+
+
+def _charset_name(raw: bytes) -> str | None:
     try:
-        label = m.group(1).decode("ascii")
+        label = raw.decode("ascii")
     except UnicodeDecodeError:
         return None
     name = text_codec(label)
