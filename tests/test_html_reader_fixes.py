@@ -1,4 +1,5 @@
-"""HTML reader: late charsets."""
+"""HTML reader: forms, noisy wrappers, several articles, headers and footers inside an
+article, late charsets."""
 
 from __future__ import annotations
 
@@ -50,6 +51,82 @@ def audit(corpus: Path, out: Path) -> dict:
     result = CliRunner().invoke(app, ["audit", str(corpus), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+# -- 7. a page inside a <form> -----------------------------------------------------------------
+
+
+def test_aspnet_page_inside_a_form_keeps_its_text():
+    page = ('<html><body><form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" '
+            f'value="x"/><div id="content"><h1>Bridge shut</h1>{STORY}</div>'
+            '<div class="box"><form><button>Search</button><p>Search the site</p></form></div>'
+            "</form></body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "Search the site" not in doc.text
+    with_article = f'<html><body><form id="form1"><article>{STORY}</article></form></body></html>'
+    assert read_one(with_article).text.startswith("The river authority of Olsby")
+
+
+def test_a_small_form_is_still_dropped():
+    page = (f'<html><body><article>{STORY}<form><p>Sign up for our newsletter today</p>'
+            '<input name="email"></form></article></body></html>')
+    assert "newsletter" not in read_one(page).text
+
+
+# -- 8. a wrapper with a noisy class name that holds the story ---------------------------------
+
+
+def test_wrapper_with_a_noisy_class_holding_the_story_is_kept():
+    page = ('<html><body><h1>Bridge shut</h1><div class="story-body comments-enabled">'
+            f'{STORY}<div class="comments"><p>Reader: about time.</p></div></div></body></html>')
+    text = read_one(page).text
+    assert text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "rather than the rates." in text
+    assert "about time" not in text  # the comments inside it are still dropped
+
+
+# -- 9. several <article> elements -------------------------------------------------------------
+
+
+def test_every_article_of_a_compilation_page_is_kept_in_order_but_not_teasers():
+    page = (f"<html><body><article><h2>Bridge</h2>{STORY}</article>"
+            '<article class="card"><a href="/more">Read more about hives</a></article>'
+            f"<article><h2>Honey</h2>{OTHER}<article><p>Comment: lovely.</p></article></article>"
+            "</body></html>")
+    text = read_one(page).text
+    assert text.startswith("Bridge\n\nThe river authority of Olsby")
+    assert "rather than the rates.\n\nHoney\n\nBeekeepers on the Marrow Downs" in text
+    assert text.endswith("Comment: lovely.")  # a nested article stays part of its parent
+    assert "Read more" not in text
+
+
+# -- 10. header and footer inside an article ---------------------------------------------------
+
+
+def test_header_and_footer_inside_the_article_are_kept_page_ones_dropped():
+    page = ('<html><body><header><a href="/">Olsby Courier home</a></header>'
+            '<article><header class="entry-header"><h1>Bridge shut</h1><p>By Ivo Brandt, Olsby Courier</p>'
+            f"</header>{STORY}<footer><p>Source: Olsby Wire</p></footer></article>"
+            "<footer><p>Copyright Olsby Courier</p></footer></body></html>")
+    text = read_one(page).text
+    assert text.startswith("Bridge shut\n\nBy Ivo Brandt, Olsby Courier\n\nThe river authority")
+    assert text.endswith("Source: Olsby Wire")
+    assert "home" not in text and "Copyright" not in text
+
+
+def test_credit_line_in_an_article_footer_counts_as_a_credit(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "wire.html").write_text(f"<html><body><article>{STORY}</article></body></html>")
+    (corpus / "copy.html").write_text(
+        f"<html><body><article>{STORY}<footer><p>Source: Olsby Wire</p></footer></article></body></html>")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nwire.html,Olsby Wire,2021-03-04\n"
+                                         "copy.html,Olsby Courier,2021-03-05\n")
+    report = audit(corpus, tmp_path / "r.json")
+    [cluster] = report["clusters"]
+    [copy] = [c for c in cluster["chain"] if c["path"] == "copy.html"]
+    assert copy["credited"] == "credited", copy
 
 
 # -- 11. charset in an XML declaration, or in a <meta> after the first kilobytes ---------------

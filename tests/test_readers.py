@@ -357,6 +357,6 @@ def test_unexpected_parser_errors_become_unreadable(monkeypatch):
     def boom(_root):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(html_reader, "main_text", boom)
+    monkeypatch.setattr(html_reader, "_content", boom)
     r = rejection("x.html", b"<p>hello</p>")
     assert r.code == "unreadable" and "parser exploded" in r.reason

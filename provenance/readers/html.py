@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -31,9 +32,13 @@ _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF_BYTES = 4096
 
 _DROP_TAGS = frozenset(
-    "script style noscript template svg math iframe form button nav header footer aside "
+    "script style noscript template svg math iframe button nav aside "
     "select textarea object embed canvas".split()
 )
+# Page chrome when at page level; inside an article or <main> a header holds the headline and
+# byline, a footer the "Source: X" credit line.
+_CHROME_TAGS = frozenset({"header", "footer"})
+_CONTENT_TAGS = ("article", "main")
 _NOISE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
 _NOISE_WORDS = (
     "nav", "menu", "footer", "header", "sidebar", "share", "social", "cookie",
@@ -80,6 +85,9 @@ _JSONLD_TYPES = frozenset(
     {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage",
      "AnalysisNewsArticle", "OpinionNewsArticle"}
 )
+# An <article> shorter than this many words and than a quarter of the longest one is a
+# teaser (a related-story card), not a story of the page.
+_TEASER_WORDS = 40
 
 
 # --------------------------------------------------------------------------
@@ -170,7 +178,7 @@ def read_html(data: bytes) -> Parsed:
     text, encoding = decode_html(data)
     root = _parse(text)
     metadata = extract_metadata(root)
-    body = main_text(root)
+    body = _content(root).text
     if not body:
         raise ReadFailure("no-text", "no article text left after removing navigation, scripts and boilerplate")
     return Parsed(
@@ -341,66 +349,151 @@ def _values(value, path: str):
 # --------------------------------------------------------------------------
 
 
-def main_text(root: etree._Element) -> str:
-    """The article text laid out as blank-line separated paragraphs.
+class _Content(NamedTuple):
+    """A page's main content: its text, and where its ``<time>`` and ``<meta>`` elements lie.
 
-    The class/id heuristics are tried first; if they leave nothing (a page
-    whose wrapper is called ``has-sidebar``), the page is read without them.
+    ``in_text``: those inside the article text. ``ignored``: those in boilerplate or in a
+    left-out ``<article>`` (a teaser), which date other stories. Both hold elements of the
+    parsed page, not of the working copy the text is taken from.
     """
+
+    text: str
+    in_text: frozenset
+    ignored: frozenset
+
+
+def main_text(root: etree._Element) -> str:
+    """The article text laid out as blank-line separated paragraphs."""
+    return _content(root).text
+
+
+def _content(root: etree._Element) -> _Content:
+    """The article text, and which dated elements lie inside it or in boilerplate.
+
+    The class/id heuristics are tried first; if they leave nothing (every element
+    holding text has a noisy name), the page is read without them.
+    """
+    tracked = list(root.iter("time", "meta"))
     for use_names in (True, False):
         tree = copy.deepcopy(root)
+        copies = list(tree.iter("time", "meta"))
         _drop_boilerplate(tree, use_names)
-        text = _layout(_container(tree))
+        containers = _containers(tree)
+        text = "\n\n".join(t for t in (_layout(c) for c in containers) if t)
         if text:
-            return text
-    return ""
+            kept = set(containers)
+            in_text, ignored = [], []
+            for original, el in zip(tracked, copies):
+                chain = [el, *el.iterancestors()]
+                if chain[-1] is not tree:
+                    ignored.append(original)  # dropped as boilerplate
+                elif any(a in kept for a in chain):
+                    in_text.append(original)
+                elif any(a.tag == "article" for a in chain):
+                    ignored.append(original)  # inside a teaser left out
+            return _Content(text, frozenset(in_text), frozenset(ignored))
+    return _Content("", frozenset(), frozenset())
 
 
 def _drop_boilerplate(root: etree._Element, use_names: bool) -> None:
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_boilerplate(el, use_names)]
+    """Remove navigation, scripts and page chrome, then elements whose role or name is noisy.
+
+    An element that holds the article (an ``<article>`` or ``<main>``) or most of the page's
+    paragraph text is never dropped for its name or for being a ``<form>``: a story wrapper
+    called ``story-body comments-enabled``, or an ASP.NET page whose whole body is a form.
+    """
+    _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)])
+    weights, total = _paragraph_weights(root)
+
+    def holds_content(el: etree._Element) -> bool:
+        return any(True for _ in el.iterdescendants(*_CONTENT_TAGS)) or 2 * weights.get(el, 0) > total > 0
+
+    _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_boilerplate(el, use_names)
+           and not holds_content(el)])
+
+
+def _drop(doomed: list[etree._Element]) -> None:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
 
 
-def _is_boilerplate(el: etree._Element, use_names: bool) -> bool:
+def _is_chrome(el: etree._Element) -> bool:
+    """Dropped whatever it holds: scripts, menus, asides, and page-level header and footer."""
     tag = el.tag.lower()
     if tag in _DROP_TAGS:
         return True
+    if tag in _CHROME_TAGS:
+        return not _inside(el, _CONTENT_TAGS)
     if tag in _PROTECTED:
         return False
-    roles = (el.get("role") or "").lower().split()
-    if _NOISE_ROLES.intersection(roles):
+    return bool(_NOISE_ROLES.intersection((el.get("role") or "").lower().split()))
+
+
+def _is_boilerplate(el: etree._Element, use_names: bool) -> bool:
+    """A form, or an element with a noisy class or id; kept when it holds the content."""
+    tag = el.tag.lower()
+    if tag == "form":
         return True
-    if not use_names:
+    if tag in _PROTECTED or not use_names:
         return False
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if not names.strip() or not _noisy_name(names):
-        return False
-    # never drop a wrapper that holds the article itself
-    return not any(True for _ in el.iterdescendants("article", "main"))
+    # a <header> kept inside the article is not noise for being named entry-header
+    return bool(names.strip()) and _noisy_name(names, _CHROME_TAGS if tag in _CHROME_TAGS else ())
 
 
-def _noisy_name(names: str) -> bool:
+def _paragraph_weights(root: etree._Element) -> tuple[dict[etree._Element, int], int]:
+    """Characters of paragraph text each element holds, and the page's total.
+
+    ``<p>`` text when the page has any (a long menu of links is no content), else all text.
+    """
+    weights: dict[etree._Element, int] = {}
+    total = 0
+    for p in root.iter("p"):
+        n = len(_collapse(p.text_content()))
+        if n:
+            total += n
+            for a in p.iterancestors():
+                weights[a] = weights.get(a, 0) + n
+    if total:
+        return weights, total
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            weights[el] = len(_collapse(el.text_content()))
+    return weights, weights.get(root, 0)
+
+
+def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
+    """Whether a class/id token starts with a noise word other than the ``own`` ones."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", names).lower()
     for token in re.split(r"[^a-z0-9]+", spaced):
-        if token and token not in _NOT_NOISE and token.startswith(_NOISE_WORDS):
+        if token and token not in _NOT_NOISE and token.startswith(_NOISE_WORDS) \
+                and not token.startswith(tuple(own)):
             return True
     return False
 
 
-def _container(root: etree._Element) -> etree._Element:
-    articles = [a for a in root.iter("article") if _collapse(a.text_content())]
+def _containers(root: etree._Element) -> list[etree._Element]:
+    """The elements whose text is the article text, in document order.
+
+    Every ``<article>`` not inside another is kept (a compilation page, a live blog), except
+    teasers: one of fewer than 40 words and under a quarter of the longest one's words is a
+    related-story card. Without ``<article>``, the ``<main>``, else the ``<body>``.
+    """
+    articles = [a for a in root.iter("article")
+                if not _inside(a, ("article",)) and _collapse(a.text_content())]
     if articles:
-        return max(articles, key=lambda a: len(_collapse(a.text_content())))
+        words = [len(a.text_content().split()) for a in articles]
+        longest = max(words)
+        return [a for a, n in zip(articles, words) if n >= _TEASER_WORDS or 4 * n >= longest]
     for tag in ("main", "body"):
         for el in root.iter(tag):
             if _collapse(el.text_content()):
-                return el
+                return [el]
     # No body text at all: the <head> (title, metadata) is not article text.
     for head in list(root.iter("head")):
         head.getparent().remove(head)
-    return root
+    return [root]
 
 
 def _layout(container: etree._Element) -> str:
