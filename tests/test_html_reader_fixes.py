@@ -1,5 +1,5 @@
-"""HTML reader: forms, noisy wrappers, several articles, headers and footers inside an
-article, late charsets."""
+"""HTML reader: dates outside the article, URL publishers, JSON-LD graphs, forms, noisy
+wrappers, several articles, headers and footers inside an article, late charsets."""
 
 from __future__ import annotations
 
@@ -51,6 +51,133 @@ def audit(corpus: Path, out: Path) -> dict:
     result = CliRunner().invoke(app, ["audit", str(corpus), "-o", str(out), "-q"])
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text(encoding="utf-8"))
+
+
+# -- 1. a <time> in boilerplate or outside the article is not the page's date ----------------
+
+
+def test_time_in_aside_before_the_article_is_not_the_date():
+    page = ('<html><body><aside class="related"><a href="/old">Flood of the decade</a> '
+            '<time datetime="2015-11-02">2 Nov 2015</time></aside>'
+            f'<article><h1>Bridge shut</h1><time datetime="2021-03-06">6 March</time>{STORY}</article>'
+            "</body></html>")
+    assert published(read_one(page)) == [("2021-03-06", "html:time[datetime]")]
+
+
+def test_time_in_a_plain_column_outside_the_article_is_not_the_date():
+    page = ('<html><body><div class="col-left"><h3>Latest</h3><ul><li><a href="/x">Old story</a> '
+            '<time datetime="2011-02-03">3 Feb 2011</time></li></ul></div>'
+            f'<article><h1>Bridge shut</h1><time datetime="2021-03-05T10:00:00+00:00">5 March</time>'
+            f"{STORY}</article></body></html>")
+    assert published(read_one(page)) == [("2021-03-05T10:00:00+00:00", "html:time[datetime]")]
+
+
+def test_itemprop_date_published_comes_before_plain_times_and_nav_times_do_not_count():
+    page = ('<html><body><nav>Today is <time datetime="2024-06-01">1 June</time></nav>'
+            '<article><p>Updated <time datetime="2021-03-09">9 March</time></p>'
+            f'<time itemprop="datePublished" datetime="2021-03-05">5 March</time>{STORY}</article>'
+            '<aside><time itemprop="datePublished" datetime="2019-01-01">2019</time></aside>'
+            "</body></html>")
+    assert published(read_one(page)) == [
+        ("2021-03-05", "html:time[itemprop=datePublished]"),
+        ("2021-03-09", "html:time[datetime]"),
+    ]
+
+
+def test_microdata_date_of_a_related_card_is_not_read():
+    page = (f"<html><body><article>{STORY}</article>"
+            '<div class="related-stories"><div itemscope><meta itemprop="datePublished" '
+            'content="2012-05-05"><p>Another story</p></div></div></body></html>')
+    assert published(read_one(page)) == []
+
+
+def test_copy_with_an_old_date_in_its_sidebar_is_not_the_origin(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "wire.html").write_text(
+        '<html><head><meta property="og:site_name" content="Olsby Wire"></head><body>'
+        f'<article><time datetime="2021-03-04">4 March</time>{STORY}</article></body></html>')
+    (corpus / "copy.html").write_text(
+        '<html><head><meta property="og:site_name" content="Copycat Daily"></head><body>'
+        '<aside class="related"><time datetime="2015-11-02">2 Nov 2015</time></aside>'
+        f'<article><time datetime="2021-03-06">6 March</time>{STORY}</article></body></html>')
+    report = audit(corpus, tmp_path / "r.json")
+    [cluster] = report["clusters"]
+    assert cluster["origin"]["outlet"] == "Olsby Wire"
+    dates = {d["path"]: d["published"]["date"] for d in report["documents"]}
+    assert dates == {"copy.html": "2021-03-06", "wire.html": "2021-03-04"}
+
+
+# -- 4. a URL in article:publisher is not an outlet name --------------------------------------
+
+
+def test_url_valued_publisher_is_not_an_outlet_name():
+    page = ('<html><head><meta property="og:site_name" content="Olsby Courier">'
+            '<meta property="article:publisher" content="https://www.facebook.com/olsbycourier">'
+            '<meta name="dc.publisher" content="facebook.com/olsbycourier">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"publisher": "https://olsby-courier.example/"}</script>'
+            f"</head><body><article>{STORY}</article></body></html>")
+    doc = read_one(page)
+    assert [m for m in meta(doc) if m[0] in ("publisher", "site_name")] == [
+        ("site_name", "Olsby Courier", 'html:meta[property="og:site_name"]'),
+    ]
+    named = read_one(page.replace("https://www.facebook.com/olsbycourier", "Olsby Courier Ltd"))
+    assert ("publisher", "Olsby Courier Ltd", 'html:meta[property="article:publisher"]') in meta(named)
+
+
+def test_audit_names_the_site_not_the_facebook_page(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.html").write_text(
+        '<html><head><meta property="og:site_name" content="Olsby Courier">'
+        '<meta property="article:publisher" content="https://www.facebook.com/olsbycourier">'
+        f"</head><body><article>{STORY}</article></body></html>")
+    report = audit(corpus, tmp_path / "r.json")
+    [doc] = report["documents"]
+    assert doc["outlet"]["name"] == "Olsby Courier"
+    assert not doc["conflicts"]
+
+
+# -- 6. JSON-LD: article nodes before WebPage nodes; @id references resolved ------------------
+
+
+GRAPH = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "Organization", "@id": "https://courier.example/#org", "name": "Olsby Courier"},
+        {"@type": "WebPage", "@id": "https://courier.example/bridge/#page", "url": "https://courier.example/bridge/",
+         "datePublished": "2020-01-01T00:00:00+00:00"},
+        {"@type": "NewsArticle", "headline": "Bridge shut", "datePublished": "2022-04-09T08:30:00+01:00",
+         "publisher": {"@id": "https://courier.example/#org"},
+         "author": [{"@id": "https://courier.example/#writer"}],
+         "mainEntityOfPage": {"@id": "https://courier.example/bridge/#page"}},
+        {"@type": "Person", "@id": "https://courier.example/#writer", "name": "Ivo Brandt"},
+    ],
+}
+
+
+def test_jsonld_article_date_beats_webpage_date_and_publisher_reference_is_resolved():
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(GRAPH)}</script></head>'
+            f"<body><article>{STORY}</article></body></html>")
+    fields = meta(read_one(page))
+    assert fields == [
+        ("published", "2022-04-09T08:30:00+01:00", "jsonld[0].@graph[2].datePublished"),
+        ("title", "Bridge shut", "jsonld[0].@graph[2].headline"),
+        ("publisher", "Olsby Courier", "jsonld[0].@graph[0].name"),
+        ("author", "Ivo Brandt", "jsonld[0].@graph[3].name"),
+        ("published", "2020-01-01T00:00:00+00:00", "jsonld[0].@graph[1].datePublished"),
+        ("url", "https://courier.example/bridge/", "jsonld[0].@graph[1].url"),
+    ]
+
+
+def test_jsonld_reference_is_resolved_only_within_its_own_document():
+    other = {"@type": "Organization", "@id": "#org", "name": "Wrong Place"}
+    article = {"@type": "NewsArticle", "publisher": {"@id": "#org"}}
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(other)}</script>'
+            f'<script type="application/ld+json">{json.dumps(article)}</script></head>'
+            f"<body><article>{STORY}</article></body></html>")
+    assert [m for m in meta(read_one(page)) if m[0] == "publisher"] == []
 
 
 # -- 7. a page inside a <form> -----------------------------------------------------------------

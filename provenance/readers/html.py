@@ -82,9 +82,15 @@ _META_KEYS = {
 }
 _ITEMPROP_KEYS = {"datePublished": "published", "dateModified": "modified"}
 _JSONLD_TYPES = frozenset(
-    {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage",
+    {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting",
      "AnalysisNewsArticle", "OpinionNewsArticle"}
 )
+# A WebPage node describes the page, not the story: its dates can be the site's (a Yoast
+# graph), so they come after an article node's.
+_JSONLD_PAGE_TYPES = frozenset({"WebPage"})
+# A publisher that is an address (OpenGraph's article:publisher is the publisher's Facebook
+# page) names no outlet.
+_URL_VALUE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^www\.|^[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
 # An <article> shorter than this many words and than a quarter of the longest one is a
 # teaser (a related-story card), not a story of the page.
 _TEASER_WORDS = 40
@@ -177,8 +183,9 @@ def _parse(text: str) -> etree._Element:
 def read_html(data: bytes) -> Parsed:
     text, encoding = decode_html(data)
     root = _parse(text)
-    metadata = extract_metadata(root)
-    body = _content(root).text
+    content = _content(root)
+    metadata = extract_metadata(root, content)
+    body = content.text
     if not body:
         raise ReadFailure("no-text", "no article text left after removing navigation, scripts and boilerplate")
     return Parsed(
@@ -221,15 +228,29 @@ def _collapse(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def extract_metadata(root: etree._Element) -> list[MetaField]:
-    """Metadata fields in document order, each with the exact place it was read."""
+def extract_metadata(root: etree._Element, content: _Content | None = None) -> list[MetaField]:
+    """Metadata fields, each with the exact place it was read.
+
+    Meta tags and JSON-LD article items come first, in document order; then JSON-LD
+    WebPage items; then dates marked up in the body, ``itemprop=datePublished`` before the
+    first plain ``<time datetime>`` of the article text. The first date is the one used,
+    so this order is the order of trust. A date in boilerplate (a "latest stories" list, a
+    related-story card) dates another story and is not read; a plain ``<time>`` counts only
+    inside the article text. ``content`` is the page's main content, found if not given.
+    """
+    if content is None:
+        content = _content(root)
     out: list[MetaField] = []
-    seen_title = seen_time = False
+    pages: list[MetaField] = []
+    stated: list[MetaField] = []
+    elsewhere: list[MetaField] = []
+    first_time: MetaField | None = None
+    seen_title = False
     jsonld_index = 0
 
     def add(key: str, value: str | None, source: str) -> None:
         value = _collapse(value)
-        if value:
+        if _usable(key, value):
             out.append(MetaField(key, value, source))
 
     for el in root.iter():
@@ -243,17 +264,26 @@ def extract_metadata(root: etree._Element) -> list[MetaField]:
             if "canonical" in (el.get("rel") or "").lower().split():
                 add("canonical_url", el.get("href"), "html:link[rel=canonical]")
         elif tag == "meta":
-            _meta_field(el, add)
-        elif tag == "time" and el.get("datetime"):
+            if not (el.get("itemprop") and el in content.ignored):
+                _meta_field(el, add)
+        elif tag == "time" and _collapse(el.get("datetime")) and el not in content.ignored:
+            value = _collapse(el.get("datetime"))
             if el.get("itemprop") == "datePublished":
-                add("published", el.get("datetime"), "html:time[itemprop=datePublished]")
-            elif not seen_time:
-                add("published", el.get("datetime"), "html:time[datetime]")
-            seen_time = True
+                field = MetaField("published", value, "html:time[itemprop=datePublished]")
+                (stated if el in content.in_text else elsewhere).append(field)
+            elif first_time is None and el in content.in_text:
+                first_time = MetaField("published", value, "html:time[datetime]")
         elif tag == "script" and (el.get("type") or "").strip().lower() == "application/ld+json":
-            out.extend(_jsonld_fields(el.text or "", f"jsonld[{jsonld_index}]"))
+            items, page_items = _jsonld_fields(el.text or "", f"jsonld[{jsonld_index}]")
+            out.extend(items)
+            pages.extend(page_items)
             jsonld_index += 1
-    return out
+    return out + pages + stated + elsewhere + ([first_time] if first_time else [])
+
+
+def _usable(key: str, value: str) -> bool:
+    """A value worth keeping: not empty, and no address where a publisher's name belongs."""
+    return bool(value) and not (key == "publisher" and _URL_VALUE_RE.match(value) and " " not in value)
 
 
 def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:
@@ -274,45 +304,70 @@ def _meta_field(el: etree._Element, add) -> None:
         add(_ITEMPROP_KEYS[itemprop], content, f'html:meta[itemprop="{itemprop}"]')
 
 
-def _jsonld_fields(raw: str, base: str) -> list[MetaField]:
-    """Fields of article-like JSON-LD items; broken JSON-LD is skipped (it is only metadata)."""
+def _jsonld_fields(raw: str, base: str) -> tuple[list[MetaField], list[MetaField]]:
+    """Fields of the article items and of the WebPage items of one JSON-LD document.
+
+    Broken JSON-LD is skipped (it is only metadata). A publisher or author given as
+    ``{"@id": ...}`` is looked up among the nodes of the same document (a ``@graph``
+    names the Organization once and refers to it).
+    """
     raw = raw.strip()
     raw = re.sub(r"^<!--|-->$", "", raw).strip()
     try:
         data = loads_clean(raw, strict=False)
-        out: list[MetaField] = []
-        _visit_jsonld(data, base, out)
-        return out
+        ids: dict[str, tuple[dict, str]] = {}
+        _collect_ids(data, base, ids)
+        articles: list[MetaField] = []
+        pages: list[MetaField] = []
+        _visit_jsonld(data, base, articles, pages, ids)
+        return articles, pages
     except (ValueError, RecursionError):
-        return []
+        return [], []
 
 
-def _visit_jsonld(node, path: str, out: list[MetaField]) -> None:
+def _collect_ids(node, path: str, ids: dict[str, tuple[dict, str]]) -> None:
+    """Every node that defines an ``@id`` (more than a bare reference), first definition kept."""
     if isinstance(node, list):
         for i, item in enumerate(node):
-            _visit_jsonld(item, f"{path}[{i}]", out)
+            _collect_ids(item, f"{path}[{i}]", ids)
     elif isinstance(node, dict):
-        if _is_article(node.get("@type")):
-            out.extend(_item_fields(node, path))
+        ref = node.get("@id")
+        if isinstance(ref, str) and ref.strip() and set(node) - {"@id"}:
+            ids.setdefault(ref.strip(), (node, path))
+        for key, value in node.items():
+            if isinstance(value, (list, dict)):
+                _collect_ids(value, f"{path}.{key}", ids)
+
+
+def _visit_jsonld(node, path: str, articles: list[MetaField], pages: list[MetaField],
+                  ids: dict[str, tuple[dict, str]]) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _visit_jsonld(item, f"{path}[{i}]", articles, pages, ids)
+    elif isinstance(node, dict):
+        if _has_type(node.get("@type"), _JSONLD_TYPES):
+            articles.extend(_item_fields(node, path, ids))
+        elif _has_type(node.get("@type"), _JSONLD_PAGE_TYPES):
+            pages.extend(_item_fields(node, path, ids))
         if "@graph" in node:
-            _visit_jsonld(node["@graph"], f"{path}.@graph", out)
+            _visit_jsonld(node["@graph"], f"{path}.@graph", articles, pages, ids)
 
 
-def _is_article(type_value) -> bool:
+def _has_type(type_value, names: frozenset[str]) -> bool:
     types = type_value if isinstance(type_value, list) else [type_value]
     for t in types:
         if isinstance(t, str):
             name = re.sub(r"^(?:https?://schema\.org/|schema:)", "", t.strip())
-            if name in _JSONLD_TYPES:
+            if name in names:
                 return True
     return False
 
 
-def _item_fields(item: dict, path: str) -> list[MetaField]:
+def _item_fields(item: dict, path: str, ids: dict[str, tuple[dict, str]]) -> list[MetaField]:
     out: list[MetaField] = []
 
     def add(key: str, value, source: str) -> None:
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and _usable(key, _collapse(value)):
             out.append(MetaField(key, _collapse(value), source))
 
     for prop, key in (("datePublished", "published"), ("dateModified", "modified"),
@@ -322,6 +377,9 @@ def _item_fields(item: dict, path: str) -> list[MetaField]:
     for prop, key in (("publisher", "publisher"), ("author", "author")):
         for value, sub in _values(item.get(prop), f"{path}.{prop}"):
             if isinstance(value, dict):
+                ref = value.get("@id")
+                if not isinstance(value.get("name"), str) and isinstance(ref, str) and ref.strip() in ids:
+                    value, sub = ids[ref.strip()]  # the name is read where the node is defined
                 add(key, value.get("name"), f"{sub}.name")
             else:
                 add(key, value, sub)
