@@ -239,9 +239,9 @@ def test_html_title_and_url_fallbacks_and_time_itemprop():
     doc = read_one("p.htm", page.encode())
     assert doc.title == "LD headline"
     assert doc.url == "https://ld.example/a"
-    assert [m for m in meta(doc) if m[0] == "published"] == [
-        ("published", "2016-01-01", "html:time[datetime]"),
+    assert [m for m in meta(doc) if m[0] == "published"] == [  # the stated date first
         ("published", "2016-10-20", "html:time[itemprop=datePublished]"),
+        ("published", "2016-01-01", "html:time[datetime]"),
     ]
     bare = read_one("q.html", b"<html><head><title>Only  title</title></head><body><p>Text</p></body></html>")
     assert bare.title == "Only title" and bare.url is None
@@ -357,6 +357,6 @@ def test_unexpected_parser_errors_become_unreadable(monkeypatch):
     def boom(_root):
         raise RuntimeError("parser exploded")
 
-    monkeypatch.setattr(html_reader, "main_text", boom)
+    monkeypatch.setattr(html_reader, "_content", boom)
     r = rejection("x.html", b"<p>hello</p>")
     assert r.code == "unreadable" and "parser exploded" in r.reason

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from typing import NamedTuple
 
 import lxml.html
 from lxml import etree
@@ -25,13 +26,19 @@ from .text import MIXED_UTF8, check_binary, decode_bytes, decode_mostly_utf8, no
 __all__ = ["decode_html", "read_html", "extract_metadata", "main_text"]
 
 _CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""")
+_HEAD_END_RE = re.compile(rb"</head\s*>|<body[\s>/]", re.IGNORECASE)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF_BYTES = 4096
 
 _DROP_TAGS = frozenset(
-    "script style noscript template svg math iframe form button nav header footer aside "
+    "script style noscript template svg math iframe button nav aside "
     "select textarea object embed canvas".split()
 )
+# Page chrome when at page level; inside an article or <main> a header holds the headline and
+# byline, a footer the "Source: X" credit line.
+_CHROME_TAGS = frozenset({"header", "footer"})
+_CONTENT_TAGS = ("article", "main")
 _NOISE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
 _NOISE_WORDS = (
     "nav", "menu", "footer", "header", "sidebar", "share", "social", "cookie",
@@ -75,9 +82,18 @@ _META_KEYS = {
 }
 _ITEMPROP_KEYS = {"datePublished": "published", "dateModified": "modified"}
 _JSONLD_TYPES = frozenset(
-    {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "WebPage",
+    {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting",
      "AnalysisNewsArticle", "OpinionNewsArticle"}
 )
+# A WebPage node describes the page, not the story: its dates can be the site's (a Yoast
+# graph), so they come after an article node's.
+_JSONLD_PAGE_TYPES = frozenset({"WebPage"})
+# A publisher that is an address (OpenGraph's article:publisher is the publisher's Facebook
+# page) names no outlet.
+_URL_VALUE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^www\.|^[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
+# An <article> shorter than this many words and than a quarter of the longest one is a
+# teaser (a related-story card), not a story of the page.
+_TEASER_WORDS = 40
 
 
 # --------------------------------------------------------------------------
@@ -102,7 +118,7 @@ def decode_html(data: bytes) -> tuple[str, str]:
         return normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
-    declared = _declared_charset(data[:_SNIFF_BYTES])
+    declared = _declared_charset(data)
     if declared in (None, "utf-8", "cp1252"):
         mixed = decode_mostly_utf8(data)
         if mixed is not None:
@@ -115,12 +131,24 @@ def decode_html(data: bytes) -> tuple[str, str]:
     return decode_bytes(data)
 
 
-def _declared_charset(head: bytes) -> str | None:
-    m = _CHARSET_RE.search(head)
-    if m is None:
-        return None
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a ``<meta>`` in the page's head declares, else its XML declaration's.
+
+    The whole head is searched, not a fixed prefix: a long ``<style>`` block can push the
+    ``<meta>`` past the first kilobytes. An XHTML page may declare only ``<?xml encoding=?>``.
+    """
+    end = _HEAD_END_RE.search(data)
+    limit = max(end.end(), _SNIFF_BYTES) if end else len(data)
+    for m in (_CHARSET_RE.search(data, 0, limit), _XML_ENCODING_RE.match(data)):
+        name = _charset_name(m.group(1)) if m else None
+        if name:
+            return name
+    return None
+
+
+def _charset_name(raw: bytes) -> str | None:
     try:
-        label = m.group(1).decode("ascii")
+        label = raw.decode("ascii")
     except UnicodeDecodeError:
         return None
     name = text_codec(label)
@@ -155,8 +183,9 @@ def _parse(text: str) -> etree._Element:
 def read_html(data: bytes) -> Parsed:
     text, encoding = decode_html(data)
     root = _parse(text)
-    metadata = extract_metadata(root)
-    body = main_text(root)
+    content = _content(root)
+    metadata = extract_metadata(root, content)
+    body = content.text
     if not body:
         raise ReadFailure("no-text", "no article text left after removing navigation, scripts and boilerplate")
     return Parsed(
@@ -199,15 +228,29 @@ def _collapse(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def extract_metadata(root: etree._Element) -> list[MetaField]:
-    """Metadata fields in document order, each with the exact place it was read."""
+def extract_metadata(root: etree._Element, content: _Content | None = None) -> list[MetaField]:
+    """Metadata fields, each with the exact place it was read.
+
+    Meta tags and JSON-LD article items come first, in document order; then JSON-LD
+    WebPage items; then dates marked up in the body, ``itemprop=datePublished`` before the
+    first plain ``<time datetime>`` of the article text. The first date is the one used,
+    so this order is the order of trust. A date in boilerplate (a "latest stories" list, a
+    related-story card) dates another story and is not read; a plain ``<time>`` counts only
+    inside the article text. ``content`` is the page's main content, found if not given.
+    """
+    if content is None:
+        content = _content(root)
     out: list[MetaField] = []
-    seen_title = seen_time = False
+    pages: list[MetaField] = []
+    stated: list[MetaField] = []
+    elsewhere: list[MetaField] = []
+    first_time: MetaField | None = None
+    seen_title = False
     jsonld_index = 0
 
     def add(key: str, value: str | None, source: str) -> None:
         value = _collapse(value)
-        if value:
+        if _usable(key, value):
             out.append(MetaField(key, value, source))
 
     for el in root.iter():
@@ -221,17 +264,26 @@ def extract_metadata(root: etree._Element) -> list[MetaField]:
             if "canonical" in (el.get("rel") or "").lower().split():
                 add("canonical_url", el.get("href"), "html:link[rel=canonical]")
         elif tag == "meta":
-            _meta_field(el, add)
-        elif tag == "time" and el.get("datetime"):
+            if not (el.get("itemprop") and el in content.ignored):
+                _meta_field(el, add)
+        elif tag == "time" and _collapse(el.get("datetime")) and el not in content.ignored:
+            value = _collapse(el.get("datetime"))
             if el.get("itemprop") == "datePublished":
-                add("published", el.get("datetime"), "html:time[itemprop=datePublished]")
-            elif not seen_time:
-                add("published", el.get("datetime"), "html:time[datetime]")
-            seen_time = True
+                field = MetaField("published", value, "html:time[itemprop=datePublished]")
+                (stated if el in content.in_text else elsewhere).append(field)
+            elif first_time is None and el in content.in_text:
+                first_time = MetaField("published", value, "html:time[datetime]")
         elif tag == "script" and (el.get("type") or "").strip().lower() == "application/ld+json":
-            out.extend(_jsonld_fields(el.text or "", f"jsonld[{jsonld_index}]"))
+            items, page_items = _jsonld_fields(el.text or "", f"jsonld[{jsonld_index}]")
+            out.extend(items)
+            pages.extend(page_items)
             jsonld_index += 1
-    return out
+    return out + pages + stated + elsewhere + ([first_time] if first_time else [])
+
+
+def _usable(key: str, value: str) -> bool:
+    """A value worth keeping: not empty, and no address where a publisher's name belongs."""
+    return bool(value) and not (key == "publisher" and _URL_VALUE_RE.match(value) and " " not in value)
 
 
 def _inside(el: etree._Element, tags: tuple[str, ...]) -> bool:
@@ -252,45 +304,70 @@ def _meta_field(el: etree._Element, add) -> None:
         add(_ITEMPROP_KEYS[itemprop], content, f'html:meta[itemprop="{itemprop}"]')
 
 
-def _jsonld_fields(raw: str, base: str) -> list[MetaField]:
-    """Fields of article-like JSON-LD items; broken JSON-LD is skipped (it is only metadata)."""
+def _jsonld_fields(raw: str, base: str) -> tuple[list[MetaField], list[MetaField]]:
+    """Fields of the article items and of the WebPage items of one JSON-LD document.
+
+    Broken JSON-LD is skipped (it is only metadata). A publisher or author given as
+    ``{"@id": ...}`` is looked up among the nodes of the same document (a ``@graph``
+    names the Organization once and refers to it).
+    """
     raw = raw.strip()
     raw = re.sub(r"^<!--|-->$", "", raw).strip()
     try:
         data = loads_clean(raw, strict=False)
-        out: list[MetaField] = []
-        _visit_jsonld(data, base, out)
-        return out
+        ids: dict[str, tuple[dict, str]] = {}
+        _collect_ids(data, base, ids)
+        articles: list[MetaField] = []
+        pages: list[MetaField] = []
+        _visit_jsonld(data, base, articles, pages, ids)
+        return articles, pages
     except (ValueError, RecursionError):
-        return []
+        return [], []
 
 
-def _visit_jsonld(node, path: str, out: list[MetaField]) -> None:
+def _collect_ids(node, path: str, ids: dict[str, tuple[dict, str]]) -> None:
+    """Every node that defines an ``@id`` (more than a bare reference), first definition kept."""
     if isinstance(node, list):
         for i, item in enumerate(node):
-            _visit_jsonld(item, f"{path}[{i}]", out)
+            _collect_ids(item, f"{path}[{i}]", ids)
     elif isinstance(node, dict):
-        if _is_article(node.get("@type")):
-            out.extend(_item_fields(node, path))
+        ref = node.get("@id")
+        if isinstance(ref, str) and ref.strip() and set(node) - {"@id"}:
+            ids.setdefault(ref.strip(), (node, path))
+        for key, value in node.items():
+            if isinstance(value, (list, dict)):
+                _collect_ids(value, f"{path}.{key}", ids)
+
+
+def _visit_jsonld(node, path: str, articles: list[MetaField], pages: list[MetaField],
+                  ids: dict[str, tuple[dict, str]]) -> None:
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _visit_jsonld(item, f"{path}[{i}]", articles, pages, ids)
+    elif isinstance(node, dict):
+        if _has_type(node.get("@type"), _JSONLD_TYPES):
+            articles.extend(_item_fields(node, path, ids))
+        elif _has_type(node.get("@type"), _JSONLD_PAGE_TYPES):
+            pages.extend(_item_fields(node, path, ids))
         if "@graph" in node:
-            _visit_jsonld(node["@graph"], f"{path}.@graph", out)
+            _visit_jsonld(node["@graph"], f"{path}.@graph", articles, pages, ids)
 
 
-def _is_article(type_value) -> bool:
+def _has_type(type_value, names: frozenset[str]) -> bool:
     types = type_value if isinstance(type_value, list) else [type_value]
     for t in types:
         if isinstance(t, str):
             name = re.sub(r"^(?:https?://schema\.org/|schema:)", "", t.strip())
-            if name in _JSONLD_TYPES:
+            if name in names:
                 return True
     return False
 
 
-def _item_fields(item: dict, path: str) -> list[MetaField]:
+def _item_fields(item: dict, path: str, ids: dict[str, tuple[dict, str]]) -> list[MetaField]:
     out: list[MetaField] = []
 
     def add(key: str, value, source: str) -> None:
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and _usable(key, _collapse(value)):
             out.append(MetaField(key, _collapse(value), source))
 
     for prop, key in (("datePublished", "published"), ("dateModified", "modified"),
@@ -300,6 +377,9 @@ def _item_fields(item: dict, path: str) -> list[MetaField]:
     for prop, key in (("publisher", "publisher"), ("author", "author")):
         for value, sub in _values(item.get(prop), f"{path}.{prop}"):
             if isinstance(value, dict):
+                ref = value.get("@id")
+                if not isinstance(value.get("name"), str) and isinstance(ref, str) and ref.strip() in ids:
+                    value, sub = ids[ref.strip()]  # the name is read where the node is defined
                 add(key, value.get("name"), f"{sub}.name")
             else:
                 add(key, value, sub)
@@ -327,66 +407,151 @@ def _values(value, path: str):
 # --------------------------------------------------------------------------
 
 
-def main_text(root: etree._Element) -> str:
-    """The article text laid out as blank-line separated paragraphs.
+class _Content(NamedTuple):
+    """A page's main content: its text, and where its ``<time>`` and ``<meta>`` elements lie.
 
-    The class/id heuristics are tried first; if they leave nothing (a page
-    whose wrapper is called ``has-sidebar``), the page is read without them.
+    ``in_text``: those inside the article text. ``ignored``: those in boilerplate or in a
+    left-out ``<article>`` (a teaser), which date other stories. Both hold elements of the
+    parsed page, not of the working copy the text is taken from.
     """
+
+    text: str
+    in_text: frozenset
+    ignored: frozenset
+
+
+def main_text(root: etree._Element) -> str:
+    """The article text laid out as blank-line separated paragraphs."""
+    return _content(root).text
+
+
+def _content(root: etree._Element) -> _Content:
+    """The article text, and which dated elements lie inside it or in boilerplate.
+
+    The class/id heuristics are tried first; if they leave nothing (every element
+    holding text has a noisy name), the page is read without them.
+    """
+    tracked = list(root.iter("time", "meta"))
     for use_names in (True, False):
         tree = copy.deepcopy(root)
+        copies = list(tree.iter("time", "meta"))
         _drop_boilerplate(tree, use_names)
-        text = _layout(_container(tree))
+        containers = _containers(tree)
+        text = "\n\n".join(t for t in (_layout(c) for c in containers) if t)
         if text:
-            return text
-    return ""
+            kept = set(containers)
+            in_text, ignored = [], []
+            for original, el in zip(tracked, copies):
+                chain = [el, *el.iterancestors()]
+                if chain[-1] is not tree:
+                    ignored.append(original)  # dropped as boilerplate
+                elif any(a in kept for a in chain):
+                    in_text.append(original)
+                elif any(a.tag == "article" for a in chain):
+                    ignored.append(original)  # inside a teaser left out
+            return _Content(text, frozenset(in_text), frozenset(ignored))
+    return _Content("", frozenset(), frozenset())
 
 
 def _drop_boilerplate(root: etree._Element, use_names: bool) -> None:
-    doomed = [el for el in root.iter() if isinstance(el.tag, str) and _is_boilerplate(el, use_names)]
+    """Remove navigation, scripts and page chrome, then elements whose role or name is noisy.
+
+    An element that holds the article (an ``<article>`` or ``<main>``) or most of the page's
+    paragraph text is never dropped for its name or for being a ``<form>``: a story wrapper
+    called ``story-body comments-enabled``, or an ASP.NET page whose whole body is a form.
+    """
+    _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)])
+    weights, total = _paragraph_weights(root)
+
+    def holds_content(el: etree._Element) -> bool:
+        return any(True for _ in el.iterdescendants(*_CONTENT_TAGS)) or 2 * weights.get(el, 0) > total > 0
+
+    _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_boilerplate(el, use_names)
+           and not holds_content(el)])
+
+
+def _drop(doomed: list[etree._Element]) -> None:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
 
 
-def _is_boilerplate(el: etree._Element, use_names: bool) -> bool:
+def _is_chrome(el: etree._Element) -> bool:
+    """Dropped whatever it holds: scripts, menus, asides, and page-level header and footer."""
     tag = el.tag.lower()
     if tag in _DROP_TAGS:
         return True
+    if tag in _CHROME_TAGS:
+        return not _inside(el, _CONTENT_TAGS)
     if tag in _PROTECTED:
         return False
-    roles = (el.get("role") or "").lower().split()
-    if _NOISE_ROLES.intersection(roles):
+    return bool(_NOISE_ROLES.intersection((el.get("role") or "").lower().split()))
+
+
+def _is_boilerplate(el: etree._Element, use_names: bool) -> bool:
+    """A form, or an element with a noisy class or id; kept when it holds the content."""
+    tag = el.tag.lower()
+    if tag == "form":
         return True
-    if not use_names:
+    if tag in _PROTECTED or not use_names:
         return False
     names = f"{el.get('class') or ''} {el.get('id') or ''}"
-    if not names.strip() or not _noisy_name(names):
-        return False
-    # never drop a wrapper that holds the article itself
-    return not any(True for _ in el.iterdescendants("article", "main"))
+    # a <header> kept inside the article is not noise for being named entry-header
+    return bool(names.strip()) and _noisy_name(names, _CHROME_TAGS if tag in _CHROME_TAGS else ())
 
 
-def _noisy_name(names: str) -> bool:
+def _paragraph_weights(root: etree._Element) -> tuple[dict[etree._Element, int], int]:
+    """Characters of paragraph text each element holds, and the page's total.
+
+    ``<p>`` text when the page has any (a long menu of links is no content), else all text.
+    """
+    weights: dict[etree._Element, int] = {}
+    total = 0
+    for p in root.iter("p"):
+        n = len(_collapse(p.text_content()))
+        if n:
+            total += n
+            for a in p.iterancestors():
+                weights[a] = weights.get(a, 0) + n
+    if total:
+        return weights, total
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            weights[el] = len(_collapse(el.text_content()))
+    return weights, weights.get(root, 0)
+
+
+def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
+    """Whether a class/id token starts with a noise word other than the ``own`` ones."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", names).lower()
     for token in re.split(r"[^a-z0-9]+", spaced):
-        if token and token not in _NOT_NOISE and token.startswith(_NOISE_WORDS):
+        if token and token not in _NOT_NOISE and token.startswith(_NOISE_WORDS) \
+                and not token.startswith(tuple(own)):
             return True
     return False
 
 
-def _container(root: etree._Element) -> etree._Element:
-    articles = [a for a in root.iter("article") if _collapse(a.text_content())]
+def _containers(root: etree._Element) -> list[etree._Element]:
+    """The elements whose text is the article text, in document order.
+
+    Every ``<article>`` not inside another is kept (a compilation page, a live blog), except
+    teasers: one of fewer than 40 words and under a quarter of the longest one's words is a
+    related-story card. Without ``<article>``, the ``<main>``, else the ``<body>``.
+    """
+    articles = [a for a in root.iter("article")
+                if not _inside(a, ("article",)) and _collapse(a.text_content())]
     if articles:
-        return max(articles, key=lambda a: len(_collapse(a.text_content())))
+        words = [len(a.text_content().split()) for a in articles]
+        longest = max(words)
+        return [a for a, n in zip(articles, words) if n >= _TEASER_WORDS or 4 * n >= longest]
     for tag in ("main", "body"):
         for el in root.iter(tag):
             if _collapse(el.text_content()):
-                return el
+                return [el]
     # No body text at all: the <head> (title, metadata) is not article text.
     for head in list(root.iter("head")):
         head.getparent().remove(head)
-    return root
+    return [root]
 
 
 def _layout(container: etree._Element) -> str:

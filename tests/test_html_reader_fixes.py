@@ -1,0 +1,293 @@
+"""HTML reader: dates outside the article, URL publishers, JSON-LD graphs, forms, noisy
+wrappers, several articles, headers and footers inside an article, late charsets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from provenance.cli import app
+from provenance.readers import read_file
+from provenance.readers.html import decode_html
+
+# Invented text.
+STORY = (
+    "<p>The river authority of Olsby said on Monday that the old swing bridge would stay shut "
+    "for nine weeks while divers replace the rusted pivot bearings under the central pier.</p>"
+    "<p>Inspectors found deep pitting on four of the six bearings and warned that a heavy barge "
+    "striking the pier could jam the span half open for the rest of the season.</p>"
+    "<p>Cyclists will be sent over the railway footbridge upstream, and a small ferry will carry "
+    "market traders across from the tannery steps every twenty minutes on weekdays.</p>"
+    "<p>The council leader, Petra Lunde, told a crowded meeting in the corn exchange that the work "
+    "would cost four million crowns and come from the harbour reserve rather than the rates.</p>"
+)
+OTHER = (
+    "<p>Beekeepers on the Marrow Downs report that a cold wet spring has cut the first honey crop "
+    "by half, and several keepers have begun feeding sugar syrup to weak colonies in June.</p>"
+    "<p>The county beekeeping society said the heather flow in August would decide whether many "
+    "hives survive the winter, and asked walkers to keep dogs away from the apiary fences.</p>"
+)
+
+
+def meta(doc) -> list[tuple[str, str, str]]:
+    return [(m.key, m.value, m.source) for m in doc.metadata]
+
+
+def read_one(page: str | bytes, name: str = "p.html"):
+    data = page.encode("utf-8") if isinstance(page, str) else page
+    docs, rejections = read_file(name, data)
+    assert rejections == [], rejections
+    [doc] = docs
+    return doc
+
+
+def published(doc) -> list[tuple[str, str]]:
+    return [(m.value, m.source) for m in doc.metadata if m.key == "published"]
+
+
+def audit(corpus: Path, out: Path) -> dict:
+    result = CliRunner().invoke(app, ["audit", str(corpus), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+# -- 1. a <time> in boilerplate or outside the article is not the page's date ----------------
+
+
+def test_time_in_aside_before_the_article_is_not_the_date():
+    page = ('<html><body><aside class="related"><a href="/old">Flood of the decade</a> '
+            '<time datetime="2015-11-02">2 Nov 2015</time></aside>'
+            f'<article><h1>Bridge shut</h1><time datetime="2021-03-06">6 March</time>{STORY}</article>'
+            "</body></html>")
+    assert published(read_one(page)) == [("2021-03-06", "html:time[datetime]")]
+
+
+def test_time_in_a_plain_column_outside_the_article_is_not_the_date():
+    page = ('<html><body><div class="col-left"><h3>Latest</h3><ul><li><a href="/x">Old story</a> '
+            '<time datetime="2011-02-03">3 Feb 2011</time></li></ul></div>'
+            f'<article><h1>Bridge shut</h1><time datetime="2021-03-05T10:00:00+00:00">5 March</time>'
+            f"{STORY}</article></body></html>")
+    assert published(read_one(page)) == [("2021-03-05T10:00:00+00:00", "html:time[datetime]")]
+
+
+def test_itemprop_date_published_comes_before_plain_times_and_nav_times_do_not_count():
+    page = ('<html><body><nav>Today is <time datetime="2024-06-01">1 June</time></nav>'
+            '<article><p>Updated <time datetime="2021-03-09">9 March</time></p>'
+            f'<time itemprop="datePublished" datetime="2021-03-05">5 March</time>{STORY}</article>'
+            '<aside><time itemprop="datePublished" datetime="2019-01-01">2019</time></aside>'
+            "</body></html>")
+    assert published(read_one(page)) == [
+        ("2021-03-05", "html:time[itemprop=datePublished]"),
+        ("2021-03-09", "html:time[datetime]"),
+    ]
+
+
+def test_microdata_date_of_a_related_card_is_not_read():
+    page = (f"<html><body><article>{STORY}</article>"
+            '<div class="related-stories"><div itemscope><meta itemprop="datePublished" '
+            'content="2012-05-05"><p>Another story</p></div></div></body></html>')
+    assert published(read_one(page)) == []
+
+
+def test_copy_with_an_old_date_in_its_sidebar_is_not_the_origin(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "wire.html").write_text(
+        '<html><head><meta property="og:site_name" content="Olsby Wire"></head><body>'
+        f'<article><time datetime="2021-03-04">4 March</time>{STORY}</article></body></html>')
+    (corpus / "copy.html").write_text(
+        '<html><head><meta property="og:site_name" content="Copycat Daily"></head><body>'
+        '<aside class="related"><time datetime="2015-11-02">2 Nov 2015</time></aside>'
+        f'<article><time datetime="2021-03-06">6 March</time>{STORY}</article></body></html>')
+    report = audit(corpus, tmp_path / "r.json")
+    [cluster] = report["clusters"]
+    assert cluster["origin"]["outlet"] == "Olsby Wire"
+    dates = {d["path"]: d["published"]["date"] for d in report["documents"]}
+    assert dates == {"copy.html": "2021-03-06", "wire.html": "2021-03-04"}
+
+
+# -- 4. a URL in article:publisher is not an outlet name --------------------------------------
+
+
+def test_url_valued_publisher_is_not_an_outlet_name():
+    page = ('<html><head><meta property="og:site_name" content="Olsby Courier">'
+            '<meta property="article:publisher" content="https://www.facebook.com/olsbycourier">'
+            '<meta name="dc.publisher" content="facebook.com/olsbycourier">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"publisher": "https://olsby-courier.example/"}</script>'
+            f"</head><body><article>{STORY}</article></body></html>")
+    doc = read_one(page)
+    assert [m for m in meta(doc) if m[0] in ("publisher", "site_name")] == [
+        ("site_name", "Olsby Courier", 'html:meta[property="og:site_name"]'),
+    ]
+    named = read_one(page.replace("https://www.facebook.com/olsbycourier", "Olsby Courier Ltd"))
+    assert ("publisher", "Olsby Courier Ltd", 'html:meta[property="article:publisher"]') in meta(named)
+
+
+def test_audit_names_the_site_not_the_facebook_page(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.html").write_text(
+        '<html><head><meta property="og:site_name" content="Olsby Courier">'
+        '<meta property="article:publisher" content="https://www.facebook.com/olsbycourier">'
+        f"</head><body><article>{STORY}</article></body></html>")
+    report = audit(corpus, tmp_path / "r.json")
+    [doc] = report["documents"]
+    assert doc["outlet"]["name"] == "Olsby Courier"
+    assert not doc["conflicts"]
+
+
+# -- 6. JSON-LD: article nodes before WebPage nodes; @id references resolved ------------------
+
+
+GRAPH = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "Organization", "@id": "https://courier.example/#org", "name": "Olsby Courier"},
+        {"@type": "WebPage", "@id": "https://courier.example/bridge/#page", "url": "https://courier.example/bridge/",
+         "datePublished": "2020-01-01T00:00:00+00:00"},
+        {"@type": "NewsArticle", "headline": "Bridge shut", "datePublished": "2022-04-09T08:30:00+01:00",
+         "publisher": {"@id": "https://courier.example/#org"},
+         "author": [{"@id": "https://courier.example/#writer"}],
+         "mainEntityOfPage": {"@id": "https://courier.example/bridge/#page"}},
+        {"@type": "Person", "@id": "https://courier.example/#writer", "name": "Ivo Brandt"},
+    ],
+}
+
+
+def test_jsonld_article_date_beats_webpage_date_and_publisher_reference_is_resolved():
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(GRAPH)}</script></head>'
+            f"<body><article>{STORY}</article></body></html>")
+    fields = meta(read_one(page))
+    assert fields == [
+        ("published", "2022-04-09T08:30:00+01:00", "jsonld[0].@graph[2].datePublished"),
+        ("title", "Bridge shut", "jsonld[0].@graph[2].headline"),
+        ("publisher", "Olsby Courier", "jsonld[0].@graph[0].name"),
+        ("author", "Ivo Brandt", "jsonld[0].@graph[3].name"),
+        ("published", "2020-01-01T00:00:00+00:00", "jsonld[0].@graph[1].datePublished"),
+        ("url", "https://courier.example/bridge/", "jsonld[0].@graph[1].url"),
+    ]
+
+
+def test_jsonld_reference_is_resolved_only_within_its_own_document():
+    other = {"@type": "Organization", "@id": "#org", "name": "Wrong Place"}
+    article = {"@type": "NewsArticle", "publisher": {"@id": "#org"}}
+    page = (f'<html><head><script type="application/ld+json">{json.dumps(other)}</script>'
+            f'<script type="application/ld+json">{json.dumps(article)}</script></head>'
+            f"<body><article>{STORY}</article></body></html>")
+    assert [m for m in meta(read_one(page)) if m[0] == "publisher"] == []
+
+
+# -- 7. a page inside a <form> -----------------------------------------------------------------
+
+
+def test_aspnet_page_inside_a_form_keeps_its_text():
+    page = ('<html><body><form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" '
+            f'value="x"/><div id="content"><h1>Bridge shut</h1>{STORY}</div>'
+            '<div class="box"><form><button>Search</button><p>Search the site</p></form></div>'
+            "</form></body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "Search the site" not in doc.text
+    with_article = f'<html><body><form id="form1"><article>{STORY}</article></form></body></html>'
+    assert read_one(with_article).text.startswith("The river authority of Olsby")
+
+
+def test_a_small_form_is_still_dropped():
+    page = (f'<html><body><article>{STORY}<form><p>Sign up for our newsletter today</p>'
+            '<input name="email"></form></article></body></html>')
+    assert "newsletter" not in read_one(page).text
+
+
+# -- 8. a wrapper with a noisy class name that holds the story ---------------------------------
+
+
+def test_wrapper_with_a_noisy_class_holding_the_story_is_kept():
+    page = ('<html><body><h1>Bridge shut</h1><div class="story-body comments-enabled">'
+            f'{STORY}<div class="comments"><p>Reader: about time.</p></div></div></body></html>')
+    text = read_one(page).text
+    assert text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "rather than the rates." in text
+    assert "about time" not in text  # the comments inside it are still dropped
+
+
+# -- 9. several <article> elements -------------------------------------------------------------
+
+
+def test_every_article_of_a_compilation_page_is_kept_in_order_but_not_teasers():
+    page = (f"<html><body><article><h2>Bridge</h2>{STORY}</article>"
+            '<article class="card"><a href="/more">Read more about hives</a></article>'
+            f"<article><h2>Honey</h2>{OTHER}<article><p>Comment: lovely.</p></article></article>"
+            "</body></html>")
+    text = read_one(page).text
+    assert text.startswith("Bridge\n\nThe river authority of Olsby")
+    assert "rather than the rates.\n\nHoney\n\nBeekeepers on the Marrow Downs" in text
+    assert text.endswith("Comment: lovely.")  # a nested article stays part of its parent
+    assert "Read more" not in text
+
+
+# -- 10. header and footer inside an article ---------------------------------------------------
+
+
+def test_header_and_footer_inside_the_article_are_kept_page_ones_dropped():
+    page = ('<html><body><header><a href="/">Olsby Courier home</a></header>'
+            '<article><header class="entry-header"><h1>Bridge shut</h1><p>By Ivo Brandt, Olsby Courier</p>'
+            f"</header>{STORY}<footer><p>Source: Olsby Wire</p></footer></article>"
+            "<footer><p>Copyright Olsby Courier</p></footer></body></html>")
+    text = read_one(page).text
+    assert text.startswith("Bridge shut\n\nBy Ivo Brandt, Olsby Courier\n\nThe river authority")
+    assert text.endswith("Source: Olsby Wire")
+    assert "home" not in text and "Copyright" not in text
+
+
+def test_credit_line_in_an_article_footer_counts_as_a_credit(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "wire.html").write_text(f"<html><body><article>{STORY}</article></body></html>")
+    (corpus / "copy.html").write_text(
+        f"<html><body><article>{STORY}<footer><p>Source: Olsby Wire</p></footer></article></body></html>")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nwire.html,Olsby Wire,2021-03-04\n"
+                                         "copy.html,Olsby Courier,2021-03-05\n")
+    report = audit(corpus, tmp_path / "r.json")
+    [cluster] = report["clusters"]
+    [copy] = [c for c in cluster["chain"] if c["path"] == "copy.html"]
+    assert copy["credited"] == "credited", copy
+
+
+# -- 11. charset in an XML declaration, or in a <meta> after the first kilobytes ---------------
+
+
+def test_xhtml_charset_from_the_xml_declaration():
+    greek = "Οι εθελοντές βρήκαν μια ορειχάλκινη βάση τηλεσκοπίου."
+    page = ('<?xml version="1.0" encoding="ISO-8859-7"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<head><title>Αστεροσκοπείο</title></head><body><p>{greek}</p></body></html>").encode("iso-8859-7")
+    text, encoding = decode_html(page)
+    assert encoding == "iso8859-7" and greek in text
+    doc = read_one(page)
+    assert doc.title == "Αστεροσκοπείο" and doc.text == greek
+
+
+def test_meta_charset_after_a_long_style_block():
+    cyrillic = "Добровольцы нашли латунное крепление телескопа за фальшивой стеной."
+    page = ("<html><head><style>" + "/* padding */ " * 600 + "</style><meta charset='windows-1251'>"
+            f"<title>Обсерватория</title></head><body><p>{cyrillic}</p></body></html>").encode("cp1251")
+    assert page.index(b"<meta") > 8000
+    doc = read_one(page)
+    assert doc.encoding == "cp1251" and doc.text == cyrillic and doc.title == "Обсерватория"
+
+
+def test_charset_preferences_are_kept():
+    # valid UTF-8 is read as UTF-8 whatever the declarations say
+    page = ('<?xml version="1.0" encoding="ISO-8859-7"?><html><head><meta charset="koi8-r"></head>'
+            "<body><p>Café</p></body></html>").encode("utf-8")
+    assert decode_html(page) == (page.decode("utf-8"), "utf-8")
+    # a <meta> charset outranks the XML declaration, as in an HTML parser
+    page = ('<?xml version="1.0" encoding="ISO-8859-7"?><html><head><meta charset="koi8-r"></head>'
+            "<body><p>Привет</p></body></html>").encode("koi8-r")
+    assert decode_html(page)[1] == "koi8-r"
+    # a charset inside the body is not read
+    page = ("<html><head></head><body><p>" + "x " * 3000 + "</p><meta charset='koi8-r'><p>Caf\xe9</p>"
+            "</body></html>").encode("cp1252")
+    assert decode_html(page)[1] == "cp1252"
