@@ -79,3 +79,11 @@ def _unit(n: float) -> tuple[str, int]:
             return unit, div
         div *= 1024
     return "GB", div
+
+
+def too_large(limit: int, size: int | None = None) -> str:
+    """``over the size limit of …``; with the file's ``size`` first, both in one unit."""
+    scale = max(limit, size or 0)
+    shown = human_size(limit, scale)
+    over = f"over the size limit of {shown}" + ("" if shown.endswith(" bytes") else f" ({limit} bytes)")
+    return over if size is None else f"file is {human_size(size, scale)}, {over}"

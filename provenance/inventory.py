@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError, SidecarError
-from .files import human_size
+from .files import too_large
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
@@ -220,14 +220,6 @@ def unused_sidecar_reason(rel: str, sidecar_rel: str | None) -> str:
     else:
         used = "the sidecar used is the file given with --metadata"
     return f"a second sidecar metadata file: {used}; {rel} is read neither as metadata nor as articles"
-
-
-def too_large(limit: int, size: int | None = None) -> str:
-    """``over the size limit of …``; with the file's ``size`` first, both in one unit."""
-    scale = max(limit, size or 0)
-    shown = human_size(limit, scale)
-    over = f"over the size limit of {shown}" + ("" if shown.endswith(" bytes") else f" ({limit} bytes)")
-    return over if size is None else f"file is {human_size(size, scale)}, {over}"
 
 
 def admit(walk: _Walk, rel: str, st: os.stat_result) -> str | None:

@@ -84,7 +84,7 @@ def test_too_large_is_checked_before_reading(corpus: Path):
 
 def test_size_message_reads_both_sizes_in_one_unit():
     from provenance.files import human_size
-    from provenance.inventory import too_large
+    from provenance.files import too_large
 
     assert [human_size(n) for n in (123, 4608, 64 << 20, 5 << 30)] == ["123 bytes", "4.5 KB", "64.0 MB", "5.0 GB"]
     assert too_large(100 << 10, 3 << 20) == "file is 3.0 MB, over the size limit of 0.1 MB (102400 bytes)"

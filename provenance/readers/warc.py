@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
 
-from ..files import human_size
+from ..files import too_large
 from ..model import Document, MetaField, Rejection
 from . import Parsed, ReadFailure
 from .html import read_html
@@ -364,9 +364,7 @@ class _ArchiveReader:
         payload, over = self._payload(record, iterator)
         self._finish_record(record, iterator)  # raises _Corrupt when the record is cut short
         if over:
-            shown = human_size(self.limit)
-            exact = "" if shown.endswith(" bytes") else f" ({self.limit} bytes)"  # not "524 bytes (524 bytes)"
-            self.reject(offset, "too-large", f"record payload is over the size limit of {shown}{exact}; not read")
+            self.reject(offset, "too-large", f"record payload is {too_large(self.limit)}; not read")
             return
         # the same page fetched again, unchanged, as a full response rather than a revisit
         capture = (_clean(record.rec_headers.get_header("WARC-Target-URI")) or "", hashlib.sha256(payload).hexdigest())
