@@ -238,6 +238,7 @@ def audit_command(
 
 
 @app.command("schema")
+@_interruptible("nothing was written")
 def schema_command() -> None:
     """Print the JSON Schema of the report."""
     from importlib import resources
@@ -246,6 +247,7 @@ def schema_command() -> None:
 
 
 @app.command("summary")
+@_interruptible("nothing was written")
 def summary_command(report: Path = typer.Argument(..., help="A report written by `provenance audit -o`.")) -> None:
     """Print the human summary of a saved report."""
     from .report import load_report
@@ -310,6 +312,7 @@ def index_add(
 
 
 @index_app.command("info")
+@_interruptible("nothing was written")
 def index_info(
     index: Path = typer.Option(..., "--index", help="The index file."),
 ) -> None:
@@ -333,6 +336,7 @@ app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("list")
+@_interruptible("nothing was written")
 def rules_list(
     rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
 ) -> None:
@@ -350,6 +354,7 @@ def rules_list(
 
 
 @rules_app.command("check")
+@_interruptible("nothing was written")
 def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to validate.")) -> None:
     """Validate a rule file: every problem with its file, rule id and field."""
     from .rules import check_rule_file, load_rules
@@ -363,6 +368,7 @@ def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to val
 
 
 @rules_app.command("explain")
+@_interruptible("nothing was written")
 def rules_explain(
     document: Path = typer.Argument(..., help="An article file (text, HTML, JSON, XML, WARC or ARC) to explain."),
     rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
@@ -409,6 +415,7 @@ def _read_regular_file(path: Path) -> bytes:
 
 
 @app.command("trace")
+@_interruptible("nothing was written")
 def trace_command(
     report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
     document: Optional[str] = typer.Argument(None, help="A document id or path; default: every document with passages."),

@@ -251,8 +251,17 @@ class CueReader:
         if not rule.may_match(window):
             return []
         out: list[Cue] = []
-        for start, end in rule.windows(window):
-            for m in pattern.finditer(window, start, end):
+        stretches = rule.windows(window)
+        reached = 0
+        for start, end in stretches:
+            for m in pattern.finditer(window, max(start, reached), end):
+                if len(stretches) > 1 or end < len(window):
+                    # matched again on the whole text: a stretch's end is no end of the text
+                    # for $, \b or a lookahead
+                    m = pattern.match(window, m.start())
+                    if m is None or m.start() < reached:
+                        continue
+                    reached = m.end()
                 if len(out) >= _MAX_MATCHES:
                     return out
                 cue = self._from_match(rule, m, offset, anchor)

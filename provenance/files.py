@@ -82,8 +82,9 @@ def _unit(n: float) -> tuple[str, int]:
 
 
 def too_large(limit: int, size: int | None = None) -> str:
-    """``over the size limit of …``; with the file's ``size`` first, both in one unit."""
-    scale = max(limit, size or 0)
+    """``over the size limit of …``; with the file's ``size`` first, both in the limit's
+    unit (the larger one's would show a small limit as ``0.0 GB``)."""
+    scale = limit
     shown = human_size(limit, scale)
     over = f"over the size limit of {shown}" + ("" if shown.endswith(" bytes") else f" ({limit} bytes)")
     return over if size is None else f"file is {human_size(size, scale)}, {over}"

@@ -410,15 +410,15 @@ def credit_status(ctx: OriginContext, member: int, origin: Origin,
     return "uncredited", (), f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
 
 
-_CITATION_GAP = 12  # characters between a citation and the copied text it introduces or closes
+_CITATION_GAP = 3  # characters between a citation and the copied text it introduces or closes: ", "
 
 
 def _introduces(cue: Cue, start: int, end: int) -> bool:
     """A citation that gives the copied text itself (``As the AP reported, <copy>``,
-    ``<copy>, the AP reported.``): outside the copy and at most a few characters from
-    it. A citation elsewhere in the document (``told the BBC`` a sentence or a paragraph
-    away) credits a source of information, not this text; one inside the copy is the
-    origin's own words. Offsets only: the origin stage may hold no texts."""
+    ``<copy>, the AP reported.``): outside the copy and no more than a comma and a space
+    from it. A citation elsewhere in the document (``Aides told Reuters`` in the next
+    sentence) credits a source of information, not this text; one inside the copy is
+    the origin's own words. Offsets only: the origin stage may hold no texts."""
     if cue.start is None or cue.end is None:
         return False
     if cue.end <= start:

@@ -27,7 +27,7 @@ from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer", "warcio", "prov")
 
 

@@ -749,3 +749,16 @@ def test_audited_citations_keep_own_datelines_and_foreign_canonical_links(tmp_pa
         ("meta.canonical", "pointer", [], "https://riverton-gazette.example/2021/03/02/ferry")]
     # a canonical link to the page's own address is the page itself, not a citation
     assert docs["self.html"]["citations"] == []
+
+
+def test_ctrl_c_in_a_reading_command_says_nothing_was_written(tmp_path, monkeypatch):
+    from provenance import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "render_summary", interrupted)
+    report = tmp_path / "r.json"
+    assert invoke("audit", invented_corpus(tmp_path / "corpus"), "-o", report, "-q").exit_code == 0
+    result = invoke("summary", report)
+    assert result.exit_code == 130 and "provenance: interrupted; nothing was written" in result.output

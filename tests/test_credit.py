@@ -39,13 +39,18 @@ def test_a_citation_beside_the_copied_text_is_a_credit(tmp_path: Path):
     links = _links(_corpus(tmp_path / "c", {
         "lead-in.txt": "Schools in the valley stay shut this week.\n\nAs the AP reported, " + STORY + "\n",
         "closing.txt": "A reader sent us photographs of the bridge.\n\n" + STORY[:-1] + ", the AP reported.\n",
+        "next-line.txt": ("Crews are on standby again.\n\n" + STORY + "\n\nAides told the AP on Monday that "
+                          "the barrier budget would double next year.\n"),
         "elsewhere.txt": ("Our weather desk expects more rain on Wednesday.\n\n" + STORY + "\n\n"
                           "Later in the week one farmer told the AP that his fields were still under water "
                           "and that the harvest was lost.\n"),
     }))
     assert links["lead-in.txt"]["credited"] == "credited"
     assert "cites Associated Press as it gives the copied text" in links["lead-in.txt"]["credit_reason"]
-    assert links["lead-in.txt"]["credit_evidence"][0]["text"] == "AP reported"
+    assert links["lead-in.txt"]["credit_evidence"][0]["text"] == "the AP reported"
     assert links["closing.txt"]["credited"] == "credited"
+    assert links["closing.txt"]["credit_evidence"][0]["text"] == "the AP reported"
+    # the next paragraph's citation is of information, not of the copied text
+    assert links["next-line.txt"]["credited"] == "uncredited"
     # a source of information three paragraphs on is not a credit for the copied text
     assert links["elsewhere.txt"]["credited"] == "uncredited"

@@ -87,7 +87,9 @@ def test_size_message_reads_both_sizes_in_one_unit():
     from provenance.files import too_large
 
     assert [human_size(n) for n in (123, 4608, 64 << 20, 5 << 30)] == ["123 bytes", "4.5 KB", "64.0 MB", "5.0 GB"]
-    assert too_large(100 << 10, 3 << 20) == "file is 3.0 MB, over the size limit of 0.1 MB (102400 bytes)"
+    assert too_large(100 << 10, 3 << 20) == "file is 3072.0 KB, over the size limit of 100.0 KB (102400 bytes)"
+    assert too_large(100, 5 << 20) == "file is 5242880 bytes, over the size limit of 100 bytes"
+    assert too_large(64 << 20, 5 << 30) == "file is 5120.0 MB, over the size limit of 64.0 MB (67108864 bytes)"
     assert too_large(64 << 20, 70 << 20) == "file is 70.0 MB, over the size limit of 64.0 MB (67108864 bytes)"
     assert too_large(64 << 20) == "over the size limit of 64.0 MB (67108864 bytes)"
 

@@ -149,6 +149,13 @@ def test_json_object_with_text_and_an_articles_list_is_one_document():
     assert rejections == [] and [(d.text, d.record) for d in docs] == [("Index page", None)]
 
 
+def test_json_container_with_an_empty_text_field_reads_its_list():
+    for empty in ({"text": None}, {"content": ""}, {"Text": "   "}):
+        data = json.dumps({**empty, "articles": [{"text": STORY}, {"text": OTHER}]}).encode()
+        docs, rejections = read_file("index.json", data)
+        assert rejections == [] and [d.record for d in docs] == ["item 0", "item 1"], empty
+
+
 # --------------------------------------------------------------------------
 # XML
 # --------------------------------------------------------------------------
@@ -329,7 +336,7 @@ def test_docs_and_schema_name_every_skipped_record_kind():
 def test_docs_describe_hidden_folders_name_escapes_and_json_containers():
     doc = _report_format()
     assert "lies in a hidden folder" in doc
-    assert "even when it also holds a list under `articles`" in doc
+    assert "even when it also holds a list under\n`articles`" in doc
     assert "a backslash in a name `\\\\`" in doc and "exactly as the report writes it" in doc
 
 

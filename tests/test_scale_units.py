@@ -207,6 +207,19 @@ def test_near_is_validated_and_limits_where_the_pattern_is_tried():
     assert [c.start for c in reader._text(rule, text, None)] == [first, second]  # offsets into the whole text
 
 
+def test_a_match_reaching_past_its_stretch_is_read_whole():
+    """A stretch's end is no end of the text for $, \\b or a lookahead."""
+    problems: list[str] = []
+    rule_text = ('[[rule]]\nid = "t.y"\ndescription = "d"\nsource = "text"\nrole = "credit"\n'
+                 "pattern = '''Credit:[ \\t]*(?P<outlet>[A-Z][\\w ]+?)[ \\t]*$'''\nflags = \"m\"\n"
+                 'requires = ["Credit"]\nnear = 10\n')
+    (tail,), _ = parse_rules(rule_text, "r.toml", problems)
+    assert not problems
+    line = "x" * 50 + "\nCredit: Associated Press Television\n" + "y" * 50
+    cues = CueReader(RuleSet((tail,), "t", ()), load_registry())._text(tail, line, None)
+    assert [c.text for c in cues] == ["Credit: Associated Press Television"]
+
+
 def test_shipped_requires_never_change_the_cues():
     """The shipped rules read the same evidence with and without their `requires` and `near`."""
     rules = load_rules()

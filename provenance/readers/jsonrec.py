@@ -127,7 +127,10 @@ def _read_document(text: str, encoding: str) -> tuple[list[Parsed], list[ReadFai
 
 
 def _has_text_key(obj: dict) -> bool:
-    return any(key in obj for key in _TEXT_KEYS)
+    """Whether the object is an article itself: it holds non-empty text under a text
+    key (an index page's empty ``"text"`` beside its ``"articles"`` list is not one)."""
+    keys = {k.lower(): k for k in obj if isinstance(k, str)}
+    return any(_as_text(obj[keys[alias.lower()]]) for alias in _TEXT_KEYS if alias.lower() in keys)
 
 
 def _message(e: ValueError, *, column_only: bool = False) -> str:
