@@ -291,3 +291,119 @@ def test_charset_preferences_are_kept():
     page = ("<html><head></head><body><p>" + "x " * 3000 + "</p><meta charset='koi8-r'><p>Caf\xe9</p>"
             "</body></html>").encode("cp1252")
     assert decode_html(page)[1] == "cp1252"
+
+
+# -- 12. a date in the page-level header of the story ------------------------------------------
+
+
+def test_date_published_in_a_page_level_header_is_read():
+    page = ('<html><body><header><h1>Bridge shut</h1><time itemprop="datePublished" '
+            f'datetime="2021-04-02">2 April</time></header><div>{STORY}</div></body></html>')
+    doc = read_one(page)
+    assert published(doc) == [("2021-04-02", "html:time[itemprop=datePublished]")]
+    assert doc.text.startswith("The river authority of Olsby")  # the header is still no text
+
+
+def test_plain_time_in_a_post_header_before_the_content_is_read():
+    page = ('<html><body><header class="site-header"><a href="/">Olsby Courier</a>'
+            '<nav><a href="/news">News</a></nav><time datetime="2024-06-01">Today</time></header>'
+            '<div class="wrap"><header class="post-header"><h1>Bridge shut</h1>'
+            '<div class="share-tools"><time datetime="2019-09-09">x</time></div>'
+            '<time datetime="2021-04-03">3 April</time></header>'
+            f'<div class="post-body">{STORY}</div></div>'
+            '<div class="col"><header><h3>Latest</h3><time datetime="2011-02-03">3 Feb 2011</time>'
+            "</header></div></body></html>")
+    assert published(read_one(page)) == [("2021-04-03", "html:time[datetime]")]
+    with_article = page.replace('<div class="post-body">', "<article>").replace(
+        "</div></div><div class=\"col\">", "</article></div><div class=\"col\">")
+    assert published(read_one(with_article)) == [("2021-04-03", "html:time[datetime]")]
+
+
+def test_header_dates_in_boilerplate_are_still_not_read():
+    page = ('<html><body><aside><header><time itemprop="datePublished" datetime="2015-01-01">x'
+            '</time></header></aside><div class="related-stories"><header><time itemprop="datePublished" '
+            'datetime="2016-01-01">y</time></header></div><footer><header><time datetime="2017-01-01">z'
+            f"</time></header></footer><div>{STORY}</div></body></html>")
+    assert published(read_one(page)) == []
+
+
+# -- 13. the charset search is bounded -----------------------------------------------------------
+
+
+def test_meta_charset_after_64_kb_without_a_head_end_is_not_read():
+    near = b"<html><head>" + b"<!-- padding -->" * 3000 + b"<meta charset='koi8-r'></head><body>\xf0</body>"
+    assert len(near) < 65536 and decode_html(near)[1] == "koi8-r"
+    far = b"<html><head>" + b"<!-- padding -->" * 5000 + b"<meta charset='koi8-r'><body>\xf0</body>"
+    assert decode_html(far)[1] != "koi8-r"
+
+
+def test_many_unclosed_meta_tags_decode():
+    # Without a bound each "<meta" scanned to the end of the file: minutes for this input.
+    data = b"\xff" + b"<meta x " * 40000
+    text, encoding = decode_html(data)
+    assert encoding == "cp1252" and len(text) == len(data) and text.endswith("<meta x ")
+
+
+# -- 14. paragraph weights in one pass -------------------------------------------------------------
+
+
+def test_paragraph_weights_do_not_read_every_element_text(monkeypatch):
+    import lxml.html
+
+    calls = []
+    real = lxml.html.HtmlMixin.text_content
+    monkeypatch.setattr(lxml.html.HtmlMixin, "text_content", lambda self: calls.append(1) or real(self))
+    words = "Plain words of a long story without paragraph tags. " * 2000
+    page = "<html><body>" + '<div class="x">' * 200 + words + "</div>" * 200 + "</body></html>"
+    doc = read_one(page)
+    assert doc.text == words.strip()
+    assert len(calls) < 20  # not one call per element: that costs depth x size
+
+
+def test_paragraph_weights_match_the_text_of_each_element():
+    from provenance.readers.html import _collapse, _paragraph_weights
+    import lxml.html
+
+    for html in ("<div> a<b>b </b> c<p>x <i>y</i>z</p><p> </p><div><p>q\u2003r</p></div></div>",
+                 "<div>ab<span>cd</span> <span> e</span>\xa0f</div><div><div>g</div></div>"):
+        root = lxml.html.document_fromstring(f"<html><body>{html}</body></html>")
+        weights, total = _paragraph_weights(root)
+        paragraphs = [len(_collapse(p.text_content())) for p in root.iter("p")]
+        if any(paragraphs):
+            assert total == sum(paragraphs)
+            for el in root.iter():
+                expected = sum(len(_collapse(p.text_content())) for p in el.iterdescendants("p"))
+                assert weights.get(el, 0) == expected
+        else:
+            assert total == len(_collapse(root.text_content()))
+            assert all(weights[el] == len(_collapse(el.text_content())) for el in root.iter())
+
+
+# -- 15. a comment section longer than the story ------------------------------------------------
+
+
+def test_comment_section_longer_than_the_story_is_dropped():
+    comments = "".join(f'<div class="entry"><p>Reader {i}: {OTHER}</p></div>' for i in range(4))
+    page = (f'<html><body><div class="post"><h1>Bridge shut</h1>{STORY}</div>'
+            f'<div id="comments" class="comments-area"><h3>Comments</h3>{comments}</div></body></html>')
+    text = read_one(page).text
+    assert text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "Reader" not in text and "Beekeepers" not in text
+
+
+# -- 16. articles in a related box or a comment list are not stories ---------------------------
+
+
+def test_article_cards_in_a_related_box_are_not_stories():
+    card = "<p>" + " ".join(["Hives on the downs lost half their honey this wet spring"] * 5) + "</p>"
+    page = (f'<html><body><article><h1>Bridge shut</h1><time datetime="2021-04-02">x</time>{STORY}</article>'
+            f'<section class="related"><article><h2>Honey</h2><time datetime="2019-01-01">y</time>{card}'
+            "</article></section></body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge shut") and "Hives" not in doc.text
+    assert published(doc) == [("2021-04-02", "html:time[datetime]")]
+    comments = ('<main><article class="post">' + STORY + '</article><div class="comments-area">'
+                f'<ol class="comment-list"><li><article class="comment-body">{card}</article></li></ol>'
+                "</div></main>")
+    doc = read_one(f"<html><body>{comments}</body></html>")
+    assert doc.text.startswith("The river authority") and "Hives" not in doc.text

@@ -25,11 +25,14 @@ from .text import MIXED_UTF8, check_binary, decode_bytes, decode_mostly_utf8, no
 
 __all__ = ["decode_html", "read_html", "extract_metadata", "main_text"]
 
-_CHARSET_RE = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
-_XML_ENCODING_RE = re.compile(rb"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""")
+_CHARSET_RE = re.compile(rb"""<meta\b[^>]{0,1024}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_XML_ENCODING_RE = re.compile(rb"""\A\s{0,1024}<\?xml\b[^>]{0,1024}?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""")
 _HEAD_END_RE = re.compile(rb"</head\s*>|<body[\s>/]", re.IGNORECASE)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SNIFF_BYTES = 4096
+# The head is searched for a charset up to this many bytes: enough for a long <style> block,
+# and a bound on the work spent on a page whose head never ends.
+_HEAD_BYTES = 65536
 
 _DROP_TAGS = frozenset(
     "script style noscript template svg math iframe button nav aside "
@@ -134,11 +137,12 @@ def decode_html(data: bytes) -> tuple[str, str]:
 def _declared_charset(data: bytes) -> str | None:
     """The charset a ``<meta>`` in the page's head declares, else its XML declaration's.
 
-    The whole head is searched, not a fixed prefix: a long ``<style>`` block can push the
-    ``<meta>`` past the first kilobytes. An XHTML page may declare only ``<?xml encoding=?>``.
+    The head is searched, up to its first 64 KB, not a fixed 4 KB prefix: a long ``<style>``
+    block can push the ``<meta>`` past the first kilobytes. An XHTML page may declare only
+    ``<?xml encoding=?>``.
     """
-    end = _HEAD_END_RE.search(data)
-    limit = max(end.end(), _SNIFF_BYTES) if end else len(data)
+    end = _HEAD_END_RE.search(data, 0, _HEAD_BYTES)
+    limit = max(end.end(), _SNIFF_BYTES) if end else _HEAD_BYTES
     for m in (_CHARSET_RE.search(data, 0, limit), _XML_ENCODING_RE.match(data)):
         name = _charset_name(m.group(1)) if m else None
         if name:
@@ -435,15 +439,19 @@ def _content(root: etree._Element) -> _Content:
     for use_names in (True, False):
         tree = copy.deepcopy(root)
         copies = list(tree.iter("time", "meta"))
-        _drop_boilerplate(tree, use_names)
-        containers = _containers(tree)
+        order = {el: i for i, el in enumerate(tree.iter())}
+        headers = _drop_boilerplate(tree, use_names)
+        containers = _containers(tree, use_names)
         text = "\n\n".join(t for t in (_layout(c) for c in containers) if t)
         if text:
             kept = set(containers)
             in_text, ignored = [], []
             for original, el in zip(tracked, copies):
                 chain = [el, *el.iterancestors()]
-                if chain[-1] is not tree:
+                if chain[-1] in headers and _story_header(chain, headers[chain[-1]], tree, use_names,
+                                                          containers, order):
+                    in_text.append(original)  # the story's headline and date, before its text
+                elif chain[-1] is not tree:
                     ignored.append(original)  # dropped as boilerplate
                 elif any(a in kept for a in chain):
                     in_text.append(original)
@@ -453,21 +461,70 @@ def _content(root: etree._Element) -> _Content:
     return _Content("", frozenset(), frozenset())
 
 
-def _drop_boilerplate(root: etree._Element, use_names: bool) -> None:
+def _drop_boilerplate(root: etree._Element, use_names: bool) -> dict[etree._Element, etree._Element]:
     """Remove navigation, scripts and page chrome, then elements whose role or name is noisy.
 
-    An element that holds the article (an ``<article>`` or ``<main>``) or most of the page's
-    paragraph text is never dropped for its name or for being a ``<form>``: a story wrapper
-    called ``story-body comments-enabled``, or an ASP.NET page whose whole body is a form.
+    An element that holds the article (an ``<article>`` or ``<main>``) is never dropped for
+    its name or for being a ``<form>``; nor is one that holds most of the page's paragraph
+    text, unless every one of its names (each class and its id) is noisy. So a story wrapper
+    called ``story-body comments-enabled`` and an ASP.NET page whose whole body is a form
+    are kept, while ``<div id="comments" class="comments-area">`` is dropped however long
+    the discussion.
+
+    Returns the page-level ``<header>`` elements dropped that may be the story's (see
+    ``_story_header``), each with its parent.
     """
-    _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)])
+    chrome = [el for el in root.iter() if isinstance(el.tag, str) and _is_chrome(el)]
+    headers = {el: el.getparent() for el in chrome if el.tag.lower() == "header" and not _banner(el)}
+    _drop(chrome)
     weights, total = _paragraph_weights(root)
 
     def holds_content(el: etree._Element) -> bool:
-        return any(True for _ in el.iterdescendants(*_CONTENT_TAGS)) or 2 * weights.get(el, 0) > total > 0
+        if any(True for _ in el.iterdescendants(*_CONTENT_TAGS)):
+            return True
+        return 2 * weights.get(el, 0) > total > 0 and not (use_names and _noise_only(el))
 
     _drop([el for el in root.iter() if isinstance(el.tag, str) and _is_boilerplate(el, use_names)
            and not holds_content(el)])
+    return headers
+
+
+def _noise_only(el: etree._Element) -> bool:
+    """Whether every name of an element (each class, and its id) is noisy: ``comments``,
+    ``comments-area``, ``related-posts``; not ``story-body comments-enabled``."""
+    names = [*(el.get("class") or "").split(), *(el.get("id") or "").split()]
+    return bool(names) and all(_noisy_name(name) for name in names)
+
+
+def _banner(header: etree._Element) -> bool:
+    """A page-level ``<header>`` that is the site's banner: so marked, holding a menu, or
+    with a noisy name other than its own (``post-header`` is fine, ``related-header`` not)."""
+    if _NOISE_ROLES.intersection((header.get("role") or "").lower().split()):
+        return True
+    if any(True for _ in header.iterdescendants("nav")) or any(
+            "navigation" in (el.get("role") or "").lower().split() for el in header.iterdescendants()
+            if isinstance(el.tag, str)):
+        return True
+    return _noisy_name(f"{header.get('class') or ''} {header.get('id') or ''}", _CHROME_TAGS)
+
+
+def _story_header(chain: list[etree._Element], parent: etree._Element | None, root: etree._Element,
+                  use_names: bool, containers: list[etree._Element], order: dict) -> bool:
+    """Whether an element (``chain``: it and its ancestors up to a page-level ``<header>``)
+    dates the story: many templates put the headline and date in a ``<header>`` outside
+    the ``<article>``.
+
+    It does when the header is not the site's banner, nothing around the header was
+    dropped, nothing between the element and the header is boilerplate (a share bar), and
+    the header lies inside the text's container or before it.
+    """
+    header = chain[-1]
+    if parent is None or [parent, *parent.iterancestors()][-1] is not root:
+        return False
+    if any(_is_boilerplate(el, use_names) for el in chain[1:-1] if isinstance(el.tag, str)):
+        return False
+    inside = any(c is parent or c in parent.iterancestors() for c in containers)
+    return inside or order[header] < order[containers[0]]
 
 
 def _drop(doomed: list[etree._Element]) -> None:
@@ -505,20 +562,51 @@ def _paragraph_weights(root: etree._Element) -> tuple[dict[etree._Element, int],
 
     ``<p>`` text when the page has any (a long menu of links is no content), else all text.
     """
-    weights: dict[etree._Element, int] = {}
+    # One bottom-up pass (children before parents): calling text_content() on every
+    # element would cost depth x size. ``texts`` holds each element's text summary, ``held``
+    # the paragraph characters inside it (its own <p> text not included).
+    texts: dict[etree._Element, tuple] = {}
+    held: dict[etree._Element, int] = {}
     total = 0
-    for p in root.iter("p"):
-        n = len(_collapse(p.text_content()))
-        if n:
-            total += n
-            for a in p.iterancestors():
-                weights[a] = weights.get(a, 0) + n
+    for el in reversed(list(root.iter())):
+        if not isinstance(el.tag, str):
+            continue
+        summary, inside = _text_summary(el.text), 0
+        for child in el:
+            if isinstance(child.tag, str):
+                summary = _join(summary, texts[child])
+                inside += held[child]
+                if child.tag == "p":
+                    inside += _collapsed_len(texts[child])
+            summary = _join(summary, _text_summary(child.tail))
+        texts[el], held[el] = summary, inside
+        if el.tag == "p":
+            total += _collapsed_len(summary)
     if total:
-        return weights, total
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            weights[el] = len(_collapse(el.text_content()))
+        return {el: n for el, n in held.items() if n}, total
+    weights = {el: _collapsed_len(summary) for el, summary in texts.items()}
     return weights, weights.get(root, 0)
+
+
+# The summary of a text for its collapsed length (``_collapse``) without building it:
+# (non-space characters, words, starts with a word character, ends with one), or None
+# for no text. Summaries of adjacent texts join like the texts do.
+def _text_summary(text: str | None) -> tuple | None:
+    if not text:
+        return None
+    words = text.split()
+    return (sum(map(len, words)), len(words), not text[0].isspace(), not text[-1].isspace())
+
+
+def _join(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None:
+        return a if b is None else b
+    merged = 1 if a[3] and b[2] else 0  # a word runs across the boundary
+    return (a[0] + b[0], a[1] + b[1] - merged, a[2], b[3])
+
+
+def _collapsed_len(summary: tuple | None) -> int:
+    return 0 if summary is None else summary[0] + max(summary[1] - 1, 0)
 
 
 def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
@@ -531,15 +619,18 @@ def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
     return False
 
 
-def _containers(root: etree._Element) -> list[etree._Element]:
+def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Element]:
     """The elements whose text is the article text, in document order.
 
     Every ``<article>`` not inside another is kept (a compilation page, a live blog), except
-    teasers: one of fewer than 40 words and under a quarter of the longest one's words is a
-    related-story card. Without ``<article>``, the ``<main>``, else the ``<body>``.
+    teasers: one inside an ``<aside>`` or an element with a noisy class or id (a related
+    stories box, a comment list), below the ``<main>`` if any; and one of fewer than 40
+    words and under a quarter of the longest one's words (a related-story card). Without
+    such an ``<article>``, the ``<main>``, else the ``<body>``.
     """
     articles = [a for a in root.iter("article")
-                if not _inside(a, ("article",)) and _collapse(a.text_content())]
+                if not _inside(a, ("article",)) and not _in_noise_box(a, use_names)
+                and _collapse(a.text_content())]
     if articles:
         words = [len(a.text_content().split()) for a in articles]
         longest = max(words)
@@ -552,6 +643,16 @@ def _containers(root: etree._Element) -> list[etree._Element]:
     for head in list(root.iter("head")):
         head.getparent().remove(head)
     return [root]
+
+
+def _in_noise_box(el: etree._Element, use_names: bool) -> bool:
+    for a in el.iterancestors():
+        tag = a.tag.lower() if isinstance(a.tag, str) else ""
+        if tag in ("main", "body"):
+            return False
+        if tag == "aside" or (use_names and _noisy_name(f"{a.get('class') or ''} {a.get('id') or ''}")):
+            return True
+    return False
 
 
 def _layout(container: etree._Element) -> str:
