@@ -315,6 +315,17 @@ def test_corpus_given_as_a_uri_is_listed_and_read_through_hadoop(spark):
     assert distributed.inventory.documents[0].text == local.inventory.documents[0].text
 
 
+
+def test_a_backslash_in_a_name_is_shown_alike_through_hadoop(spark, tmp_path):
+    """The Hadoop listing writes a backslash in a file name as the local walk does (``\\\\``)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(GOLDEN / "syndication" / "corpus", corpus)
+    (corpus / "back\\slash.txt").write_text("A short note about the harbour ferry timetable and its winter service.\n")
+    local = audit(corpus, AuditOptions(jobs=1))
+    distributed = audit_spark(corpus.resolve().as_uri(), AuditOptions())
+    assert "back\\\\slash.txt" in {d.path for d in distributed.inventory.documents}
+    assert report_text(local) == report_text(distributed)
+
 @pytest.fixture(scope="module")
 def malformed(tmp_path_factory):
     spec = importlib.util.spec_from_file_location("make_malformed", ROOT / "fixtures" / "malformed" / "make.py")

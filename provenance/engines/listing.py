@@ -174,7 +174,7 @@ def list_remote(sc, uri: str, *, metadata: Path | None, max_file_bytes: int) -> 
             continue
         frames.append((prefix, entries, i + 1))
         status = entries[i]
-        rel = prefix + status.getPath().getName()
+        rel = prefix + status.getPath().getName().replace("\\", "\\\\")  # as inventory.display_path shows it
         if rel == sidecar_rel:
             continue
         if status.isDirectory():

@@ -48,7 +48,6 @@ from ..candidates import band_parameters, bucket_pairs, count_pairs, window_keys
 from ..cluster import build_clusters
 from ..cues import CueReader, captured_date
 from ..errors import ConfigError, ProvenanceError
-from ..inventory import display_path
 from ..model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, Member, Rejection
 from ..outlets import Registry, load_registry
 from ..parallel import state
@@ -930,4 +929,4 @@ class _Reload:
         for d in docs:
             if d.record == self.record and d.sha256 == self.sha256:
                 return d.text
-        raise TextUnavailable(f"{display_path(self.task.rel)}: the file changed since the audit")
+        raise TextUnavailable(f"{self.task.rel}: the file changed since the audit")
