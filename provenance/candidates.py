@@ -294,7 +294,7 @@ def rewrite_windows(doc: int, tokens: Tokens, params: Params) -> list[Window]:
 def rewrite_rows(params: Params, b: int) -> int:
     """Rows per band for the content-word windows: stricter than the word windows,
     as windows on one topic share many words without one being a rewrite of the other."""
-    return max(1, min(params.rewrite_band_rows, params.num_perm // b))
+    return max(1, min(params.rewrite_band_rows, params.num_perm // b))  # params._check refuses more
 
 
 _REWRITE_SALT = 1 << 20  # keeps content-window keys apart from word-window keys

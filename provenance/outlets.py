@@ -89,8 +89,11 @@ def _parse(text: str, origin: str) -> list[Outlet]:
     unknown_top = set(doc) - {"outlet"}
     if unknown_top:
         raise ConfigError(f"{origin}: unknown table(s) {', '.join(sorted(unknown_top))}; expected [[outlet]]")
+    entries = doc.get("outlet", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{origin}: outlets are an array of tables: write [[outlet]] before each one, not [outlet]")
     out: list[Outlet] = []
-    for i, entry in enumerate(doc.get("outlet", [])):
+    for i, entry in enumerate(entries):
         where = f"{origin}: outlet #{i + 1}"
         if not isinstance(entry, dict):
             raise ConfigError(f"{where}: must be a table")
@@ -112,16 +115,40 @@ def _parse(text: str, origin: str) -> list[Outlet]:
         day_first = entry.get("day_first")
         if day_first is not None and not isinstance(day_first, bool):
             raise ConfigError(f"{where} ({name}): 'day_first' must be true or false")
-        out.append(Outlet(name, kind, lists["aliases"], lists["domains"], day_first))
+        if any(o.name == name for o in out):
+            raise ConfigError(f"{where}: outlet {name!r} is already described earlier in this file")
+        out.append(Outlet(name, kind, lists["aliases"], tuple(_domain(d) for d in lists["domains"]), day_first))
     return out
+
+
+def _domain(value: str) -> str:
+    """A registry domain as ``domain_of`` gives a page's: no scheme, path or ``www.``."""
+    value = value.strip()
+    host = (urlsplit(value).hostname or "") if "//" in value else value.split("/")[0].split(":")[0]
+    host = host.casefold().rstrip(".")
+    return host[4:] if host.startswith("www.") else host
 
 
 def load_registry(extra: list[Path] | tuple[Path, ...] = ()) -> Registry:
     text = resources.files("provenance").joinpath("data/outlets.toml").read_text(encoding="utf-8")
     outlets = _parse(text, "outlets.toml")
+    named = {name_key(a): (o.name, "outlets.toml") for o in outlets for a in (o.name, *o.aliases)}
     for path in extra:
         try:
-            outlets += _parse(Path(path).read_text(encoding="utf-8"), str(path))
+            added = _parse(Path(path).read_text(encoding="utf-8"), str(path))
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read outlet file: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: outlet file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        replaced = {o.name for o in added}
+        named = {k: v for k, v in named.items() if v[0] not in replaced}  # an entry of the same name replaces
+        for o in added:
+            for alias in (o.name, *o.aliases):
+                other = named.get(name_key(alias))
+                if other is not None and other[0] != o.name:
+                    raise ConfigError(f"{path}: outlet {o.name!r}: {alias!r} already names {other[0]!r} "
+                                      f"({other[1]}); one name cannot stand for two outlets. To rename "
+                                      f"{other[0]!r} or change its aliases, give an entry named {other[0]!r}")
+                named[name_key(alias)] = (o.name, str(path))
+        outlets += added
     return Registry(outlets)

@@ -98,8 +98,8 @@ def _coerce(name: str, value: object, origin: str) -> object:
             result = float(value)  # type: ignore[arg-type]
             if name in _UNIT_INTERVAL and not 0.0 <= result <= 1.0:  # type: ignore[operator]
                 raise ConfigError(f"{origin}: {name} must be between 0 and 1, got {value!r}")
-            if result < 0.0 or result != result:  # type: ignore[operator]
-                raise ConfigError(f"{origin}: {name} must be 0 or more, got {value!r}")
+            if result < 0.0 or result != result or result == float("inf"):  # type: ignore[operator]
+                raise ConfigError(f"{origin}: {name} must be a finite number, 0 or more, got {value!r}")
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: {name} must be {'a whole number' if kind == 'int' else 'a number'}, got {value!r}") from None
     return result
@@ -141,14 +141,30 @@ def with_overrides(params: Params, overrides: Mapping[str, str]) -> Params:
         if key not in _TYPES or (section and key not in SECTIONS.get(section, ())):
             raise ConfigError(f"--param {dotted}: unknown parameter (see docs/parameters.md)")
         changes[key] = _coerce(key, raw, f"--param {dotted}")
-    return _check(replace(params, **changes), "--param")
+    return _check(replace(params, **changes), "--param", explicit=set(changes))
 
 
-def _check(p: Params, origin: str) -> Params:
+def _check(p: Params, origin: str, explicit: set[str] = frozenset()) -> Params:
+    """``p`` if its values can work together; ``rewrite_band_rows`` left at a value more
+    permutations allowed is lowered to what the bands hold (and recorded so), one asked
+    for is refused."""
     if p.window_stride > p.window_tokens:
         raise ConfigError(f"{origin}: window_stride ({p.window_stride}) exceeds window_tokens ({p.window_tokens})")
     if p.shingle_size > p.window_tokens:
         raise ConfigError(f"{origin}: shingle_size exceeds window_tokens")
     if p.partially > p.wholly:
         raise ConfigError(f"{origin}: derivation.partially ({p.partially}) exceeds derivation.wholly ({p.wholly})")
+    from .candidates import band_parameters  # here: candidates imports this module
+
+    try:
+        bands, _rows = band_parameters(p)
+    except ValueError as exc:  # datasketch: too few permutations, or too few bands for the threshold
+        raise ConfigError(f"{origin}: fingerprint.num_perm ({p.num_perm}) and fingerprint.lsh_threshold "
+                          f"({p.lsh_threshold}) leave MinHashLSH no banding: {exc}") from None
+    rows = p.num_perm // bands
+    if p.rewrite_band_rows > rows:
+        if "rewrite_band_rows" in explicit:
+            raise ConfigError(f"{origin}: fingerprint.rewrite_band_rows ({p.rewrite_band_rows}) exceeds the "
+                              f"{rows} rows each of the {bands} bands has (num_perm // bands)")
+        p = replace(p, rewrite_band_rows=rows)
     return p

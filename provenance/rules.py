@@ -12,6 +12,8 @@ its file, rule id and field.
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parse
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -149,6 +151,7 @@ class RuleError(ConfigError):
         self.problems = problems
 
 
+_REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
 _FLAG_BITS = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
 _cache: dict[tuple[str, str], re.Pattern[str]] = {}
 
@@ -163,9 +166,40 @@ def _compile(pattern: str, flags: str) -> re.Pattern[str]:
     return _cache[key]
 
 
-# Unbounded repetition of a group that itself repeats, such as (a+)+ or (\w*)*, can
-# take exponential time on hostile text; bounded repeats such as (...){0,4} are fine.
-_NESTED = re.compile(r"\((?:[^()\\]|\\.)*[+*](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,\})")
+def _backtracking_trap(pattern: str, flags: int) -> str | None:
+    """What makes a pattern able to take exponential time on hostile text, or None.
+
+    An unbounded repeat (``+``, ``*``, ``{n,}``) over something that can itself match in
+    more than one way, at any depth: another unbounded repeat, as in ``(a+)+``,
+    ``((a{1,}))+`` or ``(?:a+b?)+``, or an alternation, as in ``(a|aa)+``. Bounded repeats
+    such as ``(...){0,4}`` are fine. Read from the parsed pattern, not its text, so
+    that nesting depth and spelling do not hide one."""
+    return _trap(_sre_parse.parse(pattern, flags), inside=False)
+
+
+def _trap(items, inside: bool) -> str | None:
+    for op, av in items:
+        if op in _REPEATS:
+            _low, high, body = av
+            unbounded = high == _sre.MAXREPEAT
+            if unbounded and inside:
+                return "a nested quantifier such as (a+)+"
+            found = _trap(body, inside or unbounded)
+        elif op == _sre.BRANCH:
+            if inside and len(av[1]) > 1:
+                return "an alternation under a quantifier such as (a|aa)+"
+            found = next((f for alt in av[1] if (f := _trap(alt, inside))), None)
+        elif op == _sre.SUBPATTERN:
+            found = _trap(av[-1], inside)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            found = _trap(av[1], inside)
+        elif op == _sre.GROUPREF_EXISTS:
+            found = next((f for alt in av[1:] if alt is not None and (f := _trap(alt, inside))), None)
+        else:
+            found = None
+        if found:
+            return found
+    return None
 
 
 def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | None:
@@ -232,15 +266,17 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         pattern = raw["pattern"]
         if len(pattern) > _MAX_PATTERN:
             problems.append(f"{at}: field 'pattern' is longer than {_MAX_PATTERN} characters")
-        elif _NESTED.search(pattern):
-            problems.append(f"{at}: field 'pattern' has a nested quantifier such as (a+)+, which can take "
-                            f"exponential time on hostile text; rewrite it")
         else:
             try:
-                groups = _compile(pattern, flags).groupindex
-            except re.error as exc:
+                compiled = _compile(pattern, flags)
+                trap = _backtracking_trap(pattern, compiled.flags)
+            except (re.error, OverflowError, RecursionError, ValueError) as exc:
                 problems.append(f"{at}: field 'pattern' is not a valid regular expression: {exc}")
             else:
+                groups = compiled.groupindex
+                if trap:
+                    problems.append(f"{at}: field 'pattern' has {trap}, which can take exponential time on "
+                                    f"hostile text; bound the repeat, as in {{0,5}}, or rewrite it")
                 # a text rule reads what it concludes from its match: a named group (a URL
                 # gives both), or a fixed outlet
                 readers = {"outlet": ("outlet", "outlets", "url"), "date": ("date", "url")}

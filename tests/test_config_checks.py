@@ -1,0 +1,95 @@
+"""User configuration that the tool must refuse clearly (exit 2), or read as meant:
+parameters, rule patterns and outlet files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from provenance.errors import ConfigError
+from provenance.outlets import load_registry
+from provenance.params import default_params, with_overrides
+from provenance.rules import parse_rules
+
+
+@pytest.mark.parametrize("key, value, says", [
+    ("align.sentence_rarity_prior", "inf", "finite"),
+    ("align.sentence_rarity_prior", "nan", "finite"),
+    ("fingerprint.num_perm", "1", "no banding"),
+    ("fingerprint.lsh_threshold", "1", "no banding"),
+    ("fingerprint.lsh_threshold", "0.999", "no banding"),
+    ("fingerprint.rewrite_band_rows", "5", "exceeds the 4 rows"),
+])
+def test_parameters_the_audit_cannot_use_are_refused(key, value, says):
+    with pytest.raises(ConfigError, match=says):
+        with_overrides(default_params(), {key: value})
+
+
+def test_parameters_it_can_use_are_kept():
+    p = with_overrides(default_params(), {"fingerprint.lsh_threshold": "0.9", "fingerprint.rewrite_band_rows": "2"})
+    assert (p.lsh_threshold, p.rewrite_band_rows) == (0.9, 2)
+
+
+def _rule(pattern: str) -> str:
+    return ('[[rule]]\nid = "t.x"\ndescription = "d"\nsource = "text"\nrole = "credit"\n'
+            f"pattern = '''{pattern}'''\n")
+
+
+@pytest.mark.parametrize("pattern, says", [
+    (r"((a+))+$", "nested quantifier"),
+    (r"(a{1,})+$", "nested quantifier"),
+    (r"(?:(?:a+)b?)+$", "nested quantifier"),
+    (r"(?:x(?=(?:a+)+))", "nested quantifier"),  # inside a lookahead too
+    (r"(a|aa)+$", "alternation under a quantifier"),
+    (r"a{4294967296}", "not a valid regular expression"),
+    ("(" * 990 + "a" + ")" * 990, "not a valid regular expression"),
+])
+def test_patterns_that_can_hang_or_crash_are_refused(pattern, says):
+    problems: list[str] = []
+    parse_rules(_rule(pattern), "r.toml", problems)
+    assert any(says in p for p in problems), problems
+
+
+@pytest.mark.parametrize("pattern", [r"[A-Z]\w+(?:[ \t]+[A-Z]\w+){0,3}", r"(?:of|the){0,2} (a|b)+", r"x+y*"])
+def test_bounded_or_flat_repeats_are_accepted(pattern):
+    problems: list[str] = []
+    (rule,), _ = parse_rules(_rule(pattern), "r.toml", problems)
+    assert not problems and rule.pattern == pattern
+
+
+def _outlets(tmp_path: Path, text: str, name: str = "o.toml", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_outlet_files_that_cannot_be_read_as_meant_are_refused(tmp_path):
+    cases = {
+        "not UTF-8": _outlets(tmp_path, '[[outlet]]\nname = "Café Gazette"\n', "l1.toml", "latin-1"),
+        "write [[outlet]]": _outlets(tmp_path, '[outlet]\nname = "X"\n', "table.toml"),
+        "already described earlier in this file": _outlets(tmp_path, '[[outlet]]\nname = "X"\n[[outlet]]\nname = "X"\n',
+                                                           "dup.toml"),
+        "'Reuters' already names 'Reuters' (outlets.toml)": _outlets(
+            tmp_path, '[[outlet]]\nname = "Reuters News Agency"\naliases = ["Reuters"]\n', "clash.toml"),
+    }
+    for says, path in cases.items():
+        with pytest.raises(ConfigError, match=r"\S") as caught:
+            load_registry([path])
+        assert says in str(caught.value) and str(path) in str(caught.value)
+
+
+def test_outlet_entries_replace_by_name_and_domains_read_as_pages_give_them(tmp_path):
+    own = _outlets(tmp_path, '[[outlet]]\nname = "Reuters"\nkind = "wire"\naliases = ["Reuters", "RTRS"]\n'
+                             '[[outlet]]\nname = "Valley Courier"\ndomains = ["https://www.valleycourier.example/news"]\n')
+    registry = load_registry([own])
+    assert registry.by_name("RTRS").name == "Reuters"  # an entry of the same name replaces the shipped one
+    assert registry.by_url("https://www.valleycourier.example/2021/a").name == "Valley Courier"
+    assert registry.by_url("https://valleycourier.example/b").name == "Valley Courier"
+
+
+def test_fewer_permutations_lower_the_default_band_rows_and_record_it():
+    p = with_overrides(default_params(), {"fingerprint.num_perm": "64"})
+    assert p.rewrite_band_rows == 2  # 28 bands of 2 rows: the default 4 is lowered, not kept on paper
+    with pytest.raises(ConfigError, match="exceeds the 2 rows"):
+        with_overrides(default_params(), {"fingerprint.num_perm": "64", "fingerprint.rewrite_band_rows": "3"})
