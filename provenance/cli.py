@@ -205,7 +205,7 @@ def audit_command(
         "metadata": str(metadata) if metadata else None,
         "outlets": [str(p) for p in outlets],
         "rules": [str(p) for p in rules],
-        "param": sorted(param),
+        "param": list(param),  # in the order given: a repeated key takes its last value
         "rewrites": rewrites,
         "strict": strict,
         "max_file_mb": max_file_mb,

@@ -184,17 +184,20 @@ class CueReader:
 
     def _structured(self, rule: Rule, value: str, source: str, where: str) -> list[Cue]:
         pattern = self._patterns[rule.id]
-        if pattern is not None and not pattern.search(value):
+        m = pattern.search(value) if pattern is not None else None
+        if pattern is not None and m is None:
             return []
+        groups = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()} if m else {}
         outlets: list[str] = []
         date = note = url = None
         if "outlet" in rule.concludes:
-            outlets = _canonical([value], rule, self.registry)
+            # a named group reads the outlet out of the field ("Jane Doe / Valley Courier")
+            outlets = _canonical([groups.get("outlet", value)], rule, self.registry)
             if not outlets:
                 return []
         if "date" in rule.concludes:
             # an unreadable date stays a cue, without a date, so that attribution reports it
-            date, note = resolve_date(value, day_first=None, anchor=None)
+            date, note = resolve_date(groups.get("date", value), day_first=None, anchor=None)
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None
             known = self.registry.by_url(value) if url else self.registry.by_name(value)
@@ -231,6 +234,8 @@ class CueReader:
             return []
         raw = m.group("date")
         _o, date, note = _url_conclusions("http://x" + m.group(0), self.registry)
+        if date is None:  # a rule's own date form (/20210304/): the group read as a date
+            date, note = resolve_date(raw, day_first=None, anchor=None)
         if date is None:
             return []
         return [Cue(rule.id, rule.role, "url", where, raw, (), date, note, url, concludes=rule.concludes,

@@ -762,3 +762,12 @@ def test_ctrl_c_in_a_reading_command_says_nothing_was_written(tmp_path, monkeypa
     assert invoke("audit", invented_corpus(tmp_path / "corpus"), "-o", report, "-q").exit_code == 0
     result = invoke("summary", report)
     assert result.exit_code == 130 and "provenance: interrupted; nothing was written" in result.output
+
+
+def test_params_are_recorded_in_the_order_given(tmp_path):
+    report = tmp_path / "r.json"
+    args = ["--param", "align.min_span_tokens=30", "--param", "align.min_span_tokens=20"]
+    assert invoke("audit", invented_corpus(tmp_path / "corpus"), "-o", report, "-q", *args).exit_code == 0
+    run = json.loads(report.read_text(encoding="utf-8"))["run"]
+    assert run["options"]["param"] == ["align.min_span_tokens=30", "align.min_span_tokens=20"]
+    assert run["parameters"]["align"]["min_span_tokens"] == 20  # the last one given

@@ -93,3 +93,26 @@ def test_fewer_permutations_lower_the_default_band_rows_and_record_it():
     assert p.rewrite_band_rows == 2  # 28 bands of 2 rows: the default 4 is lowered, not kept on paper
     with pytest.raises(ConfigError, match="exceeds the 2 rows"):
         with_overrides(default_params(), {"fingerprint.num_perm": "64", "fingerprint.rewrite_band_rows": "3"})
+
+
+def test_named_groups_of_meta_and_url_rules_are_read():
+    from provenance.cues import CueReader
+    from provenance.model import Document, MetaField
+    from provenance.rules import RuleSet, load_rules
+
+    user = ('[[rule]]\nid = "meta.author-outlet"\ndescription = "d"\nsource = "meta"\nfield = "author"\n'
+            "pattern = '''/\\s*(?P<outlet>[^/]+)$'''\nrole = \"publisher\"\nconcludes = [\"outlet\"]\n"
+            'registry_only = true\n\n'
+            '[[rule]]\nid = "url.compact-date"\ndescription = "d"\nsource = "url"\npart = "path"\n'
+            "pattern = '''/(?P<date>20\\d{6})/'''\nrole = \"publisher\"\nconcludes = [\"date\"]\n")
+    problems: list[str] = []
+    rules, _ = parse_rules(user, "r.toml", problems)
+    assert not problems
+    doc = Document(path="p.html", record=None, sha256="0" * 64, text="Some text.", format="html", encoding="utf-8",
+                   url="https://example.org/news/20210304/story",
+                   metadata=(MetaField("author", "Jane Doe / The Guardian", "html:meta[name=author]"),))
+    shipped = load_rules()
+    cues = CueReader(RuleSet(tuple(rules) + shipped.rules, "t", ()), load_registry()).read(doc)
+    by_rule = {c.rule: c for c in cues}
+    assert by_rule["meta.author-outlet"].outlets == ("The Guardian",)  # the group, not "Jane Doe / ..."
+    assert by_rule["url.compact-date"].date.iso == "2021-03-04"
