@@ -182,7 +182,8 @@ class CueReader:
         where = f"{sidecar_path}:{row.line}"
         return self._structured(rule, value, "sidecar", where)
 
-    def _structured(self, rule: Rule, value: str, source: str, where: str) -> list[Cue]:
+    def _structured(self, rule: Rule, value: str, source: str, where: str,
+                    day_first: bool | None = None) -> list[Cue]:
         pattern = self._patterns[rule.id]
         m = pattern.search(value) if pattern is not None else None
         if pattern is not None and m is None:
@@ -197,7 +198,9 @@ class CueReader:
                 return []
         if "date" in rule.concludes:
             # an unreadable date stays a cue, without a date, so that attribution reports it
-            date, note = resolve_date(groups.get("date", value), day_first=None, anchor=None)
+            order = _day_first(rule, [], self.registry)
+            date, note = resolve_date(groups.get("date", value), day_first=day_first if order is None else order,
+                                      anchor=None)
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None
             known = self.registry.by_url(value) if url else self.registry.by_name(value)
@@ -305,6 +308,27 @@ class CueReader:
                    date, note, url, start + lead, end - trail, rule.concludes, rule.relation, rule.confidence,
                    rule.priority)
 
+    def _in_outlet_order(self, cues: list[Cue]) -> list[Cue]:
+        """The structured cues, a numeric date whose day/month order is ambiguous read
+        again in the order of the document's own outlet (``day_first`` in the registry),
+        named by the sidecar, the metadata or the address, in that order of trust."""
+        order = next((known.day_first for source in ("sidecar", "json", "json-ld", "html-meta", "xml", "warc",
+                                                       "metadata", "url")
+                      for c in cues if c.source == source and "outlet" in c.concludes
+                      for name in c.outlets if (known := self.registry.by_name(name)) is not None
+                      and known.day_first is not None), None)
+        if order is None:
+            return cues
+        rules = {r.id: r for r in self.rules}
+        out: list[Cue] = []
+        for c in cues:
+            rule = rules.get(c.rule)
+            if c.date is None and "date" in c.concludes and c.source != "url" and rule is not None:
+                out += self._structured(rule, c.text, c.source, c.location, day_first=order) or [c]
+            else:
+                out.append(c)
+        return out
+
     # -- everything ----------------------------------------------------------
 
     def read(self, doc: Document, row: SidecarRow | None = None, sidecar_path: str | None = None) -> list[Cue]:
@@ -317,6 +341,10 @@ class CueReader:
                 cues += self._meta(rule, doc)
         url, where = (doc.url, "url") if doc.url else ((row.url, f"{sidecar_path}:{row.line}")
                                                        if row is not None and row.url else (None, ""))
+        for rule in self.rules:
+            if rule.source == "url" and rule.part == "domain":
+                cues += self._url(rule, url, where)
+        cues = self._in_outlet_order(cues)
         anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)
         if anchor is None:  # a capture time anchors yearless dates (a date cannot follow it)
             anchor = captured_date(doc)
@@ -325,7 +353,7 @@ class CueReader:
             if rule.source == "text":
                 text_cues += self._text(rule, doc.text, anchor)
         for rule in self.rules:
-            if rule.source == "url":
+            if rule.source == "url" and rule.part != "domain":
                 cues += self._url(rule, url, where)
         if anchor is None:  # a URL date can anchor yearless datelines
             anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)

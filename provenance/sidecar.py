@@ -266,7 +266,8 @@ def _validate(raw_rows: list[tuple[int, dict]], issues: list[SidecarIssue], exis
             continue
         seen[path] = line
         date = values.get("date")
-        if date is not None and parse_date_value(date) is None:
+        if date is not None and not any(parse_date_value(date, dayfirst=order) for order in (None, True, False)):
+            # a numeric date valid in one day/month order is kept: the row's outlet may say which
             issues.append(SidecarIssue(
                 line, "sidecar-bad-date", f"date {date!r} is not a recognised date; the row is kept without it", path))
             date = None

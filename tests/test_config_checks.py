@@ -116,3 +116,28 @@ def test_named_groups_of_meta_and_url_rules_are_read():
     by_rule = {c.rule: c for c in cues}
     assert by_rule["meta.author-outlet"].outlets == ("The Guardian",)  # the group, not "Jane Doe / ..."
     assert by_rule["url.compact-date"].date.iso == "2021-03-04"
+
+
+def test_an_ambiguous_numeric_date_is_read_in_the_order_of_the_documents_outlet(tmp_path):
+    from provenance.params import default_params as params
+    from provenance.pipeline import audit
+    from provenance.report import build_report
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for name in ("pa.txt", "unknown.txt", "page.html"):
+        (corpus / name.replace(".html", ".txt") if name.endswith(".txt") else corpus / name).write_text(
+            f"A note about the {name[:-4]} ferry timetable and the winter service on the northern line.\n"
+            if name.endswith(".txt") else
+            '<html><head><meta property="og:site_name" content="Press Association">'
+            '<meta name="date" content="03/04/2016"></head><body><article><p>A note about the harbour '
+            "timetable and the winter service on the southern line.</p></article></body></html>")
+    (corpus / "metadata.csv").write_text("path,outlet,date\npa.txt,Press Association,03/04/2016\n"
+                                         "unknown.txt,Nowhere Weekly,03/04/2016\n", encoding="utf-8")
+    report = build_report(audit(corpus), params(), corpus="c", started="s", finished="f")
+    docs = {d["path"]: d for d in report["documents"]}
+    assert docs["pa.txt"]["published"]["date"] == "2016-04-03"  # the registry: Press Association is day first
+    assert docs["page.html"]["published"]["date"] == "2016-04-03"  # named by its site name, read the same way
+    assert docs["unknown.txt"]["published"]["date"] is None  # no known order: not guessed
+    assert any("'03/04/2016'" in c and "ambiguous" in c for c in docs["unknown.txt"]["conflicts"])
+    assert report["sidecar"]["issues"] == []
