@@ -15,7 +15,7 @@ import re
 import re._constants as _sre
 import re._parser as _sre_parse
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -300,7 +300,11 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
     )
 
 
-def parse_rules(text: str, where: str, problems: list[str]) -> tuple[list[Rule], str | None]:
+def parse_rules(text: str, where: str, problems: list[str],
+                switches: dict[str, bool] | None = None) -> tuple[list[Rule], str | None]:
+    """The rules of one file. An entry holding only ``id`` and ``enabled`` switches an
+    existing rule on or off: it goes to ``switches`` (id -> enabled) for the caller to
+    apply to the rules already loaded."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -322,6 +326,17 @@ def parse_rules(text: str, where: str, problems: list[str]) -> tuple[list[Rule],
     for i, raw in enumerate(entries):
         if not isinstance(raw, dict):
             problems.append(f"{where}: rule #{i + 1} must be a table")
+            continue
+        if set(raw) == {"id", "enabled"}:
+            rid, on = raw["id"], raw["enabled"]
+            if not isinstance(rid, str) or not isinstance(on, bool):
+                problems.append(f"{where}: rule #{i + 1}: a switch needs a string 'id' and 'enabled' true or false")
+            elif rid in seen:
+                problems.append(f"{where}: rule {rid}: duplicate id in the same file")
+            else:
+                seen.add(rid)
+                if switches is not None:
+                    switches[rid] = on
             continue
         rule = _check_rule(raw, where, problems)
         if rule is None:
@@ -347,9 +362,16 @@ def load_rules(extra: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{path}: cannot read rule file: {getattr(exc, 'strerror', None) or exc}")
             continue
-        user, _ = parse_rules(user_text, str(path), problems)
+        switches: dict[str, bool] = {}
+        user, _ = parse_rules(user_text, str(path), problems, switches)
         for r in user:
             merged[r.id] = r
+        for rid, on in switches.items():
+            if rid not in merged:
+                problems.append(f"{path}: rule {rid}: no rule with this id to switch "
+                                f"{'on' if on else 'off'} (`provenance rules list` shows the ids)")
+            else:
+                merged[rid] = replace(merged[rid], enabled=on)
         files.append(str(path))
     if problems:
         raise RuleError(problems)
@@ -364,7 +386,12 @@ def check_rule_file(path: Path) -> list[Rule]:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleError([f"{path}: cannot read rule file: {getattr(exc, 'strerror', None) or exc}"]) from None
-    rules, _ = parse_rules(text, str(path), problems)
+    switches: dict[str, bool] = {}
+    rules, _ = parse_rules(text, str(path), problems, switches)
+    shipped = {r.id for r in load_rules().rules} | {r.id for r in rules}
+    for rid in switches:
+        if rid not in shipped:
+            problems.append(f"{path}: rule {rid}: no shipped rule with this id to switch on or off")
     if problems:
         raise RuleError(problems)
     return rules

@@ -141,3 +141,20 @@ def test_an_ambiguous_numeric_date_is_read_in_the_order_of_the_documents_outlet(
     assert docs["unknown.txt"]["published"]["date"] is None  # no known order: not guessed
     assert any("'03/04/2016'" in c and "ambiguous" in c for c in docs["unknown.txt"]["conflicts"])
     assert report["sidecar"]["issues"] == []
+
+
+def test_a_shipped_rule_is_switched_off_by_id_alone_and_a_mistyped_id_is_refused(tmp_path):
+    from provenance.rules import RuleError, check_rule_file, load_rules
+
+    off = tmp_path / "off.toml"
+    off.write_text('[[rule]]\nid = "text.via"\nenabled = false\n', encoding="utf-8")
+    assert check_rule_file(off) == []
+    rules = load_rules([off])
+    assert rules.by_id("text.via").enabled is False
+    assert "text.via" not in {r.id for r in rules.enabled()}
+    assert load_rules([off]).digest() != load_rules().digest()
+    typo = tmp_path / "typo.toml"
+    typo.write_text('[[rule]]\nid = "text.viaa"\nenabled = false\n', encoding="utf-8")
+    for load in (lambda: load_rules([typo]), lambda: check_rule_file(typo)):
+        with pytest.raises(RuleError, match="text.viaa"):
+            load()
