@@ -373,11 +373,13 @@ def rules_explain(
     document: Path = typer.Argument(..., help="An article file (text, HTML, JSON, XML, WARC or ARC) to explain."),
     rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
     outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file; repeatable."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", help="The corpus's sidecar metadata file (CSV or JSON Lines), whose row for DOCUMENT is read as audit reads it; its paths are relative to its folder."),
 ) -> None:
     """Show which rules fire on DOCUMENT, on which text, and the outlet and date they decide."""
     from .outlets import load_registry
     from .readers import read_file
     from .rules import load_rules
+    from .sidecar import load_sidecar, relative_inside, row_for
     from .trace import explain_document
 
     try:
@@ -386,12 +388,23 @@ def rules_explain(
     except ProvenanceError as exc:
         _fail(str(exc))
     data = _read_regular_file(document)
-    docs, rejections = read_file(document.name, data)
+    rel, rows, sidecar_path = document.name, {}, None
+    if metadata is not None:
+        root = metadata.resolve().parent
+        rel = relative_inside(root, document.resolve())
+        if rel is None:
+            _fail(f"{document}: not inside {root}, the folder of {metadata}, to which its paths are relative")
+        try:
+            sidecar = load_sidecar(root, metadata, {rel})
+        except ProvenanceError as exc:
+            _fail(str(exc))
+        rows, sidecar_path = {r.path: r for r in sidecar.rows}, sidecar.path
+    docs, rejections = read_file(rel, data)
     for r in rejections:
         typer.echo(f"{document}{'#' + r.record if r.record else ''}: rejected ({r.code}): {r.reason}", err=True)
     if not docs:
         raise typer.Exit(EXIT_USAGE)
-    typer.echo("\n\n".join(explain_document(d, rule_set, registry) for d in docs))
+    typer.echo("\n\n".join(explain_document(d, rule_set, registry, row_for(rows, d), sidecar_path) for d in docs))
 
 
 def _read_regular_file(path: Path) -> bytes:

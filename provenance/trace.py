@@ -14,7 +14,7 @@ from typing import Any
 from .attribution import attribute
 from .cues import CueReader, captured_date
 from .errors import ProvenanceError
-from .model import Document
+from .model import Document, SidecarRow
 from .outlets import Registry
 from .rules import RuleSet
 from .segments import find_segments
@@ -158,9 +158,11 @@ def trace_report(report: dict[str, Any], key: str | None = None, corpus: Path | 
         raise malformed(exc) from None
 
 
-def explain_document(doc: Document, rules: RuleSet, registry: Registry) -> str:
-    """Which rules fired on one document, on which text, and what was decided."""
-    cues = CueReader(rules, registry).read(doc)
+def explain_document(doc: Document, rules: RuleSet, registry: Registry, row: SidecarRow | None = None,
+                     sidecar_path: str | None = None) -> str:
+    """Which rules fired on one document (with its sidecar row, when given), on which
+    text, and what was decided."""
+    cues = CueReader(rules, registry).read(doc, row, sidecar_path)
     segments = find_segments(doc.text, cues)
     att = attribute(cues, segments, registry, captured_date(doc))
     lines = [f"{clean(doc.label)} ({doc.format}, {len(doc.text)} characters)",

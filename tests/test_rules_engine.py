@@ -318,3 +318,23 @@ def test_a_state_dateline_on_copies_makes_the_agency_the_origin(tmp_path):
     assert origin["date"] == "2016-05-02"
     assert {l["path"]: l["credited"] for l in cluster["chain"]} == {"prairie-daily.txt": "credited",
                                                                      "river-blog.txt": "credited"}
+
+
+def test_rules_explain_reads_the_documents_sidecar_row_as_audit_does(tmp_path):
+    corpus = tmp_path / "c"
+    (corpus / "sub").mkdir(parents=True)
+    page = corpus / "sub" / "note.txt"
+    page.write_text("A short note about the ferry timetable and the winter service.\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nsub/note.txt,Eastbrook Gazette,2021-03-06\n",
+                                         encoding="utf-8")
+    runner = CliRunner()
+    bare = runner.invoke(app, ["rules", "explain", str(page)])
+    assert "outlet: undetermined" in bare.output
+    read = runner.invoke(app, ["rules", "explain", str(page), "--metadata", str(corpus / "metadata.csv")])
+    assert read.exit_code == 0, read.output
+    assert "outlet: Eastbrook Gazette (by sidecar.outlet)" in read.output
+    assert "date: 2021-03-06 (by sidecar.date" in read.output
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("Another note.\n", encoding="utf-8")
+    refused = runner.invoke(app, ["rules", "explain", str(outside), "--metadata", str(corpus / "metadata.csv")])
+    assert refused.exit_code == 2 and "not inside" in refused.output
