@@ -433,7 +433,8 @@ def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Ma
     split off into clusters of their own (reach.settle); ordered by members."""
     p = ctx.params
     settled = settle(raw, lambda rc: choose_origin(ctx.origin_context(rc)), p.merge_overlap,
-                     p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens, ctx.words)
+                     p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens, ctx.words,
+                     rank=ids.__getitem__)
     out, seen = [], set()
     for rc, origin in sorted(settled, key=lambda s: [(m.doc, m.start, m.end) for m in s[0].members]):
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])

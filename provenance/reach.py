@@ -343,16 +343,20 @@ def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_
 
 def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_overlap: float,
            merge_overlap_longer: float, min_share: float, min_tokens: int = 0,
-           words: Callable[[int], Bounds] | None = None) -> list[tuple[RawCluster, Origin]]:
+           words: Callable[[int], Bounds] | None = None,
+           rank: Callable[[int], str] | None = None) -> list[tuple[RawCluster, Origin]]:
     """Decide each cluster's origin and split off the members that do not hold its text,
     and the parts of pairs beyond it (at least ``min_tokens`` matched words; 0: pairs are
-    never cut), until every cluster is a copy of its origin's text."""
+    never cut), until every cluster is a copy of its origin's text.  Without an origin,
+    the longest member stands for the text; between members of one length, the one whose
+    document ``rank`` puts first (its content-derived id), so that renaming or moving
+    files does not change which copy is traced from."""
     out: list[tuple[RawCluster, Origin]] = []
     work = list(raw)
     while work:
         rc = work.pop()
         origin = decide(rc)
-        root = origin.member if origin.member is not None else longest(rc)
+        root = origin.member if origin.member is not None else longest(rc, rank)
         # every member of the origin's document holds its text (an edit in a copy can
         # break the origin's text into two members)
         roots = [i for i, m in enumerate(rc.members) if m.doc == rc.members[root].doc]
@@ -386,6 +390,7 @@ def _unclaimed(pairs: list[SpanPair], clusters: list[RawCluster]) -> list[SpanPa
     return [p for p in pairs if not inside(p.a, p.a_start, p.a_end) and not inside(p.b, p.b_start, p.b_end)]
 
 
-def longest(rc: RawCluster) -> int:
-    """The longest member (the first on ties)."""
-    return min(range(len(rc.members)), key=lambda i: (rc.members[i].start - rc.members[i].end, i))
+def longest(rc: RawCluster, rank: Callable[[int], str] | None = None) -> int:
+    """The longest member; on ties, the first by ``rank`` of its document, then the first."""
+    m = rc.members
+    return min(range(len(m)), key=lambda i: (m[i].start - m[i].end, rank(m[i].doc) if rank else "", i))

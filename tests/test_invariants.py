@@ -14,6 +14,7 @@ from provenance.model import Document
 from provenance.outlets import load_registry
 from provenance.params import default_params
 from provenance.pipeline import audit
+from provenance.report import build_report
 from provenance.readers import read_file
 from provenance.rules import load_rules
 from provenance.segments import find_segments
@@ -205,3 +206,49 @@ def test_a_passage_that_stays_with_its_origin_is_in_no_second_cluster(tmp_path):
     members = [(m.doc, m.start, m.end) for c in result.clusters for m in c.members]
     assert (0, 108, 163) in members
     assert len(members) == len(set(members))
+
+
+def test_renaming_files_changes_only_their_paths(tmp_path):
+    """Identical copies tie as the longest member of a cluster whose origin is undetermined;
+    which one the cluster is traced from depends on content, not on file names."""
+    import random
+
+    rng = random.Random(7)
+    words = ("council harbour river bridge ferry school library budget flood storm market farmers police court "
+             "hospital nurses station railway tram village mayor county museum festival orchard glacier survey "
+             "quarry water rates housing estate tenants landlord repairs roof winter heating grant charity "
+             "volunteers").split()
+
+    def para(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n)).capitalize() + "."
+
+    stories = [" ".join(para(rng.randint(12, 20)) for _ in range(6)) for _ in range(4)]
+    outlets = ["Valley Courier", "Eastbrook Gazette", "Harlow Herald", "Mossy Post"]
+    docs = []
+    for s_i, story in enumerate(stories):
+        for k in range(3):
+            outlet = outlets[(s_i + k) % 4]
+            body = story if k != 1 else story[: len(story) * 2 // 3]
+            docs.append((outlet, f"2021-04-{10 + k if k < 2 else 10:02d}",
+                         f"Story {s_i} copy {k}\n\n{body}\n\nCopyright {outlet} 2021\n"))
+    docs = [docs[i] for i in (3, 4, 5, 9, 10, 11)]  # two stories; story 3's copies 0 and 2 tie
+
+    def view(names: list[str]) -> tuple:
+        corpus = tmp_path / names[0]
+        corpus.mkdir()
+        rows = ["path,outlet,date"]
+        for (outlet, date, text), name in zip(docs, names):
+            (corpus / name).write_text(text, encoding="utf-8")
+            rows.append(f"{name},{outlet},{date}")
+        (corpus / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        report = build_report(audit(corpus), default_params(), corpus="c", started="s", finished="f")
+        sha = {d["id"]: d["sha256"] for d in report["documents"]}
+        documents = sorted((d["sha256"], d["derivation"], tuple((p["start"], p["end"], p["role"]) for p in d["passages"]))
+                           for d in report["documents"])
+        clusters = sorted((tuple(sorted((sha[m["document"]], m["start"], m["end"]) for m in c["members"])),
+                           c["origin"]["rule"], sha.get(c["origin"]["document"])) for c in report["clusters"])
+        return documents, clusters
+
+    forward = view([f"doc{i:02d}.txt" for i in range(len(docs))])
+    backward = view([f"z{len(docs) - i:02d}.txt" for i in range(len(docs))])
+    assert forward == backward
