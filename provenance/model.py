@@ -259,4 +259,5 @@ class AuditResult:
     cues: tuple = ()  # per document: tuple of cues.Cue
     segments: tuple = ()  # per document: tuple of segments.Segment
     rules: object = None  # the rules.RuleSet used
+    registry: object = None  # the outlets.Registry used
     archive: tuple = ()  # (index source, Document) of indexed documents brought in, after the corpus's

@@ -46,7 +46,8 @@ def domain_of(url: str) -> str | None:
 
 
 class Registry:
-    def __init__(self, outlets: list[Outlet]) -> None:
+    def __init__(self, outlets: list[Outlet], files: tuple[str, ...] = ("outlets.toml",)) -> None:
+        self.files = files  # the files it was loaded from: the shipped one first
         by_name: dict[str, Outlet] = {}
         for o in outlets:  # later entries (user files) replace earlier ones
             by_name[o.name] = o
@@ -58,6 +59,15 @@ class Registry:
                 self._by_key[name_key(alias)] = o
             for d in o.domains:
                 self._by_domain[d.casefold()] = o
+
+    def digest(self) -> str:
+        """SHA-256 over every entry that can name an outlet, in the order they apply."""
+        import hashlib
+
+        h = hashlib.sha256()
+        for o in self.outlets:
+            h.update(repr((o.name, o.kind, o.aliases, o.domains, o.day_first)).encode("utf-8"))
+        return h.hexdigest()
 
     def by_name(self, name: str) -> Outlet | None:
         return self._by_key.get(name_key(name))
@@ -151,4 +161,9 @@ def load_registry(extra: list[Path] | tuple[Path, ...] = ()) -> Registry:
                                       f"{other[0]!r} or change its aliases, give an entry named {other[0]!r}")
                 named[name_key(alias)] = (o.name, str(path))
         outlets += added
-    return Registry(outlets)
+    return Registry(outlets, ("outlets.toml", *(_user_file(p, "outlets.toml") for p in extra)))
+
+
+def _user_file(path: Path | str, shipped: str) -> str:
+    """A user file as given, never spelt as the shipped file's name: ``./outlets.toml``."""
+    return f"./{path}" if str(path) == shipped else str(path)

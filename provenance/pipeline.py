@@ -143,7 +143,7 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     }
     return AuditResult(inventory, tuple(attributions), tuple(clusters), tuple(results), stats,
                        cues=tuple(tuple(c) for c in cues), segments=tuple(tuple(s) for s in segments),
-                       rules=rules, archive=tuple((a.source, a.document) for a in archive))
+                       rules=rules, registry=registry, archive=tuple((a.source, a.document) for a in archive))
 
 
 def lookup_archive(index: ArchiveIndex, source: str, docs: list[Document], keys: KeyBlocks,

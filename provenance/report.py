@@ -127,6 +127,14 @@ def _segment(g) -> dict[str, Any]:
     }
 
 
+def outlets_record(result: AuditResult) -> dict[str, Any]:
+    """The outlet registry the audit named outlets with: its files, entries and digest."""
+    reg = result.registry
+    if reg is None:
+        return {"files": [], "count": 0, "sha256": None}
+    return {"files": list(reg.files), "count": len(reg.outlets), "sha256": reg.digest()}
+
+
 def rules_record(result: AuditResult) -> dict[str, Any]:
     rs = result.rules
     if rs is None:
@@ -258,6 +266,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
             "finished": finished,
             "parameters": params.as_sections(),
             "rules": rules_record(result),
+            "outlets": outlets_record(result),
             "options": options or {},
             "libraries": library_versions(),
             "inputs": {

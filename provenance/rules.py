@@ -372,7 +372,7 @@ def load_rules(extra: list[Path] | tuple[Path, ...] = ()) -> RuleSet:
                                 f"{'on' if on else 'off'} (`provenance rules list` shows the ids)")
             else:
                 merged[rid] = replace(merged[rid], enabled=on)
-        files.append(str(path))
+        files.append(f"./{path}" if str(path) == "rules.toml" else str(path))  # never the shipped file's name
     if problems:
         raise RuleError(problems)
     ordered = sorted(merged.values(), key=lambda r: (SOURCES.index(r.source), -r.priority, r.id))

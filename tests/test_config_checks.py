@@ -158,3 +158,27 @@ def test_a_shipped_rule_is_switched_off_by_id_alone_and_a_mistyped_id_is_refused
     for load in (lambda: load_rules([typo]), lambda: check_rule_file(typo)):
         with pytest.raises(RuleError, match="text.viaa"):
             load()
+
+
+def test_the_report_records_the_registry_and_never_spells_a_user_file_as_the_shipped_one(tmp_path, monkeypatch):
+    from provenance.pipeline import AuditOptions, audit
+    from provenance.report import build_report
+
+    monkeypatch.chdir(tmp_path)
+    Path("rules.toml").write_text('[[rule]]\nid = "text.via"\nenabled = false\n', encoding="utf-8")
+    Path("outlets.toml").write_text('[[outlet]]\nname = "Valley Courier"\n', encoding="utf-8")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("A short note about the ferry timetable.\n", encoding="utf-8")
+
+    def run(**options) -> dict:
+        result = audit(corpus, AuditOptions(**options))
+        return build_report(result, default_params(), corpus="c", started="s", finished="f")["run"]
+
+    plain = run()
+    own = run(rule_files=(Path("rules.toml"),), outlet_files=(Path("outlets.toml"),))
+    assert plain["outlets"]["files"] == ["outlets.toml"] and len(plain["outlets"]["sha256"]) == 64
+    assert own["outlets"]["files"] == ["outlets.toml", "./outlets.toml"]
+    assert own["outlets"]["count"] == plain["outlets"]["count"] + 1
+    assert own["outlets"]["sha256"] != plain["outlets"]["sha256"]
+    assert own["rules"]["files"] == ["rules.toml", "./rules.toml"]

@@ -190,6 +190,7 @@ def minimal_report() -> dict:
             "parameters": _parameters(),
             "rules": {"version": "2026.11.1", "files": ["rules.toml", "/home/me/more-rules.toml"], "count": 28,
                       "sha256": "e" * 64},
+            "outlets": {"files": ["outlets.toml", "./outlets.toml"], "count": 40, "sha256": "f" * 64},
             "options": {"strict": False, "param": []},
             "libraries": {"python": "3.11.9", "datasketch": "1.6.5"},
             "inputs": {

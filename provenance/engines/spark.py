@@ -326,7 +326,7 @@ class _Run:
         }
         return AuditResult(inventory, tuple(p.attribution for p in parts), tuple(cluster_list),
                            tuple(p.result for p in parts), stats, cues=tuple(tuple(p.cues) for p in parts),
-                           segments=tuple(tuple(p.segments) for p in parts), rules=self.rules,
+                           segments=tuple(tuple(p.segments) for p in parts), rules=self.rules, registry=self.registry,
                            archive=tuple((a.source, a.document) for a in archive))
 
     def index_add(self, index: ArchiveIndex, source: str) -> tuple[AddStats, Inventory]:
