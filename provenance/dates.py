@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 
 from .model import DateValue
 
-__all__ = ["parse_date_value", "date_sort_key", "compare_dates", "lag_days", "surely_before", "PRECISIONS"]
+__all__ = ["parse_date_value", "date_sort_key", "compare_dates", "lag_days", "surely_before", "latest_instant",
+           "PRECISIONS"]
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
 _RANK = {p: i for i, p in enumerate(PRECISIONS)}
@@ -335,6 +336,16 @@ def surely_before(a: DateValue, b: DateValue) -> bool:
     if pa is None or pb is None:
         return False
     return pa.span()[1] <= pb.span()[0]  # spans are half-open
+
+
+def latest_instant(d: DateValue) -> datetime | None:
+    """The end of the UTC span ``d`` may stand for (half-open, as in ``surely_before``),
+    or None when it is not a date. For a web-archive capture it is how late the page may
+    have been fetched, and so how tightly the capture bounds a publication date: of two
+    captures, the one with the earlier end is the earlier one (for WARC-Dates, UTC
+    instants to the second, simply the earlier time)."""
+    p = _parts(d)
+    return None if p is None else p.span()[1]
 
 
 def lag_days(a: DateValue, b: DateValue) -> float | None:

@@ -93,3 +93,29 @@ def test_a_metadata_date_that_cannot_be_read_is_reported_not_dropped(tmp_path):
     assert doc["published"]["date"] is None
     [note] = [c for c in doc["conflicts"] if "'03/05/2021'" in c]
     assert "not used" in note and "ambiguous" in note
+
+
+def test_a_recapture_keeps_the_earliest_capture_even_when_it_comes_later_in_the_archive(tmp_path):
+    """Merged from two crawls, the archive holds the page's capture of the 25th before its
+    capture of the 19th: the page is one document, captured on the 19th (its record, and
+    everything the report says of it, that of the earlier capture), before the copy of the
+    21st was published, so it is the origin."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    archive = corpus / "crawl.warc.gz"
+    write_warc(archive, [("https://blog.example/a", "2016-10-25T08:00:00Z", page(None)),
+                         ("https://blog.example/a", "2016-10-19T08:00:00Z", page(None))])
+    with open(archive, "rb") as fh:
+        iterator = ArchiveIterator(fh)
+        offsets = [iterator.get_record_offset() for _record in iterator]
+    (corpus / "copy.txt").write_text(BODY + "\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\ncopy.txt,The Times,2016-10-21\n", encoding="utf-8")
+    report = audit(corpus, tmp_path)
+    assert report["run"]["inputs"]["skipped_records"] == {"recapture": 1}
+    [archived] = [d for d in report["documents"] if d["path"] == "crawl.warc.gz"]
+    assert archived["record"] == f"offset {offsets[1]}" and archived["url"] == "https://blog.example/a"
+    assert archived["captured"].startswith("2016-10-19T08:00") and archived["published"]["date"] is None
+    (cluster,) = report["clusters"]
+    assert cluster["origin"]["document"] == archived["id"] and "captured" in cluster["origin"]["reason"]

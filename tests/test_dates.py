@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.dates import compare_dates, date_sort_key, lag_days, parse_date_value, surely_before
+from provenance.dates import compare_dates, date_sort_key, lag_days, latest_instant, parse_date_value, surely_before
 from provenance.model import DateValue
 
 
@@ -185,3 +185,10 @@ def test_real_iso_dates_parse_to_themselves_and_round_trip(moment, precision, zo
     assert value.precision == {"date": "day"}.get(precision, precision)
     assert value.iso.startswith(moment.strftime("%Y-%m-%d"))
     assert parse_date_value(value.iso) == value
+
+
+def test_latest_instant_is_the_end_of_the_utc_span_a_value_stands_for():
+    assert latest_instant(parse_date_value("2021-03-10T02:00:00Z")) == datetime(2021, 3, 10, 2, 0, 1)
+    assert latest_instant(parse_date_value("2021-03-09T23:30:00-05:00")) == datetime(2021, 3, 10, 4, 30, 1)
+    assert latest_instant(parse_date_value("2021-03-10")) == datetime(2021, 3, 11, 14, 0)  # a local day, widened
+    assert latest_instant(DateValue("not a date", "day")) is None

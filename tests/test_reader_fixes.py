@@ -37,15 +37,28 @@ def values(doc, key: str) -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------
 
 
-def _warc(records: list[tuple[str, bytes, str]]) -> bytes:
-    """A gzipped WARC of HTML responses: (target URI, payload, WARC-Date) each."""
+def _warc(records: list[tuple[str, bytes, str | None]]) -> bytes:
+    """A gzipped WARC of HTML responses: (target URI, payload, WARC-Date) each; a
+    date of None leaves the record with no WARC-Date header at all."""
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     for uri, body, date in records:
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http,
-                                                      warc_headers_dict={"WARC-Date": date}))
+        record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=http,
+                                           warc_headers_dict={"WARC-Date": date} if date is not None else {})
+        if date is None:
+            record.rec_headers.remove_header("WARC-Date")  # warcio dates a record it is not given a date for
+        writer.write_record(record)
     return buf.getvalue()
+
+
+def _records(data: bytes) -> list[tuple[str, str | None, str | None]]:
+    """Each record of an archive as the reader names it: (``offset N``, WARC-Record-ID, WARC-Date)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    iterator = ArchiveIterator(io.BytesIO(data))
+    return [(f"offset {iterator.get_record_offset()}", r.rec_headers.get_header("WARC-Record-ID"),
+             r.rec_headers.get_header("WARC-Date")) for r in iterator]
 
 
 def _page(body: str, head: str = "") -> bytes:
@@ -78,6 +91,135 @@ def test_warc_recapture_of_the_same_payload_is_skipped_not_a_copy():
     docs, rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
     assert rejections == [] and len(docs) == 3 and counts["recapture"] == 1
     assert [d.url for d in docs] == ["https://paper.example/ferry"] * 2 + ["https://other.example/ferry"]
+
+
+def _kept(doc) -> tuple[str, str | None, str | None]:
+    """A document as _records names its record: its offset, id and capture time."""
+    [(record_id, _)] = values(doc, "id")
+    captured = values(doc, "captured")
+    return doc.record, record_id, captured[0][0] if captured else None
+
+
+def _accounted(counts: dict[str, int]) -> bool:
+    """Every record read is a document, a rejection or one skipped kind, once."""
+    return counts["records"] == sum(v for k, v in counts.items() if k != "records")
+
+
+def test_warc_recapture_keeps_the_earliest_capture_not_the_first_record():
+    # merged from two crawls: the later capture comes first in the file
+    page = _page(STORY)
+    data = _warc([
+        ("https://paper.example/ferry", page, "2021-03-17T00:00:00Z"),
+        ("https://other.example/terns", _page(OTHER), "2021-03-12T00:00:00Z"),
+        ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),  # the earliest capture of the ferry page
+        ("https://paper.example/ferry", page, "2021-03-14T00:00:00Z"),
+    ])
+    records = _records(data)
+    docs, rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert rejections == [] and counts["documents"] == 2 and counts["recapture"] == 2 and _accounted(counts)
+    # the document is wholly the record kept: its offset, id, address and capture time; the
+    # documents stay in the order of their records in the file
+    assert [_kept(d) for d in docs] == [records[1], records[2]]
+    assert [d.url for d in docs] == ["https://other.example/terns", "https://paper.example/ferry"]
+    assert values(docs[1], "captured") == [("2021-03-10T00:00:00Z", "warc:WARC-Date")]
+
+
+def test_warc_recapture_compares_capture_times_not_their_spelling():
+    # 23:30 on the 9th at UTC-05:00 is 04:30 on the 10th in UTC: after 02:00Z on the 10th
+    page = _page(STORY)
+    data = _warc([("https://paper.example/ferry", page, "2021-03-09T23:30:00-05:00"),
+                  ("https://paper.example/ferry", page, "2021-03-10T02:00:00Z")])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[1]] and counts["recapture"] == 1
+
+
+def test_warc_recaptures_with_the_same_date_keep_the_first_in_the_file():
+    page = _page(STORY)
+    data = _warc([
+        ("https://paper.example/ferry", page, "2021-03-17T00:00:00Z"),
+        ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),
+        ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),  # as early as the one before it
+        ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),
+    ])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[1]]
+    assert counts["documents"] == 1 and counts["recapture"] == 3 and _accounted(counts)
+
+
+@pytest.mark.parametrize("undated", [None, "not a date", "2021-13-45T00:00:00Z"])
+def test_warc_recapture_with_no_date_does_not_displace_a_dated_one(undated):
+    page = _page(STORY)
+    data = _warc([("https://paper.example/ferry", page, "2021-03-17T00:00:00Z"),
+                  ("https://paper.example/ferry", page, undated)])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[0]] and counts["recapture"] == 1 and _accounted(counts)
+    # nor the earliest dated capture, wherever each comes in the file
+    data = _warc([("https://paper.example/ferry", page, "2021-03-17T00:00:00Z"),
+                  ("https://paper.example/ferry", page, undated),
+                  ("https://paper.example/ferry", page, "2021-03-10T00:00:00Z"),
+                  ("https://paper.example/ferry", page, undated)])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[2]]
+    assert counts["documents"] == 1 and counts["recapture"] == 3 and _accounted(counts)
+
+
+@pytest.mark.parametrize("undated", [None, "not a date"])
+def test_warc_dated_recapture_displaces_an_undated_one(undated):
+    # a page with no capture time is taken as captured after every dated capture of it
+    page = _page(STORY)
+    data = _warc([("https://paper.example/ferry", page, undated),
+                  ("https://paper.example/ferry", page, undated),
+                  ("https://paper.example/ferry", page, "2021-03-17T00:00:00Z")])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[2]]
+    assert counts["documents"] == 1 and counts["recapture"] == 2 and _accounted(counts)
+
+
+def test_warc_undated_recaptures_keep_the_first_in_the_file():
+    page = _page(STORY)
+    data = _warc([("https://paper.example/ferry", page, None), ("https://paper.example/ferry", page, "soon")])
+    records = _records(data)
+    docs, _rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [_kept(d) for d in docs] == [records[0]] and counts["recapture"] == 1
+
+
+def test_warc_earliest_capture_is_kept_whatever_the_order_of_the_records():
+    import itertools
+
+    page = _page(STORY)
+    captures = [("https://paper.example/ferry", page, date)
+                for date in ("2021-03-17T00:00:00Z", "2021-03-10T00:00:00Z", None, "2021-03-14T00:00:00Z")]
+    for order in itertools.permutations(captures):
+        data = _warc(list(order) + [("https://other.example/terns", _page(OTHER), "2021-03-12T00:00:00Z")])
+        docs, rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+        assert rejections == [] and counts["documents"] == 2 and counts["recapture"] == 3 and _accounted(counts)
+        ferry = next(d for d in docs if d.url == "https://paper.example/ferry")
+        assert values(ferry, "captured") == [("2021-03-10T00:00:00Z", "warc:WARC-Date")]
+        assert ferry.record == _records(data)[order.index(captures[1])][0]
+
+
+def test_warc_earlier_recapture_that_cannot_be_read_leaves_the_document_kept():
+    # the same payload served under another content type can fail to read: as HTML this
+    # one has no text, so that record is rejected and the page stays the later capture
+    body = b"<html><body><script>var story = 'ferry';</script></body></html>"
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for date, media in (("2021-03-17T00:00:00Z", "text/plain"), ("2021-03-10T00:00:00Z", "text/html")):
+        http = StatusAndHeaders("200 OK", [("Content-Type", f"{media}; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://paper.example/notes", "response",
+                                                      payload=io.BytesIO(body), http_headers=http,
+                                                      warc_headers_dict={"WARC-Date": date}))
+    data = buf.getvalue()
+    records = _records(data)
+    docs, rejections, counts = read_archive_stream("crawl.warc.gz", io.BytesIO(data), 1 << 20)
+    assert [r.record for r in rejections] == [records[1][0]]
+    assert [_kept(d) for d in docs] == [records[0]]
+    assert counts["documents"] == 1 and counts["rejected"] == 1 and counts["recapture"] == 0 and _accounted(counts)
 
 
 def test_recapture_is_counted_in_the_inventory(tmp_path: Path):

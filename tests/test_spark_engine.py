@@ -326,6 +326,37 @@ def test_a_backslash_in_a_name_is_shown_alike_through_hadoop(spark, tmp_path):
     assert "back\\\\slash.txt" in {d.path for d in distributed.inventory.documents}
     assert report_text(local) == report_text(distributed)
 
+def test_an_archive_out_of_date_order_keeps_the_same_capture_in_both_engines(spark, tmp_path):
+    """A page captured twice, the later capture first in the file: both engines keep the
+    earlier capture, read its text again from that record, and give the same report."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(GOLDEN / "syndication" / "corpus", corpus)
+    body = ("<html><head><title>Ferry</title></head><body><article><p>The ferry between Orlen and the salt "
+            "marshes will run twice a day from next week, the harbour board said, after the new landing "
+            "stage passed its inspection.</p></article></body></html>").encode()
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for date in ("2021-03-17T00:00:00Z", "2021-03-10T00:00:00Z", "2021-03-10T00:00:00Z"):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://paper.example/ferry", "response",
+                                                      payload=io.BytesIO(body), http_headers=http,
+                                                      warc_headers_dict={"WARC-Date": date}))
+    (corpus / "merged.warc.gz").write_bytes(buf.getvalue())
+    iterator = ArchiveIterator(io.BytesIO(buf.getvalue()))
+    offsets = [iterator.get_record_offset() for _record in iterator]
+    local, distributed = assert_same(corpus, AuditOptions(jobs=1))
+    for result in (local, distributed):
+        [doc] = [d for d in result.inventory.documents if d.path == "merged.warc.gz"]
+        assert doc.record == f"offset {offsets[1]}"
+        assert [m.value for m in doc.metadata if m.key == "captured"] == ["2021-03-10T00:00:00Z"]
+        assert "landing stage" in str(doc.text)
+        assert dict(result.inventory.skipped_records) == {"recapture": 2}
+
+
 @pytest.fixture(scope="module")
 def malformed(tmp_path_factory):
     spec = importlib.util.spec_from_file_location("make_malformed", ROOT / "fixtures" / "malformed" / "make.py")

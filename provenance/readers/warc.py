@@ -12,6 +12,15 @@ page, not when it was published, and is never recorded as ``published``.
 
 Records that are not pages (requests, metadata, warcinfo, revisits of a page
 already stored, images, PDFs, error pages) are counted, not reported one by one.
+So are recaptures: full records (not revisits) for one WARC-Target-URI with the same
+payload are one page fetched again, and only one of them is a document, the earliest
+capture by WARC-Date (between equal dates, the first in the file; a record with no
+WARC-Date, or one that cannot be read as a date, counts as captured after every dated
+one). Archives merged from several crawls are not always in date order, so a record
+further on may displace the document kept for an earlier one; the document is then
+wholly that record's (its offset, address, id and capture time), and it takes its
+record's place in the file's order. Deciding this holds nothing more than the documents
+already kept and, for each, its page's key and capture time; no record is read twice.
 A record that is truncated or cannot be decoded is a ``corrupt-record``
 rejection; the pages read before it are kept. A file that is not an archive at
 all, or whose first record is already broken, is one ``invalid-warc`` rejection
@@ -31,6 +40,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urljoin
 
+from ..dates import latest_instant, parse_date_value
 from ..files import too_large
 from ..model import Document, MetaField, Rejection
 from . import Parsed, ReadFailure
@@ -225,11 +235,19 @@ class _ArchiveReader:
         self.limit = max_record_bytes
         self.is_arc = is_arc
         self.head = head  # the file's first bytes, to say why it is not an archive
-        self.documents: list[Document] = []
+        # the documents kept, by the sequence number of their record: insertion order is
+        # the file's order, and a recapture that displaces one is deleted and re-added
+        self.kept: dict[int, Document] = {}
         self.rejections: list[Rejection] = []
         self.counts = _counts()
         self.intact = 0  # records read whole (documents, skipped, or rejected for their content)
-        self.captured: set[tuple[str, str]] = set()  # (target URI, payload SHA-256) of the pages read
+        # (target URI, payload SHA-256) of each page kept -> its sequence number and capture order key
+        self.captured: dict[tuple[str, str], tuple[int, tuple]] = {}
+
+    @property
+    def documents(self) -> list[Document]:
+        """The documents kept so far, in the file's order of their records."""
+        return list(self.kept.values())
 
     def reject(self, offset: int, code: str, reason: str) -> None:
         self.counts["rejected"] += 1
@@ -294,7 +312,7 @@ class _ArchiveReader:
         return f"{reason} ({detail})" if detail else reason
 
     def finish(self) -> tuple[list[Document], list[Rejection], dict[str, int]]:
-        if self.documents or any(r.record is None for r in self.rejections):
+        if self.kept or any(r.record is None for r in self.rejections):
             return self.documents, self.rejections, self.counts
         # no document: the file itself is rejected too, so that it counts as a rejected file
         records = self.counts["records"]
@@ -366,20 +384,29 @@ class _ArchiveReader:
         if over:
             self.reject(offset, "too-large", f"record payload is {too_large(self.limit)}; not read")
             return
-        # the same page fetched again, unchanged, as a full response rather than a revisit
+        # the same page fetched again, unchanged, as a full response rather than a revisit:
+        # one document, the earliest capture; the others are counted as recaptures
         capture = (_clean(record.rec_headers.get_header("WARC-Target-URI")) or "", hashlib.sha256(payload).hexdigest())
-        if capture[0] and capture in self.captured:
+        when = _capture_order(record)
+        earlier = self.captured.get(capture) if capture[0] else None
+        if earlier is not None and not when < earlier[1]:  # captured no earlier: ties keep the file's order
             self.counts["recapture"] += 1
             return
         fmt = "html" if media in _HTML_TYPES else "text"
         try:
             parsed, encoding = _read_payload(payload, fmt, charset)
         except ReadFailure as f:
-            self.reject(offset, f.code, f.reason)
+            self.reject(offset, f.code, f.reason)  # the document kept for an earlier record stays
             return
-        self.documents.append(self._document(record, offset, payload, parsed, encoding, fmt))
-        self.counts["documents"] += 1
-        self.captured.add(capture)
+        if earlier is not None:  # an earlier capture of the page kept: it displaces the record read before
+            del self.kept[earlier[0]]
+            self.counts["recapture"] += 1
+        else:
+            self.counts["documents"] += 1
+        seq = self.counts["records"]  # this record's number in the run: increasing, unique
+        self.kept[seq] = self._document(record, offset, payload, parsed, encoding, fmt)
+        if capture[0]:
+            self.captured[capture] = (seq, when)
 
     def _payload(self, record, iterator) -> tuple[bytes, bool]:
         """The HTTP entity (de-chunked, content-decoded), at most limit+1 bytes."""
@@ -439,6 +466,15 @@ class _ArchiveReader:
             url=url or None,
             metadata=tuple(fields),
         )
+
+
+def _capture_order(record) -> tuple:
+    """How a record's capture sorts among captures of the same page: by the end of the
+    span its WARC-Date stands for (the capture time as ``documents[].captured`` reads
+    it), a record with no WARC-Date or one that is not a date after every dated one."""
+    value = parse_date_value(_clean(record.rec_headers.get_header("WARC-Date")) or "")
+    latest = latest_instant(value) if value is not None else None
+    return (0, latest) if latest is not None else (1,)
 
 
 def _position(fh, default: int) -> int:
