@@ -407,3 +407,145 @@ def test_article_cards_in_a_related_box_are_not_stories():
                 "</div></main>")
     doc = read_one(f"<html><body>{comments}</body></html>")
     assert doc.text.startswith("The river authority") and "Hives" not in doc.text
+
+
+# -- 17. article cards beside a story kept in a plain <div> -------------------------------------
+
+# Invented text: the rest of the bridge story, and teaser cards of other invented stories.
+STORY_MORE = (
+    "<p>Barge owners on the upper river said the closure came at the worst moment, with the "
+    "autumn grain sailings booked solid and the lock keepers already working double shifts.</p>"
+    "<p>The authority promised to open the span twice a day for laden barges, at dawn and at "
+    "dusk, as long as the divers were out of the water and the tide stood high enough.</p>"
+    "<p>Shopkeepers on Quay Street asked for a rates holiday, saying the footbridge detour would "
+    "take their passing trade away to the new market hall on the far bank of the river.</p>"
+    "<p>Ms Lunde said the council would look at the request in October, once the contractor had "
+    "confirmed whether the pivot could be lifted out whole or had to be cut away in pieces.</p>"
+)
+CARDS = (
+    ("Ferry fares frozen for a third year",
+     "The harbour board kept the crossing price at two crowns, saying higher fuel costs would be "
+     "met from the summer tourist trade.", "2019-06-03"),
+    ("Tannery steps to be relaid in granite",
+     "Masons will start on the worn steps in spring, after a market trader slipped and broke "
+     "her wrist there in the January frost.", "2018-02-11"),
+    ("Corn exchange clock stops again",
+     "Volunteers who wind the old clock say a cracked gear wheel has halted the hands at ten "
+     "past four for the second time this year.", "2017-09-20"),
+    ("Rowing club wins the estuary cup",
+     "The Olsby eight beat the favourites from Marrowmouth by half a length in a tight finish "
+     "under the railway viaduct on Saturday.", "2016-05-14"),
+)
+
+
+def card_articles(with_time: bool = True) -> str:
+    return "".join(
+        f'<article class="card"><h3><a href="/story/{i}">{headline}</a></h3>'
+        + (f'<time datetime="{date}">{date}</time>' if with_time else "")
+        + f'<p>{teaser}</p><a href="/story/{i}">Read more</a></article>'
+        for i, (headline, teaser, date) in enumerate(CARDS))
+
+
+def story_page(box_open: str, box_close: str) -> str:
+    return ('<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>'
+            '<header class="site-header"><a href="/">Olsby Courier</a></header>'
+            '<div class="page"><h1>Bridge shut for nine weeks</h1>'
+            '<p class="byline">By Ivo Brandt <time datetime="2021-04-02T08:30:00+02:00">2 April</time></p>'
+            f'<div class="story-body">{STORY}{STORY_MORE}</div>'
+            f"{box_open}<h2>More from the Courier</h2>{card_articles()}{box_close}</div>"
+            "</body></html>")
+
+
+def assert_story_without_cards(doc) -> None:
+    assert doc.text.startswith("Bridge shut for nine weeks\n\nBy Ivo Brandt 2 April\n\n"
+                               "The river authority of Olsby"), doc.text[:200]
+    assert doc.text.count("The river authority of Olsby") == 1
+    assert "or had to be cut away in pieces." in doc.text
+    for headline, teaser, _ in CARDS:
+        assert headline not in doc.text and teaser not in doc.text
+    assert "Read more" not in doc.text
+    assert doc.title == "Bridge shut for nine weeks | Olsby Courier"
+    assert published(doc) == [("2021-04-02T08:30:00+02:00", "html:time[datetime]")]
+
+
+def test_story_in_a_div_beside_article_cards_in_an_unnamed_section_is_read():
+    assert_story_without_cards(read_one(story_page("<section>", "</section>")))
+    assert_story_without_cards(read_one(story_page('<section class="more">', "</section>")))
+
+
+def test_story_in_a_div_beside_article_cards_in_a_grid_is_read():
+    assert_story_without_cards(read_one(story_page('<div class="grid">', "</div>")))
+    listed = story_page('<ul class="grid">', "</ul>").replace(
+        '<article class="card">', '<li><article class="card">').replace("</article>", "</article></li>")
+    assert_story_without_cards(read_one(listed))
+    inside = story_page("", "").replace(
+        f"{STORY_MORE}</div><h2>More from the Courier</h2>{card_articles()}",
+        f'{STORY_MORE}<section class="more">{card_articles()}</section></div>')
+    assert_story_without_cards(read_one(inside))  # the cards at the end of the story's own div
+
+
+def test_cards_and_related_articles_beside_a_story_are_left_out_and_class_names_are_not_needed():
+    boxed = story_page('<section class="more">', "</section>").replace(
+        "</div></body>", f'<section class="related-links">{card_articles()}</section></div></body>')
+    assert_story_without_cards(read_one(boxed))
+    unnamed = story_page("<section>", "</section>").replace(
+        'class="site-header"', "").replace('class="story-body"', "").replace('class="page"', "")
+    doc = read_one(unnamed)
+    assert "The river authority of Olsby" in doc.text and "Read more" not in doc.text
+
+
+def test_articles_in_a_related_box_beside_a_story_in_a_div_are_left_out_with_their_dates():
+    card = ('<article><h3><a href="/hives">Hives lose half their honey</a></h3>'
+            f'<time datetime="2019-01-01">1 Jan 2019</time>{OTHER}</article>')
+    page = (f'<html><body><h1>Bridge shut</h1><div class="story-body">{STORY}{STORY_MORE}</div>'
+            f'<section class="related"><h2>Related</h2>{card}</section></body></html>')
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "Hives" not in doc.text and "Beekeepers" not in doc.text
+    assert published(doc) == []
+    # A story whose wrapper has a noisy name is no related box: it holds most of the text.
+    wrapped = ('<html><body><h1>Bridge shut</h1><div class="post comments-open"><article>'
+               f'<time datetime="2021-04-02">2 April</time>{STORY}</article></div></body></html>')
+    doc = read_one(wrapped)
+    assert doc.text.startswith("Bridge shut\n\n2 April\n\nThe river authority of Olsby")
+    assert published(doc) == [("2021-04-02", "html:time[datetime]")]
+
+
+def test_compilation_of_full_articles_with_an_intro_keeps_every_article():
+    page = ('<html><body><div class="intro"><h1>The week in Olsby</h1><p>Our pick of the stories '
+            "that mattered this week, from the river to the downs.</p></div>"
+            f'<article><h2>Bridge</h2><time datetime="2021-04-02">2 April</time>{STORY}{STORY_MORE}</article>'
+            f'<article><h2>Honey</h2><time datetime="2021-04-03">3 April</time>{OTHER}{OTHER}</article>'
+            f"<article><h2>Quay Street</h2>{STORY_MORE}</article></body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge\n\n2 April\n\nThe river authority of Olsby")
+    assert "Honey\n\n3 April\n\nBeekeepers on the Marrow Downs" in doc.text
+    assert "Quay Street\n\nBarge owners on the upper river" in doc.text
+    assert "Our pick" not in doc.text
+    assert published(doc) == [("2021-04-02", "html:time[datetime]")]
+
+
+def test_a_live_blog_of_short_entries_keeps_every_entry():
+    entries = "".join(f'<article class="entry"><time datetime="2021-04-02T{9 + i:02d}:00">{9 + i}:00</time>'
+                      f"<p>{teaser}</p></article>" for i, (_, teaser, _) in enumerate(CARDS * 2))
+    page = (f'<html><body><h1>Live: bridge closure</h1><div class="summary">{STORY}</div>'
+            f'<div class="entries">{entries}</div></body></html>')
+    doc = read_one(page)
+    assert doc.text.startswith("9:00\n\nThe harbour board kept the crossing price")
+    assert doc.text.count("Volunteers who wind the old clock") == 2
+    assert published(doc) == [("2021-04-02T09:00", "html:time[datetime]")]
+
+
+def test_article_cards_that_are_the_only_content_are_kept():
+    page = ('<html><body><main><h1>Harbour news</h1><p>The latest from the quays.</p>'
+            f'<section class="grid">{card_articles()}</section></main></body></html>')
+    doc = read_one(page)
+    for headline, teaser, _ in CARDS:
+        assert headline in doc.text and teaser in doc.text
+    assert doc.text.startswith("Ferry fares frozen for a third year")
+    links = ('<html><body><h1>Harbour news</h1><div class="about"><p>The Olsby Courier has covered '
+             "the harbour since 1881.</p></div><section>"
+             + "".join(f'<article><h3><a href="/{i}">{h}</a></h3></article>' for i, (h, _, _) in enumerate(CARDS))
+             + "</section></body></html>")
+    text = read_one(links).text
+    assert all(headline in text for headline, _, _ in CARDS)

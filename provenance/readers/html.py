@@ -625,16 +625,26 @@ def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Ele
     Every ``<article>`` not inside another is kept (a compilation page, a live blog), except
     teasers: one inside an ``<aside>`` or an element with a noisy class or id (a related
     stories box, a comment list), below the ``<main>`` if any; and one of fewer than 40
-    words and under a quarter of the longest one's words (a related-story card). Without
-    such an ``<article>``, the ``<main>``, else the ``<body>``.
+    words and under a quarter of the longest one's words (a related-story card).
+
+    Several articles that are all cards beside a story kept in a plain ``<div>`` (see
+    ``_cards``) are no stories of the page either. Without a story ``<article>``, the text is
+    the ``<main>``'s, else the ``<body>``'s, without the cards and, unless they hold most
+    of the page's text, without the articles in noisy boxes (see ``_cards``).
     """
-    articles = [a for a in root.iter("article")
-                if not _inside(a, ("article",)) and not _in_noise_box(a, use_names)
-                and _collapse(a.text_content())]
-    if articles:
-        words = [len(a.text_content().split()) for a in articles]
+    tops = [a for a in root.iter("article") if not _inside(a, ("article",))]
+    lengths = {a: len(_collapse(a.text_content())) for a in tops}
+    boxed = {a for a in tops if lengths[a] and _in_noise_box(a, use_names)}
+    articles = [a for a in tops if lengths[a] and a not in boxed]
+    cards: list[etree._Element] = []
+    if len(articles) > 1 or (boxed and not articles):
+        cards = _cards(root, tops, articles, [a for a in tops if a in boxed], lengths)
+    stories = [a for a in articles if a not in set(cards)] if cards else articles
+    if stories:
+        words = [len(a.text_content().split()) for a in stories]
         longest = max(words)
-        return [a for a, n in zip(articles, words) if n >= _TEASER_WORDS or 4 * n >= longest]
+        return [a for a, n in zip(stories, words) if n >= _TEASER_WORDS or 4 * n >= longest]
+    _drop(cards)
     for tag in ("main", "body"):
         for el in root.iter(tag):
             if _collapse(el.text_content()):
@@ -643,6 +653,31 @@ def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Ele
     for head in list(root.iter("head")):
         head.getparent().remove(head)
     return [root]
+
+
+def _cards(root: etree._Element, tops: list[etree._Element], articles: list[etree._Element],
+           boxed: list[etree._Element], lengths: dict[etree._Element, int]) -> list[etree._Element]:
+    """The articles of a page that are teasers of other stories beside the page's own text.
+
+    The page's own text here is its paragraph text outside every article
+    (``_paragraph_weights``, after boilerplate removal): a story kept in a plain ``<div>``.
+    The articles not in a noisy box (``articles``) are cards when there are several, each
+    has under a quarter of that text's characters, and all together less than it: a "more
+    stories" box of headlines with a paragraph or two, beside a longer story. Of the
+    stories of a compilation page or the entries of a live blog, one is at least a quarter
+    of the text around them, or all together outweigh it. The articles in noisy boxes
+    (``boxed``) are cards, named as such, when together they hold less than that text; so
+    a story wrapped in ``<div class="post comments-open">`` stays.
+    """
+    weights, total = _paragraph_weights(root)
+    outside = total - sum(weights.get(a, 0) for a in tops)
+    cards = []
+    if len(articles) > 1 and sum(lengths[a] for a in articles) < outside \
+            and all(4 * lengths[a] < outside for a in articles):
+        cards.extend(articles)
+    if sum(lengths[a] for a in boxed) < outside:
+        cards.extend(boxed)
+    return cards
 
 
 def _in_noise_box(el: etree._Element, use_names: bool) -> bool:
