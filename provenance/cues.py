@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .dates import compare_dates, parse_date_value
 from .model import DateValue, Document, Evidence, SidecarRow
-from .outlets import Registry, domain_of
+from .outlets import Match, Registry, domain_of
 from .rules import Rule, RuleSet
 
 _MAX_MATCHES = 50  # per rule and document: a pathological page cannot flood the report
@@ -45,21 +45,22 @@ class Cue:
     relation: str | None = None
     confidence: str = "medium"
     priority: int = 50
+    registry: tuple[Match, ...] = ()  # the registry entries that named outlets of ``outlets``, in their order
 
     def evidence(self, about: str | None = None) -> Evidence:
-        """This cue as evidence for its outlet (``about="outlet"``), its date, or its role."""
+        """This cue as evidence for its outlet (``about="outlet"``), its date, or its role.
+        Evidence that gives the outlets carries the registry entries that named them."""
+        registry: tuple[Match, ...] = ()
         if about == "date" and self.date is not None:
             value, precision = self.date.iso, self.date.precision
-        elif about == "outlet" and self.outlets:
-            value, precision = ", ".join(self.outlets), None
         elif self.outlets:
-            value, precision = ", ".join(self.outlets), None
+            value, precision, registry = ", ".join(self.outlets), None, self.registry
         elif self.date is not None:
             value, precision = self.date.iso, self.date.precision
         else:
             value, precision = self.role, None
         return Evidence(rule=self.rule, source=self.source, location=self.location, text=self.text,
-                        value=value, precision=precision, confidence=self.confidence)
+                        value=value, precision=precision, confidence=self.confidence, registry=registry)
 
 
 def _meta_source(where: str) -> str:
@@ -81,24 +82,29 @@ def captured_date(doc: Document) -> DateValue | None:
     return None
 
 
-def _canonical(names: list[str], rule: Rule, registry: Registry) -> list[str]:
+def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[str], list[Match]]:
+    """The outlets the names stand for (canonical names of registered ones, others as found),
+    and the registry entries that named the registered ones."""
     out: list[str] = []
+    matches: list[Match] = []
     for raw in names:
         raw = raw.strip(" \t.,;:'’\"")
         if not raw:
             continue
-        known = registry.by_name(raw)
-        if known is None:
+        match = registry.match_name(raw)
+        if match is None:
             if rule.registry_only or rule.outlet_kinds:
                 continue
             name = raw
         else:
-            if rule.outlet_kinds and known.kind not in rule.outlet_kinds:
+            if rule.outlet_kinds and registry.by_name(raw).kind not in rule.outlet_kinds:
                 continue
-            name = known.name
+            name = match.outlet
         if name not in out:
             out.append(name)
-    return out
+            if match is not None:
+                matches.append(match)
+    return out, matches
 
 
 def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
@@ -145,9 +151,10 @@ def resolve_date(raw: str, *, day_first: bool | None, anchor: DateValue | None) 
     return value, None
 
 
-def _url_conclusions(url: str, registry: Registry) -> tuple[list[str], DateValue | None, str | None]:
-    known = registry.by_url(url)
-    outlets = [known.name] if known else []
+def _url_conclusions(url: str, registry: Registry) -> tuple[list[Match], DateValue | None, str | None]:
+    """The registry entry of the URL's domain (as a list: none or one), and a date in its path."""
+    known = registry.match_url(url)
+    outlets = [known] if known else []
     date = note = None
     try:
         path = urlsplit(url).path
@@ -190,10 +197,11 @@ class CueReader:
             return []
         groups = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()} if m else {}
         outlets: list[str] = []
+        matches: list[Match] = []
         date = note = url = None
         if "outlet" in rule.concludes:
             # a named group reads the outlet out of the field ("Jane Doe / Valley Courier")
-            outlets = _canonical([groups.get("outlet", value)], rule, self.registry)
+            outlets, matches = _canonical([groups.get("outlet", value)], rule, self.registry)
             if not outlets:
                 return []
         if "date" in rule.concludes:
@@ -203,11 +211,11 @@ class CueReader:
                                       anchor=None)
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None
-            known = self.registry.by_url(value) if url else self.registry.by_name(value)
-            outlets = [known.name] if known else []
+            known = self.registry.match_url(value) if url else self.registry.match_name(value)
+            outlets, matches = ([known.outlet], [known]) if known else ([], [])
         return [Cue(rule.id, rule.role, source, where, value, tuple(outlets), date, note, url,
                     concludes=rule.concludes, relation=rule.relation, confidence=rule.confidence,
-                    priority=rule.priority)]
+                    priority=rule.priority, registry=tuple(matches))]
 
     def _meta(self, rule: Rule, doc: Document) -> list[Cue]:
         out: list[Cue] = []
@@ -221,12 +229,12 @@ class CueReader:
         if not url:
             return []
         if rule.part == "domain":
-            known = self.registry.by_url(url)
+            known = self.registry.match_url(url)
             if known is None:
                 return []
-            return [Cue(rule.id, rule.role, "url", where, domain_of(url) or url, (known.name,), url=url,
+            return [Cue(rule.id, rule.role, "url", where, domain_of(url) or url, (known.outlet,), url=url,
                         concludes=rule.concludes, relation=rule.relation, confidence=rule.confidence,
-                        priority=rule.priority)]
+                        priority=rule.priority, registry=(known,))]
         pattern = self._patterns[rule.id]
         try:
             path = urlsplit(url).path
@@ -287,14 +295,14 @@ class CueReader:
                 names.append(value)
         if rule.outlet:
             names.append(rule.outlet)
-        outlets = _canonical(names, rule, self.registry)
+        outlets, matches = _canonical(names, rule, self.registry)
         if names and not outlets:
             return None  # the named outlet is not allowed by this rule (allow-list, registry only)
         date = note = url = None
         if "url" in groups:
             url = groups["url"]
-            url_outlets, date, note = _url_conclusions(url, self.registry)
-            outlets = url_outlets
+            matches, date, note = _url_conclusions(url, self.registry)
+            outlets = [m.outlet for m in matches]
             if not outlets and date is None:
                 return None
         raw_date = next((v for k, v in sorted(groups.items()) if k.startswith("date")), None)
@@ -306,7 +314,7 @@ class CueReader:
         trail = len(m.group(0)) - len(m.group(0).rstrip())
         return Cue(rule.id, rule.role, "text", f"chars {start + lead}-{end - trail}", matched, tuple(outlets),
                    date, note, url, start + lead, end - trail, rule.concludes, rule.relation, rule.confidence,
-                   rule.priority)
+                   rule.priority, tuple(matches))
 
     def _in_outlet_order(self, cues: list[Cue]) -> list[Cue]:
         """The structured cues, a numeric date whose day/month order is ambiguous read

@@ -116,7 +116,10 @@ class Evidence:
     ``rule`` names the rule that read it, ``source`` the kind of place
     (``sidecar``, ``html-meta``, ``json-ld``, ``url``, ``text``), ``location``
     where exactly (a selector, a field, or ``chars 10-42``), ``text`` the raw
-    string as found, ``value`` what the rule concluded from it.
+    string as found, ``value`` what the rule concluded from it.  ``registry``
+    holds, for outlets of ``value`` named through the outlet registry, the entry
+    that named each (``outlets.Match``: its file, canonical name, and the name,
+    alias or domain that matched).
     """
 
     rule: str
@@ -127,6 +130,7 @@ class Evidence:
     precision: str | None = None  # for dates: year | month | day | minute | second
     confidence: str = "medium"  # high | medium | low
     document: int | None = None  # the document it was read from, where that is not implied (a cluster's origin)
+    registry: tuple = ()  # outlets.Match per registered outlet of ``value``, in its order
 
 
 @dataclass(frozen=True)

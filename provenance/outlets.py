@@ -19,6 +19,9 @@ KINDS = ("wire", "newspaper", "broadcaster", "magazine", "aggregator", "blog", "
 _KEYS = {"name", "kind", "aliases", "domains", "day_first"}
 
 
+SHIPPED = "outlets.toml"  # the shipped file, as the report names it
+
+
 @dataclass(frozen=True)
 class Outlet:
     name: str
@@ -26,6 +29,19 @@ class Outlet:
     aliases: tuple[str, ...]
     domains: tuple[str, ...]
     day_first: bool | None
+    file: str = SHIPPED  # the registry file the entry was read from, as ``Registry.files`` names it
+
+
+@dataclass(frozen=True)
+class Match:
+    """How the registry named an outlet: the entry (by its canonical name and the file it
+    was read from) and what of it matched: its ``name``, an ``alias`` or a ``domain``,
+    as the entry writes it."""
+
+    outlet: str
+    file: str
+    by: str  # name | alias | domain
+    match: str
 
 
 def name_key(name: str) -> str:
@@ -46,7 +62,7 @@ def domain_of(url: str) -> str | None:
 
 
 class Registry:
-    def __init__(self, outlets: list[Outlet], files: tuple[str, ...] = ("outlets.toml",)) -> None:
+    def __init__(self, outlets: list[Outlet], files: tuple[str, ...] = (SHIPPED,)) -> None:
         self.files = files  # the files it was loaded from: the shipped one first
         by_name: dict[str, Outlet] = {}
         for o in outlets:  # later entries (user files) replace earlier ones
@@ -72,13 +88,34 @@ class Registry:
     def by_name(self, name: str) -> Outlet | None:
         return self._by_key.get(name_key(name))
 
-    def by_domain(self, host: str) -> Outlet | None:
+    def match_name(self, name: str) -> Match | None:
+        """The entry a name or alias names, and which of its names matched."""
+        key = name_key(name)
+        o = self._by_key.get(key)
+        if o is None:
+            return None
+        if name_key(o.name) == key:
+            return Match(o.name, o.file, "name", o.name)
+        alias = next(a for a in o.aliases if name_key(a) == key)
+        return Match(o.name, o.file, "alias", alias)
+
+    def match_domain(self, host: str) -> Match | None:
+        """The entry a web host belongs to (its own domain or a parent domain's), and that domain."""
         host = host.casefold()
         while host:
             if host in self._by_domain:
-                return self._by_domain[host]
+                o = self._by_domain[host]
+                return Match(o.name, o.file, "domain", host)
             _, _, host = host.partition(".")
         return None
+
+    def by_domain(self, host: str) -> Outlet | None:
+        m = self.match_domain(host)
+        return self._by_domain[m.match] if m else None
+
+    def match_url(self, url: str) -> Match | None:
+        host = domain_of(url)
+        return self.match_domain(host) if host else None
 
     def by_url(self, url: str) -> Outlet | None:
         host = domain_of(url)
@@ -91,7 +128,7 @@ class Registry:
         return o.kind if o else "unknown"
 
 
-def _parse(text: str, origin: str) -> list[Outlet]:
+def _parse(text: str, origin: str, file: str = SHIPPED) -> list[Outlet]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -127,7 +164,8 @@ def _parse(text: str, origin: str) -> list[Outlet]:
             raise ConfigError(f"{where} ({name}): 'day_first' must be true or false")
         if any(o.name == name for o in out):
             raise ConfigError(f"{where}: outlet {name!r} is already described earlier in this file")
-        out.append(Outlet(name, kind, lists["aliases"], tuple(_domain(d) for d in lists["domains"]), day_first))
+        out.append(Outlet(name, kind, lists["aliases"], tuple(_domain(d) for d in lists["domains"]), day_first,
+                          file))
     return out
 
 
@@ -141,11 +179,11 @@ def _domain(value: str) -> str:
 
 def load_registry(extra: list[Path] | tuple[Path, ...] = ()) -> Registry:
     text = resources.files("provenance").joinpath("data/outlets.toml").read_text(encoding="utf-8")
-    outlets = _parse(text, "outlets.toml")
-    named = {name_key(a): (o.name, "outlets.toml") for o in outlets for a in (o.name, *o.aliases)}
+    outlets = _parse(text, SHIPPED)
+    named = {name_key(a): (o.name, SHIPPED) for o in outlets for a in (o.name, *o.aliases)}
     for path in extra:
         try:
-            added = _parse(Path(path).read_text(encoding="utf-8"), str(path))
+            added = _parse(Path(path).read_text(encoding="utf-8"), str(path), _user_file(path, SHIPPED))
         except OSError as exc:
             raise ConfigError(f"{path}: cannot read outlet file: {exc.strerror}") from None
         except UnicodeDecodeError as exc:
@@ -161,7 +199,7 @@ def load_registry(extra: list[Path] | tuple[Path, ...] = ()) -> Registry:
                                       f"{other[0]!r} or change its aliases, give an entry named {other[0]!r}")
                 named[name_key(alias)] = (o.name, str(path))
         outlets += added
-    return Registry(outlets, ("outlets.toml", *(_user_file(p, "outlets.toml") for p in extra)))
+    return Registry(outlets, (SHIPPED, *(_user_file(p, SHIPPED) for p in extra)))
 
 
 def _user_file(path: Path | str, shipped: str) -> str:

@@ -45,8 +45,10 @@ def _date(d: DateValue | None) -> str | None:
     return d.iso if d else None
 
 
-def _evidence(e: Evidence) -> dict[str, Any]:
-    return {
+def _evidence(e: Evidence, **more: Any) -> dict[str, Any]:
+    """An evidence object; ``more`` adds fields (an origin's ``document``).  ``registry``
+    is written only when the registry named an outlet of the value."""
+    out = {
         "rule": e.rule,
         "source": e.source,
         "location": e.location,
@@ -54,7 +56,11 @@ def _evidence(e: Evidence) -> dict[str, Any]:
         "value": e.value,
         "precision": e.precision,
         "confidence": e.confidence,
+        **more,
     }
+    if e.registry:
+        out["registry"] = [{"file": m.file, "outlet": m.outlet, "by": m.by, "match": m.match} for m in e.registry]
+    return out
 
 
 def _origin_ref(origin: Origin, cluster: Cluster, ids: list[str]) -> dict[str, Any]:
@@ -198,7 +204,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "rule": c.origin.rule,
                 "confidence": c.origin.confidence,
                 "reason": c.origin.reason,
-                "evidence": [{**_evidence(e), "document": ids[e.document] if e.document is not None else None}
+                "evidence": [_evidence(e, document=ids[e.document] if e.document is not None else None)
                              for e in c.origin.evidence],
                 "conflicts": list(c.origin.conflicts),
             },

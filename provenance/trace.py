@@ -48,6 +48,23 @@ def _excerpt(texts: Texts | None, doc: dict[str, Any], start: int, end: int, wid
     return clean(text if len(text) <= width else text[: width - 1] + "…", width)
 
 
+def registry_note(items: Any, limit: int = 240) -> str:
+    """The outlet registry entries an evidence item's outlets were named by, on one line:
+    ``registry ./outlets.toml: domain 'valleycourier.example' = Valley Courier``; empty when
+    the registry named none."""
+    if not isinstance(items, list):
+        return ""
+    parts = []
+    for m in items:
+        if not isinstance(m, dict):
+            continue
+        part = f"{clean(m.get('file'), 120)}: {clean(m.get('by'), 10)} {clean(m.get('match'), 60)!r}"
+        if m.get("outlet") != m.get("match"):
+            part += f" = {clean(m.get('outlet'), 40)}"
+        parts.append(part)
+    return clean("registry " + "; ".join(parts), limit) if parts else ""
+
+
 def find_documents(report: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """The documents ``key`` names, in report order: the one with that id; the record of that
     ``path#record``; or every document read from the file at that path (several for a file
@@ -106,7 +123,9 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
             for e in o["evidence"][:4]:
                 read_in = by_id.get(e.get("document") or "")
                 where = f"{clean_label(read_in)} {clean(e['location'], 40)}" if read_in else clean(e["location"], 40)
-                lines.append(f"      evidence: {e['rule']} at {where}: {clean(e['text'], 80)!r}")
+                note = registry_note(e.get("registry"))
+                lines.append(f"      evidence: {e['rule']} at {where}: {clean(e['text'], 80)!r}"
+                             + (f" [{note}]" if note else ""))
             for conflict in o["conflicts"]:
                 lines.append(f"      conflict: {clean(conflict, 200)}")
         for link in c["chain"]:
@@ -176,8 +195,12 @@ def explain_document(doc: Document, rules: RuleSet, registry: Registry, row: Sid
         if c.date_note:
             lines.append(f"      note: {clean(c.date_note, 120)}")
     lines.append("")
+    named = registry_note([{"file": m.file, "outlet": m.outlet, "by": m.by, "match": m.match}
+                           for m in att.outlet_evidence[0].registry if m.outlet == att.outlet][:1]
+                          ) if att.outlet_evidence else ""
     lines.append(f"  outlet: {clean(att.outlet or 'undetermined', 50)}"
-                 + (f" (by {att.outlet_evidence[0].rule})" if att.outlet_evidence else ""))
+                 + (f" (by {att.outlet_evidence[0].rule}{'; ' + named if named else ''})"
+                    if att.outlet_evidence else ""))
     lines.append(f"  date: {att.date.iso if att.date else 'undetermined'}"
                  + (f" (by {att.date_evidence[0].rule}, {att.date.precision} precision)" if att.date else ""))
     for conflict in att.conflicts:

@@ -157,9 +157,16 @@ def _evidence(rule: str, source: str, value: str, precision: str | None = None) 
             "precision": precision, "confidence": "high"}
 
 
-def _text_evidence(rule: str, text: str, value: str, start: int) -> dict:
-    return {"rule": rule, "source": "text", "location": f"chars {start}-{start + len(text)}", "text": text,
-            "value": value, "precision": None, "confidence": "high"}
+def _text_evidence(rule: str, text: str, value: str, start: int, registry: list | None = None) -> dict:
+    out = {"rule": rule, "source": "text", "location": f"chars {start}-{start + len(text)}", "text": text,
+           "value": value, "precision": None, "confidence": "high"}
+    if registry:
+        out["registry"] = copy.deepcopy(registry)  # each report its own: tests change them
+    return out
+
+
+# Example Wire as a user outlet file describes it, and its alias in a dateline
+EXAMPLE_WIRE = [{"file": "./outlets.toml", "outlet": "Example Wire", "by": "alias", "match": "EW"}]
 
 
 def _citation(rule: str, role: str, text: str, start: int | None, *, outlets: tuple = (), relation=None,
@@ -237,14 +244,15 @@ def minimal_report() -> dict:
                 _citation("meta.canonical", "pointer", "https://wire.example.org/a", None, relation="republication",
                           outlets=("Example Wire",), url="https://wire.example.org/a",
                           location="html:link[rel=canonical]"),
-                _citation("text.dateline.wire", "dateline", "MOSCOW, Jan 2 (Example Wire) -", 10,
+                _citation("text.dateline.wire", "dateline", "MOSCOW, Jan 2 (EW) -", 10,
                           outlets=("Example Wire",), relation="copy", date="2020-01-02",
                           date_note="yearless date 'Jan 2' resolved against the anchor 2020-01-03"),
                 _citation("text.fair-use", "reposter", "fair use", 480),
             ],
             "segments": [{
                 "start": 0, "end": 470, "title": "A story", "outlet": "Example Wire", "date": "2020-01-02",
-                "evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (Example Wire) -", "Example Wire", 10)],
+                "evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (EW) -", "Example Wire", 10,
+                                            EXAMPLE_WIRE)],
                 "credits": [_text_evidence("text.credit.contributed", "Example Wire contributed to this report",
                                            "Example Wire", 420)],
             }],
@@ -278,8 +286,8 @@ def minimal_report() -> dict:
             },
             "chain": [{
                 "member": 1, "credited": "credited", "credit_reason": "names Example Wire",
-                "credit_evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (Example Wire) -",
-                                                   "Example Wire", 10)],
+                "credit_evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (EW) -",
+                                                   "Example Wire", 10, EXAMPLE_WIRE)],
                 "document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
                 "date": "2020-01-03", "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
                 "source_member": 0, "source": dict(source_ref),
@@ -342,6 +350,10 @@ def _get(report: dict, where: tuple) -> Any:
     return node
 
 
+# The one optional field (docs/report-format.md, Schema): an evidence object's outlet registry
+# entries, present only when the registry named an outlet of its value.
+OPTIONAL = {"registry"}
+
 # Objects whose keys are data (free-form maps), not fields.
 FREE_MAPS = {("run", "options"), ("run", "libraries"), ("run", "stats"), ("run", "inputs", "encodings"),
              ("run", "inputs", "skipped_records"),
@@ -359,11 +371,18 @@ def test_schema_is_valid_draft_2020_12(schema):
 
 
 def test_every_object_is_closed_and_every_field_required(schema):
+    optional_in = set()
     for where, node in walk_objects(schema, schema):
         if "/if" in where or "/then" in where or "/else" in where:
             continue  # conditions constrain fields already declared
         assert node.get("additionalProperties") is False, f"{where}: additionalProperties must be false"
-        assert sorted(node.get("required", [])) == sorted(node["properties"]), f"{where}: every field is required"
+        optional = OPTIONAL & set(node["properties"])
+        if optional:
+            optional_in.add(where)
+        assert sorted(node.get("required", [])) == sorted(set(node["properties"]) - optional), \
+            f"{where}: every field but {sorted(OPTIONAL)} is required"
+    # only evidence objects have the optional field; date evidence names no outlet, so not it
+    assert optional_in == {"#/$defs/evidence", "#/$defs/origin_evidence"}
 
 
 def test_every_property_has_a_description(schema):
@@ -446,6 +465,9 @@ def test_every_field_of_every_object_is_required(validator):
         for key in list(obj):
             report = copy.deepcopy(base)
             del _get(report, where)[key]
+            if key in OPTIONAL:
+                assert _errors(validator, report) == [], f"{'/'.join(map(str, where + (key,)))} is optional"
+                continue
             assert _errors(validator, report), f"removing {'/'.join(map(str, where + (key,)))} went unnoticed"
             checked += 1
     assert checked > 100
@@ -527,6 +549,35 @@ def test_dates_at_every_precision_are_accepted(validator, date):
     report["documents"][0]["published"]["date"] = date
     report["clusters"][0]["chain"][0]["date"] = date
     assert _errors(validator, report) == []
+
+
+@pytest.mark.parametrize("where, value", [
+    (("documents", 0, "segments", 0, "evidence", 0, "registry"), []),
+    (("documents", 0, "segments", 0, "evidence", 0, "registry"), EXAMPLE_WIRE[0]),
+    (("documents", 0, "segments", 0, "evidence", 0, "registry", 0, "by"), "guess"),
+    (("documents", 0, "segments", 0, "evidence", 0, "registry", 0, "file"), ""),
+    (("documents", 0, "segments", 0, "evidence", 0, "registry", 0, "outlet"), None),
+    (("clusters", 0, "chain", 0, "credit_evidence", 0, "registry", 0, "match"), 3),
+    # date evidence names no outlet: it has no registry
+    (("documents", 0, "published", "evidence", 0, "registry"), EXAMPLE_WIRE),
+])
+def test_bad_registry_entries_are_rejected(validator, where, value):
+    report = minimal_report()
+    _get(report, where[:-1])[where[-1]] = value
+    assert _errors(validator, report)
+
+
+def test_registry_entries_are_optional_on_outlet_and_origin_evidence(validator):
+    report = minimal_report()
+    domain = [{"file": "outlets.toml", "outlet": "Example News", "by": "domain", "match": "example.org"},
+              {"file": "/home/me/more.toml", "outlet": "Example Wire", "by": "name", "match": "Example Wire"}]
+    report["documents"][0]["outlet"]["evidence"][0]["registry"] = domain
+    report["clusters"][0]["origin"]["evidence"][0]["registry"] = domain[:1]
+    assert _errors(validator, report) == []
+    del report["documents"][0]["segments"][0]["evidence"][0]["registry"]
+    assert _errors(validator, report) == []
+    report["clusters"][0]["origin"]["evidence"][0]["registry"][0]["entry"] = "example.org"
+    assert _errors(validator, report)
 
 
 def test_copy_without_direct_source_is_valid(validator):
@@ -648,6 +699,7 @@ def test_build_report_output_is_valid(validator):
                                   Evidence, Inventory, Link, Member, Origin, Rejection, Sidecar, SidecarIssue,
                                   SidecarRow)
     from provenance.cues import Cue
+    from provenance.outlets import Match
     from provenance.params import default_params
     from provenance.report import build_report
     from provenance.rules import load_rules
@@ -677,7 +729,8 @@ def test_build_report_output_is_valid(validator):
                            origin=Origin(None, None, None, False, "undetermined", "low", "tie"))
     # The news page is a compilation: one block cites The Guardian, which is not in the corpus.
     outlet_line = Cue("text.outlet-line", "byline", "text", "chars 300-312", "The Guardian", ("The Guardian",),
-                      start=300, end=312, confidence="medium")
+                      start=300, end=312, confidence="medium",
+                      registry=(Match("The Guardian", "outlets.toml", "name", "The Guardian"),))
     dateline = Cue("text.dateline.dated", "dateline", "text", "chars 313-345", "LONDON (January 1, 2020) —",
                    date=DateValue("2020-01-01", "day"), start=313, end=345, confidence="high")
     yearless = Cue("text.dateline.wire", "dateline", "text", "chars 20-44", "MOSCOW, Jan 2 (Reuters) -", ("Reuters",),
@@ -748,6 +801,13 @@ def test_build_report_output_is_valid(validator):
     assert (cited["origin"]["document"], cited["origin"]["member"], cited["origin"]["in_corpus"]) == (None, None, False)
     assert (cited["chain"][0]["relation"], cited["chain"][0]["similarity"], cited["chain"][0]["credited"]) == (
         "cited", None, "credited")
+    # the outlet line named The Guardian through the registry; the sidecar and the dateline did not
+    assert cited["origin"]["evidence"][0]["registry"] == [
+        {"file": "outlets.toml", "outlet": "The Guardian", "by": "name", "match": "The Guardian"}]
+    assert list(cited["origin"]["evidence"][0])[-2:] == ["document", "registry"]
+    assert "registry" not in cited["origin"]["evidence"][1]
+    assert cited["chain"][0]["credit_evidence"][0]["registry"] == cited["origin"]["evidence"][0]["registry"]
+    assert "registry" not in wire_doc["outlet"]["evidence"][0]
     cited_passage = next(p for p in news_doc["passages"] if p["cluster"] == cited["id"])
     assert (cited_passage["role"], cited_passage["relation"], cited_passage["similarity"]) == ("copy", "cited", None)
     assert report["clusters"][0]["chain"][0]["credited"] == "uncredited"

@@ -220,6 +220,21 @@ class _Texts:
         return text[start:end], ""
 
 
+def _registry(items: Any) -> str:
+    """The outlet registry entries that named the evidence's outlets: file, and what matched."""
+    if not isinstance(items, list):
+        return ""
+    parts = []
+    for m in items:
+        if not isinstance(m, dict):
+            continue
+        part = f'<code>{esc(m.get("file"))}</code> {esc(m.get("by"))} <q>{esc(m.get("match"))}</q>'
+        if m.get("outlet") != m.get("match"):
+            part += f" = {esc(m.get('outlet'))}"
+        parts.append(part)
+    return f'<span class="muted">registry {"; ".join(parts)}</span>' if parts else ""
+
+
 def _evidence_list(items: list[dict[str, Any]], docs: dict[str, dict[str, Any]] | None = None) -> str:
     """Evidence items; with ``docs``, each names the document it was read from (origin evidence)."""
     if not items:
@@ -239,6 +254,9 @@ def _evidence_list(items: list[dict[str, Any]], docs: dict[str, dict[str, Any]] 
             bits.append(f'<span class="muted">({esc(e["precision"])})</span>')
         if e.get("confidence"):
             bits.append(f'<span class="muted">confidence {esc(e["confidence"])}</span>')
+        named = _registry(e.get("registry"))
+        if named:
+            bits.append(named)
         lis.append("<li>" + " ".join(bits) + "</li>")
     return '<ul class="evidence">' + "".join(lis) + "</ul>"
 
