@@ -82,12 +82,14 @@ class Fingerprinter:
             return []
         return cut_windows(doc, n, p.window_tokens, p.window_stride)
 
-    def signatures(self, tokens: Tokens, windows: list[Window]) -> np.ndarray:
-        """One row of ``num_perm`` uint32 minima per window."""
+    def signatures(self, tokens: Tokens, windows: list[Window], rows: int | None = None) -> np.ndarray:
+        """One row of uint32 minima per window: of the first ``rows`` permutations (the
+        ones LSH bands read), else of all ``num_perm``."""
         k = self.params.shingle_size
         shingles = _fmix32(_fold32(ngram_hashes(tokens.hashes, k)))
+        a, b = (self._a, self._b) if rows is None else (self._a[:rows], self._b[:rows])
         with np.errstate(over="ignore"):
-            permuted = shingles[:, None] * self._a[None, :] + self._b[None, :]
+            permuted = shingles[:, None] * a[None, :] + b[None, :]
         # The minimum over each window's shingles, all windows in one call: at each
         # even position reduceat reduces rows [bounds[i], bounds[i + 1]), which is a
         # window even where windows overlap (the odd positions are discarded).  The
@@ -325,12 +327,12 @@ def window_keys(all_tokens: list[Tokens], params: Params, first_doc: int = 0) ->
     for doc, tokens in enumerate(all_tokens, start=first_doc):
         windows = fp.windows(doc, tokens)
         if windows:
-            batch.append((doc, fp.signatures(tokens, windows), False))
+            batch.append((doc, fp.signatures(tokens, windows, b * r), False))
         if params.rewrite_window_words and len(tokens) >= params.min_span_tokens:  # as fp.windows
             content = content_words(tokens, params.rewrite_lead_words)
             cw = rewrite_windows(doc, content, params)
             if cw:
-                batch.append((doc, content_fp.signatures(content, cw), True))
+                batch.append((doc, content_fp.signatures(content, cw, b * rr), True))
         if len(batch) >= 256:
             flush()
     flush()

@@ -162,6 +162,34 @@ def test_window_minima_equal_a_minimum_per_window():
         assert np.array_equal(sigs[row], permuted[w.start : max(w.start + 1, w.end - k + 1)].min(axis=0))
 
 
+
+def test_band_keys_read_only_the_permutations_they_need():
+    """Signatures are computed for the permutations the LSH bands read (bands x rows), not
+    all ``num_perm``: the band keys are those of the full signatures."""
+    from provenance.candidates import (band_keys, band_parameters, content_words, rewrite_rows, rewrite_windows,
+                                       window_keys)
+
+    params = default_params()
+    b, r = band_parameters(params)
+    assert b * r < params.num_perm  # otherwise this test shows nothing
+    tk = Tokenizer()
+    texts = [" ".join(f"w{(i * 7 + d) % 53} v{i % (11 + d)}" for i in range(90 + 40 * d)) for d in range(4)]
+    tokens = [tk(t) for t in texts]
+    keys, owners = window_keys(tokens, params)
+    fp = Fingerprinter(params)
+    content_fp = Fingerprinter(dataclasses.replace(params, shingle_size=1))
+    expected = []
+    for doc, t in enumerate(tokens):
+        full = fp.signatures(t, fp.windows(doc, t))
+        assert full.shape[1] == params.num_perm
+        expected.append(band_keys(full, b, r))
+        cw = content_words(t, params.rewrite_lead_words)
+        windows = rewrite_windows(doc, cw, params)
+        if windows:
+            expected.append(band_keys(content_fp.signatures(cw, windows), b, rewrite_rows(params, b), salt=1 << 20))
+    assert np.array_equal(keys, np.concatenate(expected))  # by document, word windows first
+    assert len(keys) == len(owners) == sum(len(e) for e in expected)
+
 # -- rules that skip texts --------------------------------------------------------
 
 def _rule_file(extra: str) -> str:
