@@ -25,6 +25,7 @@ from . import __version__
 from .errors import ProvenanceError
 from .model import Document, MetaField, SidecarRow
 from .params import Params
+from .sidecar import described
 
 FORMAT_VERSION = 2
 # The parameters that shape what is stored: a different value makes old keys meaningless.
@@ -350,8 +351,9 @@ class ArchiveIndex:
             if r is None:
                 continue
             side = json.loads(r[2]) if r[2] else None
-            out.append(Archived(row, r[0], _decode(r[1]),
-                                SidecarRow(**side["row"]) if side else None, side["path"] if side else None))
+            sidecar = SidecarRow(**side["row"]) if side else None
+            # an index written before documents took their sidecar's address and title
+            out.append(Archived(row, r[0], described(_decode(r[1]), sidecar), sidecar, side["path"] if side else None))
         return out
 
     def find(self, source: str, path: str, record: str | None) -> int | None:

@@ -379,7 +379,7 @@ def rules_explain(
     from .outlets import load_registry
     from .readers import read_file
     from .rules import load_rules
-    from .sidecar import load_sidecar, relative_inside, row_for
+    from .sidecar import described, load_sidecar, relative_inside, row_for
     from .trace import explain_document
 
     try:
@@ -404,7 +404,8 @@ def rules_explain(
         typer.echo(f"{document}{'#' + r.record if r.record else ''}: rejected ({r.code}): {r.reason}", err=True)
     if not docs:
         raise typer.Exit(EXIT_USAGE)
-    typer.echo("\n\n".join(explain_document(d, rule_set, registry, row_for(rows, d), sidecar_path) for d in docs))
+    typer.echo("\n\n".join(explain_document(described(d, row_for(rows, d)), rule_set, registry, row_for(rows, d),
+                                              sidecar_path) for d in docs))
 
 
 def _read_regular_file(path: Path) -> bytes:

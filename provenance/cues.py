@@ -347,8 +347,10 @@ class CueReader:
                 cues += self._sidecar(rule, row, sidecar_path)
             elif rule.source == "meta":
                 cues += self._meta(rule, doc)
-        url, where = (doc.url, "url") if doc.url else ((row.url, f"{sidecar_path}:{row.line}")
-                                                       if row is not None and row.url else (None, ""))
+        # the document's address; the sidecar's row is cited where it gave that address
+        # (the document had none of its own: ``sidecar.described``)
+        given = row is not None and row.url and (not doc.url or doc.url == row.url)
+        url, where = (row.url, f"{sidecar_path}:{row.line}") if given else (doc.url, "url") if doc.url else (None, "")
         for rule in self.rules:
             if rule.source == "url" and rule.part == "domain":
                 cues += self._url(rule, url, where)

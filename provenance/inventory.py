@@ -18,7 +18,8 @@ from .files import too_large
 from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
-from .sidecar import SIDECAR_NAMES, find_sidecar, load_sidecar, relative_inside, settle_sidecar, sidecar_label
+from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, relative_inside, row_for, settle_sidecar,
+                      sidecar_label)
 from .spool import TextSpool
 
 __all__ = ["build_inventory", "display_path"]
@@ -80,8 +81,9 @@ def build_inventory(
                              walk.documents)
 
     encodings = Counter(d.encoding for d in walk.documents if d.encoding)
+    rows = {r.path: r for r in sidecar.rows}
     return Inventory(
-        documents=tuple(walk.documents),
+        documents=tuple(described(d, row_for(rows, d)) for d in walk.documents),
         rejections=tuple(walk.rejections),
         sidecar=sidecar,
         # the sidecar counts once, also when given from outside the root, so that

@@ -23,7 +23,8 @@ from .dates import parse_date_value
 from .errors import SidecarError
 from .model import Document, Sidecar, SidecarIssue, SidecarRow
 
-__all__ = ["SIDECAR_NAMES", "find_sidecar", "load_sidecar", "normalise_row_path", "relative_inside", "row_for",
+__all__ = ["SIDECAR_NAMES", "described", "find_sidecar", "load_sidecar", "normalise_row_path", "relative_inside",
+           "row_for",
            "settle_sidecar", "sidecar_label"]
 
 SIDECAR_NAMES = ("metadata.csv", "metadata.jsonl")
@@ -301,6 +302,19 @@ def row_for(rows: dict[str, SidecarRow], doc: Document) -> SidecarRow | None:
     multi-record file the row naming ``file#record``; a row naming a multi-record file
     as a whole describes none of its records (``settle_sidecar`` reports it)."""
     return rows.get(doc.label)
+
+
+def described(doc: Document, row: SidecarRow | None) -> Document:
+    """The document with the sidecar's ``url`` and ``title`` where it has none of its own.
+
+    The sidecar is the collection's own catalogue: a plain-text file has no address but
+    its row may give one, and then it is the document's address for the report, for
+    pointers from other pages (``addresses``) and for its site.  A document's own
+    address or title, read from the file, is kept; the sidecar's outlet and date are
+    evidence rules' business (``cues``)."""
+    if row is None or (doc.url or not row.url) and (doc.title or not row.title):
+        return doc
+    return replace(doc, url=doc.url or row.url, title=doc.title or row.title)
 
 
 def settle_sidecar(sidecar: Sidecar, documents: Iterable[Document]) -> Sidecar:

@@ -522,3 +522,20 @@ def test_rewrites_with_corpus_word_rarity_same_report(spark, case):
     params = with_overrides(default_params(), {**REWRITES, "align.sentence_rarity_prior": "1"})
     local, _distributed = assert_same(GOLDEN / case / "corpus", AuditOptions(params=params, jobs=2))
     assert "rarity" in local.stats["seconds"]
+
+
+def test_a_sidecar_address_describes_its_document_in_both_engines(spark, tmp_path):
+    """A sidecar row's url and title fill a plain-text document's; a copy's pointer to
+    that address names it as the original, with either engine."""
+    from test_sidecar_address import ADDRESS, BODY, _page
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "original.txt").write_text(BODY + "\n", encoding="utf-8")
+    (corpus / "copy.html").write_text(_page(based_on=ADDRESS), encoding="utf-8")
+    (corpus / "metadata.csv").write_text(f"path,url,title\noriginal.txt,{ADDRESS},Breakwater\n", encoding="utf-8")
+    local, _distributed = assert_same(corpus)
+    report = json.loads(report_text(local))
+    docs = {d["path"]: d for d in report["documents"]}
+    assert docs["original.txt"]["url"] == ADDRESS and docs["original.txt"]["title"] == "Breakwater"
+    assert report["clusters"][0]["origin"]["document"] == docs["original.txt"]["id"]

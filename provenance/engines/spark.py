@@ -58,7 +58,7 @@ from ..rarity import weights_from_counts
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
 from ..readers.warc import skipped_records
-from ..sidecar import row_for, settle_sidecar
+from ..sidecar import described, row_for, settle_sidecar
 from ..report import now_iso
 from ..tokens import Tokenizer, Tokens, marked_bounds
 from .corpustext import CorpusText, TextUnavailable, Withheld
@@ -599,7 +599,7 @@ def _partitions(items: int, cores: int, per: tuple[int, int]) -> int:
 def _read_files(tasks: Iterable[Read], shared: _Shared):
     for task in tasks:
         docs, rejections, counts = read_planned(task, shared.max_file_bytes)
-        yield task.rank, docs, rejections, counts
+        yield task.rank, [described(d, row_for(shared.rows, d)) for d in docs], rejections, counts
 
 
 def _read_remote_files(files, planned: dict, shared: _Shared):
@@ -608,7 +608,7 @@ def _read_remote_files(files, planned: dict, shared: _Shared):
         if task is None:  # rejected by the listing (format, size) or the sidecar
             continue
         docs, rejections, counts = read_bytes(task, data, shared.max_file_bytes)
-        yield task.rank, docs, rejections, counts
+        yield task.rank, [described(d, row_for(shared.rows, d)) for d in docs], rejections, counts
 
 
 def _missing_reads(reads: list[Read], read: list) -> list:
