@@ -46,6 +46,8 @@ class Cue:
     confidence: str = "medium"
     priority: int = 50
     registry: tuple[Match, ...] = ()  # the registry entries that named outlets of ``outlets``, in their order
+    before: str = ""  # up to 4 characters of text just before a text cue, and just after it
+    after: str = ""
 
     def evidence(self, about: str | None = None) -> Evidence:
         """This cue as evidence for its outlet (``about="outlet"``), its date, or its role.
@@ -312,9 +314,10 @@ class CueReader:
         matched = m.group(0).strip()
         lead = len(m.group(0)) - len(m.group(0).lstrip())
         trail = len(m.group(0)) - len(m.group(0).rstrip())
+        window, first, last = m.string, m.start() + lead, m.end() - trail
         return Cue(rule.id, rule.role, "text", f"chars {start + lead}-{end - trail}", matched, tuple(outlets),
                    date, note, url, start + lead, end - trail, rule.concludes, rule.relation, rule.confidence,
-                   rule.priority, tuple(matches))
+                   rule.priority, tuple(matches), window[max(0, first - 4):first], window[last:last + 4])
 
     def _in_outlet_order(self, cues: list[Cue]) -> list[Cue]:
         """The structured cues, a numeric date whose day/month order is ambiguous read

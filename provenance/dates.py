@@ -305,7 +305,9 @@ def compare_dates(a: DateValue, b: DateValue) -> int | None:
     Compared at the coarser of the two precisions; equal there but stated at
     different precisions is not an order. Times compare when both or neither
     state an offset (both: in UTC; neither: as local times); when one alone does,
-    only when they are further apart than any UTC offset could move them.
+    only when they are further apart than any UTC offset could move them. A time
+    with an offset against a day without one (which may be another zone's day) is
+    ordered only when its own calendar day and its UTC day both order it.
     """
     pa, pb = _parts(a), _parts(b)
     if pa is None or pb is None:
@@ -315,6 +317,18 @@ def compare_dates(a: DateValue, b: DateValue) -> int | None:
         x, y = pa.instant(rank), pb.instant(rank)
         if (pa.offset is None) != (pb.offset is None):
             return None if abs(x - y) <= ZONE_SLACK else (-1 if x < y else 1)
+    elif (pa.offset is None) != (pb.offset is None):
+        # a time with an offset against a day (or month, year) without a zone, which may be
+        # another zone's: the time is read on its own calendar day and on its UTC day, and
+        # only an order both readings agree on counts
+        timed, plain = (pa, pb) if pa.offset is not None else (pb, pa)
+        utc = timed.instant(_MINUTE)
+        other = plain.fields[: rank + 1]
+        orders = {(x > other) - (x < other)
+                  for x in (timed.fields[: rank + 1], (utc.year, utc.month, utc.day)[: rank + 1])}
+        if len(orders) != 1 or 0 in orders:
+            return None
+        return orders.pop() * (1 if timed is pa else -1)
     else:
         x, y = pa.fields[: rank + 1], pb.fields[: rank + 1]
     if x != y:

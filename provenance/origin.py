@@ -10,8 +10,9 @@ reason stated.  In order:
    appeared in X", a block's cited source, a byline or source line naming the
    outlet of another member (or, when no member is that outlet, that outlet as
    an origin outside the corpus);
-2. ``wire-dateline``: copies carry one wire agency's dateline or credit: the
-   agency's own document, or the agency as an outside origin;
+2. ``wire-dateline``: copies carry one wire agency's dateline or credit, and no
+   member is another agency's own story: the agency's own document, or the agency
+   as an outside origin;
 3. ``earliest-date`` (and ``earliest-date-wire-tiebreak``);
 4. ``undetermined``.
 """
@@ -159,6 +160,18 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     others = [d for d in docs if d != origin_doc]
     if any(compare_dates(date, atts[o].date) is None for o in others) and rule == "earliest-date":
         confidence = "medium"
+    conflicts = list(atts[origin_doc].conflicts)
+    for e in atts[origin_doc].date_evidence[1:]:
+        # the origin's own evidence gives another date, by which it would not be first
+        other_date = DateValue(e.value, e.precision or "day")
+        if compare_dates(other_date, date) not in (-1, 1):
+            continue  # the same date, or one that does not contradict it (a copyright year)
+        later = next((o for o in others if compare_dates(other_date, atts[o].date) != -1), None)
+        if later is not None:
+            confidence = "medium"
+            conflicts.append(f"{ctx.documents[origin_doc].label} is also dated {e.value} ({e.rule}, {e.location}), "
+                             f"not before {ctx.documents[later].label} ({atts[later].date.iso})")
+            break
     evidence = _read_in(origin_doc, atts[origin_doc].date_evidence[:1] + atts[origin_doc].outlet_evidence[:1])
     reason = f"earliest publication date ({date.iso}) among {len(others) + 1} documents holding this text"
     fragments = len(_docs(ctx)) - len(docs)
@@ -175,7 +188,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
         confidence=confidence,
         reason=reason,
         evidence=evidence,
-        conflicts=atts[origin_doc].conflicts,
+        conflicts=tuple(dict.fromkeys(conflicts)),
     )
 
 
@@ -311,6 +324,8 @@ def wire_dateline(ctx: OriginContext) -> Origin | None:
     if len(cited) > 1:
         return None  # several agencies credited: the date decides, if it can
     name, cues = next(iter(cited.items()))
+    if any(atts[d].outlet_kind == "wire" and atts[d].outlet != name for d in ctx.substantial_docs()):
+        return None  # another agency's own story holds the text: the date decides, if it can
     own = [d for d in ctx.substantial_docs() if atts[d].outlet == name]
     if own:
         dated = sorted(own, key=lambda d: (atts[d].date.iso if atts[d].date else "9999", d))
@@ -407,7 +422,11 @@ def credit_status(ctx: OriginContext, member: int, origin: Origin,
     if beside:
         return ("credited", tuple(c.evidence() for c in beside[:3]),
                 f"cites {', '.join(owed)} as it gives the copied text ({beside[0].text!r})")
-    return "uncredited", (), f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
+    reason = f"no credit, byline, dateline or pointer naming {' or '.join(owed)}"
+    others = list(dict.fromkeys(o for c in ctx.member_cues(member) for o in c.outlets if o != atts[m.doc].outlet))
+    if others:  # a miscredit: the copy names another outlet than the one its text came from
+        reason += f" (it names {', '.join(others)})"
+    return "uncredited", (), reason
 
 
 _CITATION_GAP = 3  # characters between a citation and the copied text it introduces or closes: ", "
@@ -415,15 +434,28 @@ _CITATION_GAP = 3  # characters between a citation and the copied text it introd
 
 def _introduces(cue: Cue, start: int, end: int) -> bool:
     """A citation that gives the copied text itself (``As the AP reported, <copy>``,
-    ``<copy>, the AP reported.``): outside the copy and no more than a comma and a space
-    from it. A citation elsewhere in the document (``Aides told Reuters`` in the next
-    sentence) credits a source of information, not this text; one inside the copy is
-    the origin's own words. Offsets only: the origin stage may hold no texts."""
+    ``<copy>, the AP reported.``): outside the copy, no more than a comma and a space
+    from it, and in the same sentence. A citation elsewhere in the document (``Aides
+    told Reuters`` in the next sentence, ``..., an aide told the BBC.`` just before the
+    copied paragraph) credits a source of information, not this text; one inside the
+    copy is the origin's own words. Offsets, and the few characters the cue keeps on
+    each side, only: the origin stage may hold no texts."""
     if cue.start is None or cue.end is None:
         return False
     if cue.end <= start:
-        return start - cue.end <= _CITATION_GAP
-    return cue.start >= end and cue.start - end <= _CITATION_GAP
+        gap = start - cue.end
+        return gap <= _CITATION_GAP and _one_sentence(cue.text[-1:] + cue.after[:gap], gap)
+    gap = cue.start - end
+    return cue.start >= end and gap <= _CITATION_GAP and _one_sentence(cue.before[-gap - 1:], gap)
+
+
+def _one_sentence(between: str, gap: int) -> bool:
+    """Whether the characters between a citation and the copied text (with the last one
+    before them) hold no sentence end: a full stop, question or exclamation mark, or a
+    line break not after a colon (``According to Reuters:`` over a quoted paragraph)."""
+    if len(between) < gap or any(ch in ".!?" for ch in between):
+        return False
+    return "\n" not in between or ":" in between
 
 
 def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tuple[Link, ...]:

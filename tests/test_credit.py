@@ -54,3 +54,26 @@ def test_a_citation_beside_the_copied_text_is_a_credit(tmp_path: Path):
     assert links["next-line.txt"]["credited"] == "uncredited"
     # a source of information three paragraphs on is not a credit for the copied text
     assert links["elsewhere.txt"]["credited"] == "uncredited"
+
+
+def test_a_citation_that_closes_the_sentence_before_the_copied_text_is_no_credit(tmp_path: Path):
+    cases = {
+        # the paragraph before the copy ends with a source of information, not a credit
+        "told": ("Farmers fear for the harvest, one grower told the AP.\n\n", "uncredited"),
+        "reported": ("The river rose fast on Friday, the AP reported.\n\n", "uncredited"),
+        # a citation that opens the quoted paragraph still gives it
+        "colon": ("Schools stay shut. According to the AP:\n\n", "credited"),
+    }
+    for name, (lead, expected) in cases.items():
+        link = _links(_corpus(tmp_path / name, {"copy.txt": lead + STORY + "\n"}))["copy.txt"]
+        assert link["credited"] == expected, (name, link["credit_reason"])
+
+
+def test_a_copy_naming_another_outlet_than_its_source_is_uncredited_and_says_whom_it_names(tmp_path: Path):
+    links = _links(_corpus(tmp_path / "c", {
+        "miscredit.txt": STORY + "\n\nReuters contributed to this report.\n",
+    }))
+    link = links["miscredit.txt"]
+    assert link["credited"] == "uncredited"
+    assert link["credit_reason"] == ("no credit, byline, dateline or pointer naming Associated Press "
+                                     "(it names Reuters)")

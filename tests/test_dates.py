@@ -106,6 +106,14 @@ def D(text: str) -> DateValue:
         ("2016-10-20T10:00+02:00", "2016-10-20T08:00Z", 0),
         ("2016-10-20T14:30", "2016-10-20T14:30:05", None),
         ("2016-10-20T14:30:05", "2016-10-20T14:30:05", 0),
+        # a time with an offset against a day without a zone, which may be another zone's: the
+        # time's own calendar day and its UTC day must agree on the order
+        ("2024-11-10", "2024-11-11T08:00+11:00", None),  # 10 Nov 21:00Z: still the 10th in London
+        ("2024-11-10", "2024-11-11T14:01Z", -1),  # after the 10th has ended in every zone
+        ("2024-03-05T07:40Z", "2024-03-06", -1),  # before the 6th began anywhere
+        ("2024-03-05T14:00Z", "2024-03-06", -1),
+        ("2024-11-10T21:00-05:00", "2024-11-11", None),  # 11 Nov 02:00Z: already the 11th in London
+        ("2024-10", "2024-11-01T05:00+11:00", None),  # 31 Oct 18:00Z: still October in the west
     ],
 )
 def test_compare_dates(a, b, expected):

@@ -78,10 +78,8 @@ def test_itemprop_date_published_comes_before_plain_times_and_nav_times_do_not_c
             f'<time itemprop="datePublished" datetime="2021-03-05">5 March</time>{STORY}</article>'
             '<aside><time itemprop="datePublished" datetime="2019-01-01">2019</time></aside>'
             "</body></html>")
-    assert published(read_one(page)) == [
-        ("2021-03-05", "html:time[itemprop=datePublished]"),
-        ("2021-03-09", "html:time[datetime]"),
-    ]
+    # the "Updated" time dates a revision: not publication evidence
+    assert published(read_one(page)) == [("2021-03-05", "html:time[itemprop=datePublished]")]
 
 
 def test_microdata_date_of_a_related_card_is_not_read():
@@ -549,3 +547,29 @@ def test_article_cards_that_are_the_only_content_are_kept():
              + "</section></body></html>")
     text = read_one(links).text
     assert all(headline in text for headline, _, _ in CARDS)
+
+
+# -- 18. a <time> that dates a revision is never the publication date ----------------------
+
+
+def test_a_time_marked_or_labelled_as_an_update_is_not_the_publication_date():
+    def page(dates: str) -> str:
+        return f"<html><body><article><h1>Bridge shut</h1><p>{dates}</p>{STORY}</article></body></html>"
+
+    labelled = read_one(page('Updated <time datetime="2021-05-09T08:00:00Z">9 May</time> | '
+                             'Published <time datetime="2021-05-04T08:00:00Z">4 May</time>'))
+    assert published(labelled) == [("2021-05-04T08:00:00Z", "html:time[datetime]")]
+    itemprop = read_one(page('Last updated <time itemprop="dateModified" datetime="2021-05-09T08:00:00Z">9 May'
+                             '</time>, first published <time itemprop="datePublished" '
+                             'datetime="2021-05-04T08:00:00Z">4 May</time>'))
+    assert published(itemprop) == [("2021-05-04T08:00:00Z", "html:time[itemprop=datePublished]")]
+    assert ("modified", "2021-05-09T08:00:00Z", "html:time[itemprop=dateModified]") in meta(itemprop)
+    # only a revision date: the page is undated rather than dated by its revision
+    for only in ('<time class="updated" datetime="2021-05-09T08:00:00Z">9 May</time>',
+                 '<span>Last modified on</span> <time datetime="2021-05-09T08:00:00Z">9 May</time>',
+                 '<time itemprop="dateModified" datetime="2021-05-09T08:00:00Z">9 May</time>',
+                 '<time datetime="2021-05-09T08:00:00Z">Updated 9 May</time>'):
+        assert published(read_one(page(only))) == [], only
+    # a post never revised marks its one date as both
+    both = read_one(page('<time class="entry-date published updated" datetime="2021-05-04T08:00:00Z">4 May</time>'))
+    assert published(both) == [("2021-05-04T08:00:00Z", "html:time[datetime]")]

@@ -249,6 +249,7 @@ def extract_metadata(root: etree._Element, content: _Content | None = None) -> l
     stated: list[MetaField] = []
     elsewhere: list[MetaField] = []
     first_time: MetaField | None = None
+    modified: list[MetaField] = []
     seen_title = False
     jsonld_index = 0
 
@@ -275,6 +276,8 @@ def extract_metadata(root: etree._Element, content: _Content | None = None) -> l
             if el.get("itemprop") == "datePublished":
                 field = MetaField("published", value, "html:time[itemprop=datePublished]")
                 (stated if el in content.in_text else elsewhere).append(field)
+            elif _is_update_time(el):
+                modified.append(MetaField("modified", value, _update_time_source(el)))
             elif first_time is None and el in content.in_text:
                 first_time = MetaField("published", value, "html:time[datetime]")
         elif tag == "script" and (el.get("type") or "").strip().lower() == "application/ld+json":
@@ -282,7 +285,38 @@ def extract_metadata(root: etree._Element, content: _Content | None = None) -> l
             out.extend(items)
             pages.extend(page_items)
             jsonld_index += 1
-    return out + pages + stated + elsewhere + ([first_time] if first_time else [])
+    return out + pages + stated + elsewhere + ([first_time] if first_time else []) + modified
+
+
+# A <time> that dates a revision, not the publication: marked so by its itemprop, class or id
+# (dateModified, "updated", "last-modified"), or labelled so by the words just before it or
+# at its start ("Updated", "Last modified on").
+_UPDATE_MARK = re.compile(r"(?:^|[\s_-])(?:date)?(?:updated?|modified|revised|edited)(?:$|[\s_-])", re.IGNORECASE)
+_UPDATE_LABEL = re.compile(r"\b(?:last\s+)?(?:updated|modified|revised|edited)(?:\s+(?:on|at))?[\s:,.-]*$",
+                           re.IGNORECASE)
+_PUBLISHED_MARK = re.compile(r"(?:^|[\s_-])(?:date)?(?:published|pubdate)(?:$|[\s_-])", re.IGNORECASE)
+_UPDATE_START = re.compile(r"^\s*(?:last\s+)?(?:updated|modified|revised|edited)\b", re.IGNORECASE)
+
+
+def _is_update_time(el: etree._Element) -> bool:
+    """Whether a ``<time>`` dates the latest revision of the story rather than its publication."""
+    if (el.get("itemprop") or "").strip() == "dateModified":
+        return True
+    marks = " ".join(el.get(attr) or "" for attr in ("class", "id"))
+    if _PUBLISHED_MARK.search(marks):
+        return False  # "entry-date published updated": a post never revised
+    if _UPDATE_MARK.search(marks):
+        return True
+    previous, parent = el.getprevious(), el.getparent()
+    before = (previous.tail if previous is not None else parent.text if parent is not None else None) or ""
+    if not before.strip() and previous is not None:
+        before = previous.text_content() or ""  # <span>Updated</span> <time>
+    return bool(_UPDATE_LABEL.search(before[-40:]) or _UPDATE_START.match(el.text_content() or ""))
+
+
+def _update_time_source(el: etree._Element) -> str:
+    return ("html:time[itemprop=dateModified]" if (el.get("itemprop") or "").strip() == "dateModified"
+            else "html:time[datetime]")
 
 
 def _usable(key: str, value: str) -> bool:
