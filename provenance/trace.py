@@ -128,13 +128,19 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
                              + (f" [{note}]" if note else ""))
             for conflict in o["conflicts"]:
                 lines.append(f"      conflict: {clean(conflict, 200)}")
+        twice = {d for d in (link["document"] for link in c["chain"])
+                 if sum(1 for other in c["chain"] if other["document"] == d) > 1}
         for link in c["chain"]:
             mark = "  <- this document" if link["document"] == doc["id"] else ""
+            part = ""
+            if link["document"] in twice:  # one copy holding two parts of the text: which part
+                m = c["members"][link["member"]]
+                part = f" chars {m['start']}-{m['end']}"
             sim = f" {link['similarity']:.2f}" if link["similarity"] is not None else ""
             src = ""
             if link["source"] and link["source"]["document"] != o.get("document"):
                 src = f", taken from {clean_label(by_id[link['source']['document']], 50)}"
-            lines.append(f"    copied: {link['date'] or 'undated'} ({_lag(link['lag_days'])}) {named(link, 60)}"
+            lines.append(f"    copied: {link['date'] or 'undated'} ({_lag(link['lag_days'])}) {named(link, 60)}{part}"
                          f" [{link['relation']}{sim}{src}] {link['credited']}: {clean(link['credit_reason'], 100)}{mark}")
     return "\n".join(lines)
 

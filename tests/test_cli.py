@@ -771,3 +771,43 @@ def test_params_are_recorded_in_the_order_given(tmp_path):
     run = json.loads(report.read_text(encoding="utf-8"))["run"]
     assert run["options"]["param"] == ["align.min_span_tokens=30", "align.min_span_tokens=20"]
     assert run["parameters"]["align"]["min_span_tokens"] == 20  # the last one given
+
+
+def test_trace_tells_apart_two_parts_of_one_copy(tmp_path: Path):
+    """A copy that holds two parts of a story, with its own text between them, is two
+    members of one cluster: trace names each part by its characters, not twice alike."""
+    p1 = ("The harbour authority of Skarvik suspended all night-time container handling on Tuesday after a "
+          "gantry crane folded onto a loading berth, injuring two dock workers and blocking the main channel "
+          "for several hours, the authority said in a statement issued before dawn.")
+    p2 = ("The crane, one of six installed at the terminal nine years ago, collapsed shortly after two in the "
+          "morning while lifting a refrigerated container, and both injured workers were taken to the city "
+          "hospital with fractures, where they were said to be in a stable condition.")
+    p3 = ("Shipping lines were told to expect delays of between one and three days, and two vessels bound "
+          "for the terminal were diverted to Orrby, where berths had been kept free for the rest of the week "
+          "while divers surveyed the channel floor beneath the fallen crane.")
+    own = ("Our reporter at the quayside found lorry drivers parked along the coast road, many of whom said "
+           "they had not been told of the closure, while a cafe owner opposite the gates complained that "
+           "trade had collapsed in a single morning and asked the council for help with the rates bill.")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text("\n\n".join([p1, p2, p3]) + "\n", encoding="utf-8")
+    (corpus / "paper.txt").write_text("\n\n".join([p1, own, p3]) + "\n", encoding="utf-8")
+    (corpus / "whole.txt").write_text("\n\n".join([p1, p2, p3]) + "\n", encoding="utf-8")  # the story in one piece
+    (corpus / "metadata.csv").write_text("path,outlet,date\nwire.txt,Reuters,2024-03-05T07:40:00Z\n"
+                                         "paper.txt,Harbour Gazette,2024-03-06\n"
+                                         "whole.txt,Baltic Morning Post,2024-03-05T14:00:00Z\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    assert invoke("audit", corpus, "-o", out).exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    [cluster] = report["clusters"]
+    parts = sorted((m["start"], m["end"]) for m in (cluster["members"][l["member"]] for l in cluster["chain"]
+                                                     if l["path"] == "paper.txt"))
+    assert len(parts) == 2
+    result = invoke("trace", out, "paper.txt")
+    assert result.exit_code == 0
+    copied = [line for line in result.output.splitlines() if line.strip().startswith("copied:")]
+    mine = [line for line in copied if "paper.txt" in line]
+    assert len(mine) == 4 and len(set(mine)) == 2  # each of its two passages lists both parts
+    for start, end in parts:
+        assert sum(f"paper.txt chars {start}-{end} " in line for line in mine) == 2
+    assert not any(" chars " in line for line in copied if "whole.txt" in line)
