@@ -99,6 +99,16 @@ def render_summary(report: dict[str, Any]) -> str:
         raise malformed(exc) from None
 
 
+def _copied_by(report: dict[str, Any]) -> dict[str, set[str]]:
+    """For each document that is the origin of a cluster, the other documents copying it."""
+    out: dict[str, set[str]] = {}
+    for c in report["clusters"]:
+        origin = c["origin"].get("document")
+        if c["origin"]["status"] == "determined" and origin:
+            out.setdefault(origin, set()).update(m["document"] for m in c["members"] if m["document"] != origin)
+    return out
+
+
 def _render_summary(report: dict[str, Any]) -> str:
     s = report["summary"]
     inputs = report["run"]["inputs"]
@@ -137,10 +147,20 @@ def _render_summary(report: dict[str, Any]) -> str:
             for name, _chars in sorted(origins.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"      from {name}")
     shared = [d for d in audited if d["derivation"] == "non_derived" and d["shared_fraction"] > 0]
-    if shared:
+    copied_by = _copied_by(report)
+    origins = [d for d in shared if copied_by.get(d["id"])]
+    if origins:
         lines.append("")
-        lines.append("Documents sharing text whose origin is their own or undetermined:")
-        for d in sorted(shared, key=lambda d: d["path"]):  # a file's records stay in their order
+        lines.append("Originals in the corpus (text that first appeared here and was republished):")
+        for d in sorted(origins, key=lambda d: d["path"]):  # a file's records stay in their order
+            n = len(copied_by[d["id"]])
+            lines.append(f"  {clean_label(d)}  [{clean(d['outlet']['name'] or 'outlet unknown', 30)}, "
+                         f"{d['published']['date'] or 'date unknown'}]  republished by {n} document{'s' * (n != 1)}")
+    others = [d for d in shared if not copied_by.get(d["id"])]
+    if others:
+        lines.append("")
+        lines.append("Documents sharing text whose first appearance is undetermined:")
+        for d in sorted(others, key=lambda d: d["path"]):
             lines.append(f"  {clean_label(d)}  shares {_pct(d['shared_fraction'])} of its text")
     if report["rejections"]:
         lines.append("")

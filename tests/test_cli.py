@@ -646,9 +646,11 @@ def test_summary_names_records_in_every_list(records_report):
     republished = text.split("Republished documents", 1)[1].split("\n\n", 1)[0]
     assert "  feed.jsonl#line 3  [Holm Courier, 2021-03-03]  wholly derived" in republished
     assert "      from feed.jsonl#line 1 (Elsford Gazette, 2021-03-02)" in republished
-    shared = text.split("Documents sharing text", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
-    assert [line.split("  shares")[0].strip() for line in shared] == [
-        "items.json#item 1", "items.json#item 2", "origin.txt"]
+    originals = text.split("Originals in the corpus", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    assert originals == ["  origin.txt  [Wend Valley News, 2021-03-01]  republished by 3 documents"]
+    shared = text.split("Documents sharing text whose first appearance is undetermined", 1)[1]
+    shared = shared.split("\n\n", 1)[0].splitlines()[1:]
+    assert [line.split("  shares")[0].strip() for line in shared] == ["items.json#item 1", "items.json#item 2"]
     assert not [line for line in text.splitlines() if ("feed.jsonl" in line and "feed.jsonl#" not in line)
                 or ("items.json" in line and "items.json#" not in line)]
 
