@@ -48,20 +48,21 @@ def _excerpt(texts: Texts | None, doc: dict[str, Any], start: int, end: int, wid
     return clean(text if len(text) <= width else text[: width - 1] + "…", width)
 
 
+def registry_entries(items: Any) -> list[tuple[Any, Any, Any, Any]]:
+    """An evidence item's ``registry`` as (file, by, match, outlet) for display, the outlet
+    None where the match is the outlet's own name; nothing a report's reader cannot use."""
+    if not isinstance(items, list):
+        return []
+    return [(m.get("file"), m.get("by"), m.get("match"), m.get("outlet") if m.get("outlet") != m.get("match") else None)
+            for m in items if isinstance(m, dict)]
+
+
 def registry_note(items: Any, limit: int = 240) -> str:
     """The outlet registry entries an evidence item's outlets were named by, on one line:
     ``registry ./outlets.toml: domain 'valleycourier.example' = Valley Courier``; empty when
     the registry named none."""
-    if not isinstance(items, list):
-        return ""
-    parts = []
-    for m in items:
-        if not isinstance(m, dict):
-            continue
-        part = f"{clean(m.get('file'), 120)}: {clean(m.get('by'), 10)} {clean(m.get('match'), 60)!r}"
-        if m.get("outlet") != m.get("match"):
-            part += f" = {clean(m.get('outlet'), 40)}"
-        parts.append(part)
+    parts = [f"{clean(f, 120)}: {clean(by, 10)} {clean(match, 60)!r}" + (f" = {clean(o, 40)}" if o else "")
+             for f, by, match, o in registry_entries(items)]
     return clean("registry " + "; ".join(parts), limit) if parts else ""
 
 

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from ..summary import clean
+from ..trace import registry_entries
 from ..tokens import normalise_word
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -222,16 +223,8 @@ class _Texts:
 
 def _registry(items: Any) -> str:
     """The outlet registry entries that named the evidence's outlets: file, and what matched."""
-    if not isinstance(items, list):
-        return ""
-    parts = []
-    for m in items:
-        if not isinstance(m, dict):
-            continue
-        part = f'<code>{esc(m.get("file"))}</code> {esc(m.get("by"))} <q>{esc(m.get("match"))}</q>'
-        if m.get("outlet") != m.get("match"):
-            part += f" = {esc(m.get('outlet'))}"
-        parts.append(part)
+    parts = [f"<code>{esc(f)}</code> {esc(by)} <q>{esc(match)}</q>" + (f" = {esc(o)}" if o else "")
+             for f, by, match, o in registry_entries(items)]
     return f'<span class="muted">registry {"; ".join(parts)}</span>' if parts else ""
 
 
