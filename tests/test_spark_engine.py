@@ -340,11 +340,11 @@ def test_an_archive_out_of_date_order_keeps_the_same_capture_in_both_engines(spa
             "stage passed its inspection.</p></article></body></html>").encode()
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
-    for date in ("2021-03-17T00:00:00Z", "2021-03-10T00:00:00Z", "2021-03-10T00:00:00Z"):
+    for when in ("2021-03-17T00:00:00Z", "2021-03-10T00:00:00Z", "2021-03-10T00:00:00Z"):
         http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record("https://paper.example/ferry", "response",
                                                       payload=io.BytesIO(body), http_headers=http,
-                                                      warc_headers_dict={"WARC-Date": date}))
+                                                      warc_headers_dict={"WARC-Date": when}))
     (corpus / "merged.warc.gz").write_bytes(buf.getvalue())
     iterator = ArchiveIterator(io.BytesIO(buf.getvalue()))
     offsets = [iterator.get_record_offset() for _record in iterator]
