@@ -351,8 +351,10 @@ class CueReader:
             elif rule.source == "meta":
                 cues += self._meta(rule, doc)
         # the document's address; the sidecar's row is cited where it gave that address
-        # (the document had none of its own: ``sidecar.described``)
-        given = row is not None and row.url and (not doc.url or doc.url == row.url)
+        # (the document had none of its own: ``sidecar.described``); a page whose own metadata
+        # states an address keeps ``url`` as the place it was read, also when the row gives the same
+        own = any(f.key in ("url", "canonical_url") for f in doc.metadata)
+        given = row is not None and row.url and (not doc.url or doc.url == row.url and not own)
         url, where = (row.url, f"{sidecar_path}:{row.line}") if given else (doc.url, "url") if doc.url else (None, "")
         for rule in self.rules:
             if rule.source == "url" and rule.part == "domain":

@@ -317,7 +317,7 @@ def compare_dates(a: DateValue, b: DateValue) -> int | None:
         x, y = pa.instant(rank), pb.instant(rank)
         if (pa.offset is None) != (pb.offset is None):
             return None if abs(x - y) <= ZONE_SLACK else (-1 if x < y else 1)
-    elif (pa.offset is None) != (pb.offset is None):
+    elif (pa.offset is None) != (pb.offset is None) and (pa if pa.offset is not None else pb).rank >= _MINUTE:
         # a time with an offset against a day (or month, year) without a zone, which may be
         # another zone's: the time is read on its own calendar day and on its UTC day, and
         # only an order both readings agree on counts

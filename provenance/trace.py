@@ -8,6 +8,7 @@ escape sequences removed).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +130,8 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
                              + (f" [{note}]" if note else ""))
             for conflict in o["conflicts"]:
                 lines.append(f"      conflict: {clean(conflict, 200)}")
-        twice = {d for d in (link["document"] for link in c["chain"])
-                 if sum(1 for other in c["chain"] if other["document"] == d) > 1}
+        per_document = Counter(link["document"] for link in c["chain"])  # one pass: chains can be long
+        twice = {d for d, n in per_document.items() if n > 1}
         for link in c["chain"]:
             mark = "  <- this document" if link["document"] == doc["id"] else ""
             part = ""

@@ -673,7 +673,8 @@ def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Ele
     cards: list[etree._Element] = []
     if len(articles) > 1 or (boxed and not articles):
         cards = _cards(root, tops, articles, [a for a in tops if a in boxed], lengths)
-    stories = [a for a in articles if a not in set(cards)] if cards else articles
+    dropped = set(cards)  # once: a page of thousands of cards
+    stories = [a for a in articles if a not in dropped] if cards else articles
     if stories:
         words = [len(a.text_content().split()) for a in stories]
         longest = max(words)
