@@ -60,6 +60,7 @@ class AddStats:
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    removed: int = 0  # records of a file added again that it no longer holds
 
 
 @dataclass(frozen=True)
@@ -277,19 +278,42 @@ class ArchiveIndex:
         """Add (document, sidecar row, sidecar path, band keys) items, one transaction per batch.
 
         The same (source, path, record) with the same content hash is left as it is;
-        with another hash it replaces the old version.
+        with another hash it replaces the old version. A file added again is the file as
+        it now reads: its records it no longer holds (a line removed from a JSON Lines
+        file, a capture of a page the web archive now reads from an earlier record) are
+        removed, in the same add. The items of one file come together, as the corpus
+        lists them.
         """
         if not self.writable:
             raise ArchiveIndexError(f"{self.path}: opened read only (create=False); nothing can be added")
-        added = replaced = unchanged = 0
+        added = replaced = unchanged = removed = 0
         pending: list[tuple] = []
+        stale: list[int] = []  # rows of records the files added no longer hold
+        current: list = [None, set()]  # the file being added and the records read from it
+
+        def drop(row: int) -> None:
+            self.db.execute("DELETE FROM keys WHERE doc = ?", (row,))
+            self.db.execute("DELETE FROM documents WHERE id = ?", (row,))
+
+        def close_file() -> None:
+            nonlocal removed
+            path, records = current
+            if path is None:
+                return
+            rows = [r for r, record in self.db.execute(
+                "SELECT id, record FROM documents WHERE source = ? AND path = ? ORDER BY id", (source, path))
+                if record not in records]
+            stale.extend(rows)
+            removed += len(rows)
 
         def flush() -> None:
             with self.db:  # one transaction: all of the batch, or none of it
+                for row in stale:
+                    drop(row)
+                stale.clear()
                 for doc, row, sidecar_path, keys, old in pending:
                     if old is not None:
-                        self.db.execute("DELETE FROM keys WHERE doc = ?", (old,))
-                        self.db.execute("DELETE FROM documents WHERE id = ?", (old,))
+                        drop(old)
                     cur = self.db.execute(
                         "INSERT INTO documents (source, path, record, sha256, document, sidecar, added) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -301,6 +325,10 @@ class ArchiveIndex:
             pending.clear()
 
         for doc, row, sidecar_path, keys in items:
+            if doc.path != current[0]:
+                close_file()
+                current[:] = [doc.path, set()]
+            current[1].add(doc.record or "")
             found = self.db.execute("SELECT id, sha256 FROM documents WHERE source = ? AND path = ? AND record = ?",
                                     (source, doc.path, doc.record or "")).fetchone()
             if found is not None and found[1] == doc.sha256:
@@ -311,9 +339,10 @@ class ArchiveIndex:
             pending.append((doc, row, sidecar_path, keys, found[0] if found else None))
             if len(pending) >= batch:
                 flush()
-        if pending:
+        close_file()
+        if pending or stale:
             flush()
-        return AddStats(added, replaced, unchanged)
+        return AddStats(added, replaced, unchanged, removed)
 
     # -- looking up ---------------------------------------------------------
 

@@ -284,7 +284,7 @@ def index_add(
     spark_master: Optional[str] = typer.Option(None, "--spark-master", help="With --engine spark: the Spark master (default: $SPARK_MASTER, else local[*])."),
     spark_conf: list[str] = typer.Option([], "--spark-conf", metavar="KEY=VALUE", help="With --engine spark: a Spark setting; repeatable."),
 ) -> None:
-    """Add CORPUS to the index: unchanged files are skipped, changed ones replaced."""
+    """Add CORPUS to the index: unchanged files are skipped, changed ones replaced, records a file no longer holds removed."""
     from .pipeline import index_corpus
 
     if not corpus.is_dir() and not (engine is Engine.spark and _spark_uri(corpus)):
@@ -307,8 +307,8 @@ def index_add(
     except ProvenanceError as exc:
         _fail(str(exc))
     if not quiet:
-        typer.echo(f"{index}: {stats.added} added, {stats.replaced} replaced, {stats.unchanged} unchanged; "
-                   f"{len(inventory.rejections)} rejected")
+        typer.echo(f"{index}: {stats.added} added, {stats.replaced} replaced, {stats.unchanged} unchanged, "
+                   f"{stats.removed} removed; {len(inventory.rejections)} rejected")
 
 
 @index_app.command("info")

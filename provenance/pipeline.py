@@ -130,7 +130,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     if index is not None:
         if options.add_to_index:
             added = timed("index-add", add_documents, index, source, inventory, keys, owners)
-            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged)
+            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged,
+                             index_removed=added.removed)
         index.close()
     stats = {
         **lsh_stats,

@@ -57,6 +57,36 @@ def test_adding_is_incremental(tmp_path):
     assert documents(index) == 6
 
 
+def test_a_file_added_again_loses_the_records_it_no_longer_holds(tmp_path):
+    """A JSON Lines file added again with a line removed: that line's record leaves the
+    index (counted as removed); the other records are unchanged, other files untouched,
+    and a file gone from the folder stays."""
+    corpus = tmp_path / "feeds"
+    corpus.mkdir()
+    lines = [json.dumps({"id": f"s{i}", "text": f"Story number {i} about the harbour works at Quillmouth, "
+                         f"where crews replaced {i} sections of the seawall this week."}) for i in range(4)]
+    (corpus / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (corpus / "other.txt").write_text("A separate item about the ferry timetable for the summer season.\n")
+    (corpus / "gone.txt").write_text("An item that will be deleted from the folder before the next add.\n")
+    index = tmp_path / "archive.db"
+    first = invoke("index", "add", corpus, "--index", index)
+    assert first.exit_code == 0 and "6 added, 0 replaced, 0 unchanged, 0 removed" in first.output
+    (corpus / "feed.jsonl").write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
+    (corpus / "gone.txt").unlink()
+    again = invoke("index", "add", corpus, "--index", index)
+    # the lines after the removed one are renumbered: "line 2" now holds what "line 3" held
+    assert again.exit_code == 0 and "0 added, 2 replaced, 2 unchanged, 1 removed" in again.output, again.output
+    db = sqlite3.connect(index)
+    try:
+        rows = db.execute("SELECT path, record FROM documents ORDER BY path, record").fetchall()
+        keys_of_missing = db.execute("SELECT COUNT(*) FROM keys WHERE doc NOT IN (SELECT id FROM documents)").fetchone()
+    finally:
+        db.close()
+    assert rows == [("feed.jsonl", "line 1"), ("feed.jsonl", "line 2"), ("feed.jsonl", "line 3"),
+                    ("gone.txt", ""), ("other.txt", "")]
+    assert keys_of_missing == (0,)
+
+
 def test_audit_against_the_index_finds_the_archived_origin(tmp_path):
     old, new = split_corpus(tmp_path)
     index = tmp_path / "archive.db"

@@ -314,7 +314,8 @@ class _Run:
         if index is not None and self.options.add_to_index:
             added = self.timed("index-add", lambda: index.add(source, self.stored(new_analysed, listing, []),
                                                               added_at=now_iso()))
-            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged)
+            lsh_stats.update(index_added=added.added, index_replaced=added.replaced, index_unchanged=added.unchanged,
+                             index_removed=added.removed)
         stats = {
             **lsh_stats,
             "verified_pairs": verified_pairs,
