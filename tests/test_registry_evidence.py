@@ -19,15 +19,9 @@ from provenance.outlets import load_registry
 from provenance.rules import load_rules
 from provenance.trace import trace_report
 
-runner = CliRunner()
+from test_cli import STORY  # the CLI tests' invented story
 
-STORY = (
-    "Engineers closed the Marlow Lane footbridge over the river Wend on Tuesday after inspectors found "
-    "corrosion in two of its steel supports, the borough council said. Repairs are expected to take six "
-    "weeks and to cost about forty thousand pounds. A council spokesperson asked residents to use the "
-    "ferry at Quayside Steps, which will run every twenty minutes until the bridge reopens, and said "
-    "that the inspection had been brought forward after a cyclist reported a loud creak in September."
-)
+runner = CliRunner()
 
 COURIER = '[[outlet]]\nname = "Valley Courier"\nkind = "newspaper"\ndomains = ["www.valleycourier.example"]\n'
 # a second file describing the Courier again: its entry replaces the first's, and adds an alias
