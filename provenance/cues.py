@@ -282,12 +282,14 @@ class CueReader:
                     reached = m.end()
                 if len(out) >= _MAX_MATCHES:
                     return out
-                cue = self._from_match(rule, m, offset, anchor)
+                cue = self._from_match(rule, m, offset, anchor, text)
                 if cue is not None:
                     out.append(cue)
         return out
 
-    def _from_match(self, rule: Rule, m: re.Match[str], offset: int, anchor: DateValue | None) -> Cue | None:
+    def _from_match(self, rule: Rule, m: re.Match[str], offset: int, anchor: DateValue | None,
+                    text: str) -> Cue | None:
+        """A cue from a match in ``text`` (found in the part of it starting at ``offset``)."""
         groups = {k: v for k, v in m.groupdict().items() if v}
         names: list[str] = []
         for key, value in groups.items():
@@ -314,10 +316,11 @@ class CueReader:
         matched = m.group(0).strip()
         lead = len(m.group(0)) - len(m.group(0).lstrip())
         trail = len(m.group(0)) - len(m.group(0).rstrip())
-        window, first, last = m.string, m.start() + lead, m.end() - trail
-        return Cue(rule.id, rule.role, "text", f"chars {start + lead}-{end - trail}", matched, tuple(outlets),
-                   date, note, url, start + lead, end - trail, rule.concludes, rule.relation, rule.confidence,
-                   rule.priority, tuple(matches), window[max(0, first - 4):first], window[last:last + 4])
+        first, last = start + lead, end - trail  # the characters beside it: from the whole text, not
+        # the part a head or tail rule reads, which may end just there
+        return Cue(rule.id, rule.role, "text", f"chars {first}-{last}", matched, tuple(outlets),
+                   date, note, url, first, last, rule.concludes, rule.relation, rule.confidence,
+                   rule.priority, tuple(matches), text[max(0, first - 4):first], text[last:last + 4])
 
     def _in_outlet_order(self, cues: list[Cue]) -> list[Cue]:
         """The structured cues, a numeric date whose day/month order is ambiguous read

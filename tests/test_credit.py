@@ -77,3 +77,25 @@ def test_a_copy_naming_another_outlet_than_its_source_is_uncredited_and_says_who
     assert link["credited"] == "uncredited"
     assert link["credit_reason"] == ("no credit, byline, dateline or pointer naming Associated Press "
                                      "(it names Reuters)")
+
+
+def test_a_citation_read_by_a_head_rule_sees_the_text_just_after_its_part(tmp_path: Path):
+    """A user rule reading only the head of a text, whose part ends with the citation: what
+    follows the citation (``, `` and the copied text) is read from the whole text, so the
+    citation still credits the copy it introduces."""
+    from provenance.pipeline import AuditOptions
+
+    lead = "As the AP reported"
+    rules = tmp_path / "head-citation.toml"
+    rules.write_text(
+        '[[rule]]\nid = "text.citation"\nenabled = false\n\n'
+        '[[rule]]\nid = "user.head-citation"\ndescription = "A citation opening the text."\n'
+        f'source = "text"\nwhere = "head"\nspan = {len(lead)}\nrole = "citation"\nregistry_only = true\n'
+        "pattern = '''As (?P<outlet>the AP) reported'''\n", encoding="utf-8")
+    root = _corpus(tmp_path / "c", {"lead.txt": lead + ", " + STORY + "\n"})
+    report = build_report(audit(root, AuditOptions(rule_files=(rules,))), default_params(), corpus="c",
+                          started="s", finished="f")
+    paths = {d["id"]: d["path"] for d in report["documents"]}
+    [cluster] = report["clusters"]
+    link = next(link for link in cluster["chain"] if paths[link["document"]] == "lead.txt")
+    assert link["credited"] == "credited" and link["credit_evidence"][0]["rule"] == "user.head-citation"
