@@ -47,6 +47,11 @@ class TokenSpan:
     once_a: int | None = None
     once_b: int | None = None
 
+    def swapped(self) -> "TokenSpan":
+        """The same span seen from the other text."""
+        return TokenSpan(self.b_start, self.b_end, self.a_start, self.a_end, self.matched_b, self.matched_a,
+                         tuple((j0, i0, j1, i1) for i0, j0, i1, j1 in self.anchors), self.once_b, self.once_a)
+
     @property
     def similarity(self) -> float:
         """Token agreement of the two sides: words matched over the words of both."""

@@ -42,6 +42,8 @@ class Params:
     sentence_min_overlap: float
     sentence_min_relatedness: float
     sentence_rarity_prior: float
+    brief_min_words: int
+    brief_max_words: int
     # cluster
     merge_overlap: float
     merge_overlap_longer: float
@@ -68,7 +70,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "min_shared_buckets", "bucket_clique_max", "rewrite_window_words", "rewrite_lead_words",
                     "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_skip", "max_seed_occurrences", "min_span_tokens", "short_span_tokens",
-              "pair_min_tokens", "pair_min_relatedness", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_min_relatedness", "sentence_rarity_prior"),
+              "pair_min_tokens", "pair_min_relatedness", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_min_relatedness", "sentence_rarity_prior",
+              "brief_min_words", "brief_max_words"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
                 "origin_min_share"),
     "quotation": ("max_tokens", "min_share"),
@@ -77,7 +80,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens"}  # 0: off
+_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens", "brief_max_words"}  # 0: off
 _UNIT_INTERVAL = {"sentence_min_overlap", "sentence_min_relatedness", "pair_min_relatedness", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 

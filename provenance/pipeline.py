@@ -30,9 +30,9 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from .align import Seeds, align_tokens, is_verbatim, seeds_of
+from .align import Seeds, TokenSpan, align_tokens, is_verbatim, seeds_of
 from .attribution import attribute
 from .cues import Cue, CueReader, captured_date
 from .archive import AddStats, Archived, ArchiveIndex
@@ -50,6 +50,7 @@ from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
 from .rewrite import stopword_hashes
 from .parallel import default_jobs, give_back_memory, map_chunks, state
+from .briefs import brief_span, corpus_briefs, unmatched_briefs
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
@@ -118,9 +119,14 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                                                for d, c, s in zip(docs, cues, segments)])
     give_back_memory()  # the band keys' memory, before the rarity stage takes its own
     weights, content = timed("rarity", rarity_weights, tokens, params)
+    briefs, brief_docs = timed("briefs", corpus_briefs, content, params) if content is not None else ([], set())
+    pairs = sorted(set(pairs) | set(briefs))
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights, content)
-    weights = content = None
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
+    spans, screened = timed("brief-verify", add_briefs, briefs, brief_docs, spans, screened, docs, attributions,
+                            tokens, params, weights, content)
+    lsh_stats["brief_pairs"] = len(briefs)
+    weights = content = None
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
@@ -302,27 +308,84 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
 
     out: list[SpanPair] = []
     for a, b in pairs:
-        ta, tb = tokens[a], tokens[b]
-        found = align_tokens(ta, tb, params, seeds(a), seeds(b))
-        if not found:
-            continue
-        # each text read once (from the spool, for a large audit): for its word bounds
-        # and for the marks a passage's first and last words carry
-        text_a = str(ta.text) if ta.text is not None else ""
-        text_b = str(tb.text) if tb.text is not None else ""
-        (sa, ea) = ta.of(text_a).bounds() if text_a else ta.bounds()
-        (sb, eb) = tb.of(text_b).bounds() if text_b else tb.bounds()
-        for s in found:
-            a0, a1 = with_marks(text_a, int(sa[s.a_start]), int(ea[s.a_end - 1]))
-            b0, b1 = with_marks(text_b, int(sb[s.b_start]), int(eb[s.b_end - 1]))
-            out.append(SpanPair(
-                a=a, a_start=a0, a_end=a1,
-                b=b, b_start=b0, b_end=b1,
-                similarity=round(s.similarity, 4), verbatim=is_verbatim(ta, tb, s),
-                tokens=min(s.matched_a, s.matched_b),
-                anchors=tuple(int(x) for i0, j0, i1, j1 in s.anchors
-                              for x in (sa[i0], sb[j0], ea[i1 - 1], eb[j1 - 1])),
-            ))
+        found = align_tokens(tokens[a], tokens[b], params, seeds(a), seeds(b))
+        if found:
+            out += span_pairs(a, b, tokens[a], tokens[b], found)
+    return out
+
+
+def span_pairs(a: int, b: int, ta: Tokens, tb: Tokens, found: Sequence[TokenSpan]) -> list[SpanPair]:
+    """Verified spans of documents ``a`` and ``b`` in character offsets, each
+    passage taking the marks of its first and last words."""
+    # each text read once (from the spool, for a large audit): for its word bounds
+    # and for the marks a passage's first and last words carry
+    text_a = str(ta.text) if ta.text is not None else ""
+    text_b = str(tb.text) if tb.text is not None else ""
+    (sa, ea) = ta.of(text_a).bounds() if text_a else ta.bounds()
+    (sb, eb) = tb.of(text_b).bounds() if text_b else tb.bounds()
+    out = []
+    for s in found:
+        a0, a1 = with_marks(text_a, int(sa[s.a_start]), int(ea[s.a_end - 1]))
+        b0, b1 = with_marks(text_b, int(sb[s.b_start]), int(eb[s.b_end - 1]))
+        out.append(SpanPair(
+            a=a, a_start=a0, a_end=a1,
+            b=b, b_start=b0, b_end=b1,
+            similarity=round(s.similarity, 4), verbatim=is_verbatim(ta, tb, s),
+            tokens=min(s.matched_a, s.matched_b),
+            anchors=tuple(int(x) for i0, j0, i1, j1 in s.anchors
+                          for x in (sa[i0], sb[j0], ea[i1 - 1], eb[j1 - 1])),
+        ))
+    return out
+
+
+def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params,
+                  weights: WordWeights | None = None,
+                  content: ContentWords | None = None) -> list[tuple[int, int, float, SpanPair]]:
+    """Each (brief, other) pair verified as a rewritten brief (``briefs.brief_span``):
+    (brief, other, share of the brief's words held, the span)."""
+    out = []
+    seeds: dict[int, Seeds] = {}
+
+    def seeds_for(i: int) -> Seeds:
+        if i not in seeds:
+            seeds[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences, True, weights,
+                                content.of(i) if content is not None else None)
+        return seeds[i]
+
+    for x, y in pairs:
+        got = brief_span(tokens[x], tokens[y], seeds_for(x), seeds_for(y), params)
+        if got is not None:
+            span, share = got
+            a, b = min(x, y), max(x, y)
+            for found in span_pairs(a, b, tokens[a], tokens[b], [span if a == x else span.swapped()]):
+                out.append((x, y, share, found))
+    return out
+
+
+def add_briefs(briefs: Sequence[tuple[int, int]], brief_docs: set[int], spans: list[SpanPair],
+               screened: dict[str, int], docs: list[Document], atts: list[Attribution], tokens: list[Tokens],
+               params: Params, weights: WordWeights | None,
+               content: ContentWords | None) -> tuple[list[SpanPair], dict[str, int]]:
+    """The screened spans with the rewritten briefs added (``briefs``): each brief
+    that has no span of its own, against the earlier or undated text it condenses."""
+    unmatched = unmatched_briefs(briefs, brief_docs, {d for s in spans for d in (s.a, s.b)},
+                                 lambda d: atts[d].date)
+    found = brief_matches(unmatched, tokens, params, weights, content)
+    kept, more = screen([m[3] for m in found], docs, atts, params)
+    keep = {id(s) for s in kept}
+    spans = sorted(spans + best_briefs(m for m in found if id(m[3]) in keep), key=lambda s: (s.a, s.b))
+    return spans, {k: screened[k] + more[k] for k in screened}
+
+
+def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]]) -> list[SpanPair]:
+    """Each brief against the texts holding the highest share of its words (equal
+    shares: each of them), in (a, b) order: the text it condenses."""
+    best: dict[int, float] = {}
+    found = sorted(matches, key=lambda m: (m[0], m[1]))
+    for x, _y, share, _s in found:
+        best[x] = max(best.get(x, 0.0), share)
+    out = [s for x, _y, share, s in found if share >= best[x] - 1e-9]
+    out.sort(key=lambda s: (s.a, s.b))
     return out
 
 

@@ -74,11 +74,17 @@ class ContentWords:
     rows: np.ndarray  # int32, document after document; each document's sorted and distinct
     starts: np.ndarray  # int64, where each document's rows start, plus the end
     rarity: np.ndarray  # float32, the weight of each vocabulary row
+    vocabulary: np.ndarray | None = None  # uint64, the word hash of each row (sorted)
 
     def of(self, document: int) -> tuple[np.ndarray, np.ndarray]:
         """A document's content words (vocabulary rows, sorted) and their weights."""
         rows = self.rows[self.starts[document] : self.starts[document + 1]]
         return rows, self.rarity[rows]
+
+    def hashes_of(self, document: int) -> np.ndarray:
+        """A document's content words as word hashes, sorted."""
+        assert self.vocabulary is not None
+        return self.vocabulary[self.rows[self.starts[document] : self.starts[document + 1]]]
 
 
 def distinct_content(hashes: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -126,5 +132,5 @@ def corpus_words(hash_arrays: Iterable[np.ndarray], stop: np.ndarray, prior: flo
         rows[at : at + len(block)] = np.searchsorted(vocabulary, block)
         at += len(block)
         blocks[k] = None  # type: ignore[call-overload]  # freed as it goes
-    return weights, ContentWords(rows, starts, weights.of(vocabulary))
+    return weights, ContentWords(rows, starts, weights.of(vocabulary), vocabulary)
 

@@ -72,7 +72,7 @@ def test_meter_scores_derivation_and_origin(meter, capsys):
     assert all(u == {"articles": 0, "longest_run_quartiles": []} for u in s["unmatched"].values())
 
 
-def test_meter_measures_the_longest_shared_run_of_articles_with_no_passage(meter, capsys):
+def _add_brief(meter) -> None:
     # a brief rewritten from the bakery wire story: derived, but with no run long enough to align
     brief = ("Thornbury baker Owen Pritchard, 44, got life yesterday for knifing rival shopkeeper Dennis "
              "Lowe outside the town's covered market after a row over a stall.")
@@ -81,11 +81,23 @@ def test_meter_measures_the_longest_shared_run_of_articles_with_no_passage(meter
         fh.write("newspapers/paper-brief.txt,Daily Star,1999-10-05\n")
     with open(meter / "truth.tsv", "a", encoding="utf-8") as fh:
         fh.write("newspapers/paper-brief.txt\twholly_derived\tpa/wire-bakery.txt\n")
-    s = _scores(meter, capsys)
+
+
+def test_meter_measures_the_longest_shared_run_of_articles_with_no_passage(meter, capsys):
+    _add_brief(meter)
+    s = _scores(meter, capsys, "--param", "align.brief_max_words=0")  # briefs off: nothing finds it
     assert s["derived_articles"] == 4 and s["origin_hits"] == 3 and s["origin_given"] == 3
     assert s["origin_accuracy"] == 0.75 and s["origin_precision"] == 1.0  # missed, but nothing wrong given
     u = s["unmatched"]["wholly_derived"]
     assert u["articles"] == 1 and 1 <= u["longest_run_quartiles"][1] < 8
+
+
+def test_meter_finds_the_origin_of_a_rewritten_brief(meter, capsys):
+    _add_brief(meter)
+    s = _scores(meter, capsys)
+    assert s["derived_articles"] == 4 and s["origin_hits"] == 4 and s["origin_accuracy"] == 1.0
+    assert s["confusion"]["wholly_derived"]["wholly_derived"] == 3
+    assert s["unmatched"]["wholly_derived"]["articles"] == 0
 
 
 def test_meter_without_the_chaining_guard_misses_an_origin_and_says_why(meter, capsys):

@@ -414,17 +414,23 @@ def test_a_brief_rewriting_a_story_lead_is_traced_to_it_by_default(tmp_path):
     brief, wire = docs["brief.txt"], docs["wire.txt"]
     assert brief["derivation"] == "wholly_derived"
     assert brief["passages"] and all(p["origin"]["document"] == wire["id"] for p in brief["passages"])
-    # Word windows alone never propose the pair: no run of three words is shared.
-    off = _audited(tmp_path / "lead", **{"fingerprint.rewrite_window_words": "0"})
+    # Word windows alone never propose the pair: no run of three words is shared (and
+    # briefs, matched as wholes, are off here: they would find it too).
+    off = _audited(tmp_path / "lead", **{"fingerprint.rewrite_window_words": "0", "align.brief_max_words": "0"})
     assert off["brief.txt"]["passages"] == [] and off["brief.txt"]["derivation"] == "non_derived"
 
 
 def test_a_brief_rewriting_text_past_the_lead_needs_whole_text_windows(tmp_path):
     root = _brief_corpus(tmp_path / "later", lead_first=False)
-    assert _audited(root)["brief.txt"]["passages"] == []  # the default windows cover the lead only
-    docs = _audited(root, **REWRITES)
+    no_briefs = {"align.brief_max_words": "0"}
+    assert _audited(root, **no_briefs)["brief.txt"]["passages"] == []  # the default windows cover the lead only
+    docs = _audited(root, **REWRITES, **no_briefs)
     assert docs["brief.txt"]["derivation"] == "wholly_derived"
     assert all(p["origin"]["document"] == docs["wire.txt"]["id"] for p in docs["brief.txt"]["passages"])
+    # by default the brief, matched as a whole, finds it anywhere in the story
+    docs = _audited(root)
+    assert docs["brief.txt"]["derivation"] == "wholly_derived"
+    assert [p["origin"]["document"] for p in docs["brief.txt"]["passages"]] == [docs["wire.txt"]["id"]]
 
 
 def test_a_rewritten_sentence_holding_exact_runs_counts_their_words_once():

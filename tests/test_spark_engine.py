@@ -539,3 +539,16 @@ def test_a_sidecar_address_describes_its_document_in_both_engines(spark, tmp_pat
     docs = {d["path"]: d for d in report["documents"]}
     assert docs["original.txt"]["url"] == ADDRESS and docs["original.txt"]["title"] == "Breakwater"
     assert report["clusters"][0]["origin"]["document"] == docs["original.txt"]["id"]
+
+
+def test_a_rewritten_brief_is_traced_alike_in_both_engines(spark, tmp_path):
+    """Briefs are indexed on the driver and matched on the executors: the same passage,
+    origin and counts as the local engine's."""
+    from test_briefs import write_brief_corpus
+
+    write_brief_corpus(tmp_path / "corpus")
+    local, distributed = assert_same(tmp_path / "corpus")
+    assert local.stats["brief_pairs"] == distributed.stats["brief_pairs"] >= 1
+    report = json.loads(report_text(local))
+    docs = {d["path"]: d for d in report["documents"]}
+    assert docs["brief.txt"]["derivation"] == "wholly_derived"

@@ -52,9 +52,11 @@ from ..model import Attribution, AuditResult, Cluster, Document, DocumentResult,
 from ..outlets import Registry, load_registry
 from ..parallel import state
 from ..params import Params
-from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, cited_origins, measure, origin_clusters,
-                        screen)
-from ..rarity import weights_from_counts
+from ..briefs import build_index, partners, unmatched_briefs
+from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, best_briefs, brief_matches, cited_origins,
+                        measure, origin_clusters, screen)
+from ..rarity import distinct_content, weights_from_counts
+from ..rewrite import stopword_hashes
 from ..rules import RuleSet, load_rules
 from ..segments import find_segments
 from ..readers.warc import skipped_records
@@ -303,7 +305,13 @@ class _Run:
             candidates += len(found)
             lsh_stats.update(candidate_pairs=candidates, archive_documents=len(archive))
         weights = self.timed("rarity", self.rarity, analysed)
+        briefs, brief_docs = self.timed("briefs", self.briefs, analysed, weights)
+        if briefs:
+            pairs = pairs.union(self.sc.parallelize(briefs, self.parts)).distinct(self.parts)
         kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates, weights)
+        kept, screened = self.timed("brief-verify", self.verify_briefs, briefs, brief_docs, kept, screened,
+                                    analysed, shared, weights)
+        lsh_stats["brief_pairs"] = len(briefs)
         labels, verified_pairs = self.timed("components", self.components, kept)
         ids = self.document_ids(analysed)
         clusters = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
@@ -498,6 +506,50 @@ class _Run:
             counts.update(c)
         kept = out.filter(lambda x: x[0] == "kept").map(lambda x: x[1])
         return kept, {"kept": counts["kept"], "boilerplate": counts["boilerplate"], "quotation": counts["quotation"]}
+
+    def briefs(self, analysed, weights):
+        """briefs.corpus_briefs: the briefs' content words come to the driver, which
+        indexes them; each document's partners are found on the executors."""
+        params = self.params
+        if params.brief_max_words <= 0 or params.sentence_min_words <= 0 or weights is None:
+            return [], set()
+        lo, hi = params.brief_min_words, params.brief_max_words
+        content = analysed.mapValues(lambda r: distinct_content(r.tokens.hashes, stopword_hashes()))
+        found = (content.filter(lambda kv: lo <= len(kv[1]) <= hi)
+                 .map(lambda kv: (kv[0], kv[1], weights.value.of(kv[1]))).collect())
+        index = build_index(sorted(found, key=lambda f: f[0]), params.sentence_min_overlap)
+        if not len(index):
+            return [], set()
+        shared = self.broadcast(index)
+        pairs = content.flatMap(lambda kv: ((min(kv[0], o), max(kv[0], o))
+                                            for o in partners(shared.value, kv[0], kv[1]))).distinct().collect()
+        return sorted(pairs), set(index.docs.tolist())
+
+    def verify_briefs(self, briefs, brief_docs, kept, screened, analysed, shared, weights=None):
+        """pipeline's brief stage: the briefs with no span after the screen, against the
+        texts not published after them, verified where both meet; the best kept."""
+        if not briefs:
+            return kept, screened
+        matched = set(kept.flatMap(lambda s: (s[0], s[1])).distinct().collect())
+        involved = self.broadcast({d for p in briefs for d in p})
+        dates = dict(analysed.filter(lambda kv: kv[0] in involved.value)
+                     .mapValues(lambda r: r.attribution.date).collect())
+        unmatched = unmatched_briefs(briefs, brief_docs, matched, dates.get)
+        if not unmatched:
+            return kept, screened
+        items = analysed.mapValues(lambda r: (r.tokens, r.doc, r.attribution))
+        k = self._blocks(len(unmatched))
+        met = _meet(self.sc.parallelize(unmatched, self.parts), items, k, self.parts)
+        out = met.mapPartitions(lambda it: _brief_block(it, shared.value, weights.value if weights is not None else None)
+                                ).collect()
+        counts = Counter(screened)
+        for tag, value in out:
+            if tag == "count":
+                counts.update(value)
+        best = best_briefs(value for tag, value in out if tag == "match")
+        counts["kept"] += len(best)
+        more = self.sc.parallelize([(s.a, s.b, 0, s) for s in best], self.parts)
+        return kept.union(more), {key: counts[key] for key in ("kept", "boilerplate", "quotation")}
 
     def _blocks(self, pairs: int) -> int:
         """Documents in K blocks: K(K+1)/2 tasks, each holding two blocks; enough tasks
@@ -823,6 +875,24 @@ def _verify_block(records, shared: _Shared, weights=None):
         if id(s) in keep:
             yield "kept", (s.a, s.b, k, s)
     yield "count", {**counts, "kept": len(kept)}
+
+
+def _brief_block(records, shared: _Shared, weights=None):
+    """pipeline.brief_matches on the (brief, other) pairs of one block join task, then
+    pipeline.screen on their spans: ("match", (brief, other, share, span)) for each
+    kept, and ("count", the screen's counts)."""
+    pairs, items = _split(records)
+    if not pairs:
+        return
+    tokens = {i: v[0].of(v[1].text) for i, v in items.items()}
+    found = brief_matches(sorted(pairs), tokens, shared.params, weights)
+    kept, counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
+                          {i: v[2] for i, v in items.items()}, shared.params)
+    keep = {id(s) for s in kept}
+    for m in found:
+        if id(m[3]) in keep:
+            yield "match", m
+    yield "count", counts
 
 
 def _component(records, shared: _Shared):
