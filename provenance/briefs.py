@@ -20,7 +20,7 @@ other text that hold that share of its words.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -34,10 +34,13 @@ from .tokens import Tokens
 if TYPE_CHECKING:
     from .align import Seeds, TokenSpan
 
-# A brief is found only through its rarer words: a word weighing less than this (one
-# found in many documents of the corpus) does not key the index, and a brief whose
-# share cannot be reached without such a word is left to the other matchers.
+# The rare words of a brief, those weighing at least this (names, places: words found in
+# few documents of the corpus), tell its story: its source must hold the same share of
+# their weight as of all its words'.  They also key the index; a brief whose other words
+# alone could make that share is left to the other matchers.
 KEY_MIN_WEIGHT = 0.5
+# Documents whose words are matched against the index at once.
+BATCH_DOCUMENTS = 2000
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,8 +51,14 @@ class BriefIndex:
     starts: np.ndarray  # int64, where each brief's words start in ``words``, plus the end
     words: np.ndarray  # uint64, each brief's distinct content words, sorted
     weights: np.ndarray  # float32, the rarity of each of those words
+    units: np.ndarray  # int64, the same in whole units (``_UNITS``), for exact sums
+    total_units: np.ndarray  # int64, each brief's words' units summed
+    rare_units: np.ndarray  # int64, the units of each word that is rare (0 for the others)
+    total_rare: np.ndarray  # int64, each brief's rare words' units summed
     keys: np.ndarray  # uint64, key words, sorted
     key_brief: np.ndarray  # int64, the brief (position in ``docs``) of each key word
+    key_units: np.ndarray  # int64, the units of each key word (all rare)
+    key_total_units: np.ndarray  # int64, each brief's key words' units summed
     min_overlap: float
 
     def __len__(self) -> int:
@@ -63,28 +72,39 @@ def is_brief(words: int, params: Params) -> bool:
 
 def key_words(words: np.ndarray, weights: np.ndarray, min_overlap: float) -> np.ndarray | None:
     """The fewest of a brief's rarest words that a text holding ``min_overlap`` of its
-    weighed words must hold one of; None when that takes a common word."""
-    order = np.lexsort((words, -weights))  # rarest first; ties by hash, for the same keys every run
-    w = weights[order].astype(np.float64)
-    total = float(w.sum())
-    if total <= 0:
+    rare words' weight (words weighing at least ``KEY_MIN_WEIGHT``) must hold one of;
+    None for a brief whose other words alone could make ``min_overlap`` of its weight
+    (a table of figures, a formula: nothing in it tells its story apart)."""
+    units = _rare_units(weights)
+    total = int(units.sum())
+    every = int(_units(weights).sum())
+    if not total or _enough(np.array([every - total]), np.array([every]), min_overlap)[0]:
         return None
-    rest = total - np.cumsum(w)  # the weight left out by the first k + 1 words
-    k = int(np.argmax(rest < min_overlap * total * (1 - 1e-6)))
-    if w[k] < KEY_MIN_WEIGHT:
-        return None
+    order = np.lexsort((words, -units))  # rarest first; ties by hash, for the same keys every run
+    rest = total - np.cumsum(units[order])  # the units left out by the first k + 1 words
+    k = int(np.argmax(~_enough(rest, np.full(len(rest), total), min_overlap)))
     return words[order[: k + 1]]
+
+
+def _rare_units(weights: np.ndarray) -> np.ndarray:
+    """Units of the words that weigh at least ``KEY_MIN_WEIGHT``; 0 for the others."""
+    return np.where(weights >= KEY_MIN_WEIGHT, _units(weights), 0)
+
+
+def _units(weights: np.ndarray) -> np.ndarray:
+    return np.rint(weights.astype(np.float64) * _UNITS).astype(np.int64)
 
 
 def build_index(briefs: Iterable[tuple[int, np.ndarray, np.ndarray]], min_overlap: float) -> BriefIndex:
     """An index of these briefs, each given as (document, its distinct content words
     sorted, their weights)."""
-    docs, sizes, words, weights, keys, key_brief = [], [0], [], [], [], []
+    docs, sizes, words, weights, keys, key_brief, key_weights = [], [0], [], [], [], [], []
     for doc, w, m in briefs:
         found = key_words(w, m, min_overlap)
         if found is None:
             continue
         keys.append(found)
+        key_weights.append(_rare_units(m[np.searchsorted(w, found)]))
         key_brief.append(np.full(len(found), len(docs), dtype=np.int64))
         docs.append(doc)
         sizes.append(len(w))
@@ -92,43 +112,84 @@ def build_index(briefs: Iterable[tuple[int, np.ndarray, np.ndarray]], min_overla
         weights.append(m)
     key_array = np.concatenate(keys) if keys else np.zeros(0, dtype=np.uint64)
     brief_array = np.concatenate(key_brief) if key_brief else np.zeros(0, dtype=np.int64)
+    key_units = np.concatenate(key_weights) if key_weights else np.zeros(0, dtype=np.int64)
     order = np.lexsort((brief_array, key_array))
-    return BriefIndex(np.array(docs, dtype=np.int64), np.cumsum(sizes).astype(np.int64),
+    weight_array = np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, dtype=np.float32)
+    units, rare = _units(weight_array), _rare_units(weight_array)
+    starts = np.cumsum(sizes).astype(np.int64)
+    return BriefIndex(np.array(docs, dtype=np.int64), starts,
                       np.concatenate(words).astype(np.uint64) if words else np.zeros(0, dtype=np.uint64),
-                      np.concatenate(weights).astype(np.float32) if weights else np.zeros(0, dtype=np.float32),
-                      key_array[order].astype(np.uint64), brief_array[order], min_overlap)
+                      weight_array, units, np.add.reduceat(units, starts[:-1]) if len(docs) else units[:0],
+                      rare, np.add.reduceat(rare, starts[:-1]) if len(docs) else rare[:0],
+                      key_array[order].astype(np.uint64), brief_array[order], key_units[order],
+                      np.bincount(brief_array, weights=key_units, minlength=len(docs)).astype(np.int64),
+                      min_overlap)
 
 
-def partners(index: BriefIndex, doc: int, words: np.ndarray) -> Iterator[int]:
-    """The briefs (their documents) of which this document, whose distinct content
-    words are ``words`` (sorted), holds at least ``min_overlap``."""
-    if not len(index.keys) or not len(words):
-        return
-    lo = np.searchsorted(index.keys, words, side="left")
-    hi = np.searchsorted(index.keys, words, side="right")
+# Containment is summed in whole units of 2**-20 of a weight, so that the sum is exact
+# in any order and both engines draw the same line.
+_UNITS = 1 << 20
+_SHARE_UNITS = 1_000_000
+
+
+def _enough(held: np.ndarray, total: np.ndarray, share: float) -> np.ndarray:
+    """Whether ``held`` units are at least ``share`` of ``total``, exactly."""
+    return held * _SHARE_UNITS >= round(share * _SHARE_UNITS) * total
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Every index of the ranges [start, start + count), one range after another."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + (np.arange(total, dtype=np.int64) - offsets)
+
+
+def brief_pairs(index: BriefIndex, docs: Sequence[int], words: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """Every (lower, higher) document pair of a brief and one of ``docs`` (each given
+    with its distinct content words, sorted) holding at least ``min_overlap`` of the
+    brief's weighed words.  A document meets the briefs whose key words it holds."""
+    if not len(index.keys) or not len(docs):
+        return []
+    sizes = np.array([len(w) for w in words], dtype=np.int64)
+    every = np.concatenate(words).astype(np.uint64) if sizes.sum() else np.zeros(0, dtype=np.uint64)
+    owner = np.repeat(np.arange(len(docs), dtype=np.int64), sizes)
+    lo = np.searchsorted(index.keys, every, side="left")
+    hi = np.searchsorted(index.keys, every, side="right")
     hit = hi > lo
-    if not hit.any():
-        return
-    found = np.unique(np.concatenate([index.key_brief[a:b] for a, b in zip(lo[hit].tolist(), hi[hit].tolist())]))
-    for k in found.tolist():
-        other = int(index.docs[k])
-        if other == doc:
-            continue
-        bw = index.words[index.starts[k] : index.starts[k + 1]]
-        bm = index.weights[index.starts[k] : index.starts[k + 1]]
-        at = np.minimum(np.searchsorted(words, bw), len(words) - 1)
-        if float(bm[words[at] == bw].sum()) >= index.min_overlap * float(bm.sum()) * (1 - 1e-6):
-            yield other
-
-
-def brief_pairs(index: BriefIndex, documents: Iterable[tuple[int, np.ndarray]]) -> list[tuple[int, int]]:
-    """Every (lower, higher) document pair of a brief and a text holding enough of it,
-    the documents given as (document, distinct content words sorted)."""
-    found = set()
-    for doc, words in documents:
-        for other in partners(index, doc, words):
-            found.add((min(doc, other), max(doc, other)))
-    return sorted(found)
+    entry = _ranges(lo[hit].astype(np.int64), (hi - lo)[hit].astype(np.int64))  # key entries met
+    doc = np.repeat(owner[hit], (hi - lo)[hit])
+    # (document, brief) once each, with the weight of the brief's key words it holds:
+    # with all of the brief's other rare words it must still reach the share of them
+    met, at = np.unique(doc * len(index.docs) + index.key_brief[entry], return_inverse=True)
+    keys_held = np.bincount(at.ravel(), weights=index.key_units[entry], minlength=len(met)).astype(np.int64)
+    doc, brief = met // len(index.docs), met % len(index.docs)
+    bound = keys_held + index.total_rare[brief] - index.key_total_units[brief]
+    ids = np.asarray(docs, dtype=np.int64)
+    keep = (ids[doc] != index.docs[brief]) & _enough(bound, index.total_rare[brief], index.min_overlap)
+    doc, brief = doc[keep], brief[keep]
+    if not len(doc):
+        return []
+    # the brief's words each candidate holds: as (document, row of the batch's
+    # vocabulary) keys, which sort as the documents' words do
+    lengths = np.diff(index.starts)[brief]
+    at = _ranges(index.starts[brief], lengths)
+    pair = np.repeat(np.arange(len(doc), dtype=np.int64), lengths)
+    vocabulary = np.unique(every)  # the batch's words: a brief's word outside it is held by none
+    width = len(vocabulary) + 1
+    held_keys = owner * width + np.searchsorted(vocabulary, every)
+    asked_words = index.words[at]
+    row = np.minimum(np.searchsorted(vocabulary, asked_words), len(vocabulary) - 1)
+    known = vocabulary[row] == asked_words
+    asked = doc[pair] * width + row
+    found = known & (held_keys[np.minimum(np.searchsorted(held_keys, asked), len(held_keys) - 1)] == asked)
+    held = np.bincount(pair, weights=np.where(found, index.units[at], 0), minlength=len(doc)).astype(np.int64)
+    rare = np.bincount(pair, weights=np.where(found, index.rare_units[at], 0), minlength=len(doc)).astype(np.int64)
+    enough = (_enough(held, index.total_units[brief], index.min_overlap)
+              & _enough(rare, index.total_rare[brief], index.min_overlap))
+    a, b = ids[doc[enough]], index.docs[brief[enough]]
+    return sorted(set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist())))
 
 
 def corpus_briefs(content: ContentWords, params: Params) -> tuple[list[tuple[int, int]], set[int]]:
@@ -141,7 +202,11 @@ def corpus_briefs(content: ContentWords, params: Params) -> tuple[list[tuple[int
     index = build_index(((d, content.hashes_of(d), content.of(d)[1]) for d in briefs), params.sentence_min_overlap)
     if not len(index):
         return [], set()
-    return brief_pairs(index, ((d, content.hashes_of(d)) for d in range(len(sizes)))), set(index.docs.tolist())
+    pairs: set[tuple[int, int]] = set()
+    for first in range(0, len(sizes), BATCH_DOCUMENTS):
+        docs = range(first, min(first + BATCH_DOCUMENTS, len(sizes)))
+        pairs.update(brief_pairs(index, docs, [content.hashes_of(d) for d in docs]))
+    return sorted(pairs), set(index.docs.tolist())
 
 
 def unmatched_briefs(pairs: Iterable[tuple[int, int]], briefs: set[int], matched: set[int],
@@ -178,39 +243,35 @@ def _figures(tokens: Tokens) -> np.ndarray:
     return np.unique(tokens.hashes[np.array(digit, dtype=bool)]) if any(digit) else np.zeros(0, dtype=np.uint64)
 
 
-def _window(brief: Sentences, weights: np.ndarray, required: np.ndarray, other: Sentences,
-            share: float) -> tuple[int, int] | None:
+def _window(brief: Sentences, weights: np.ndarray, needs: np.ndarray, other: Sentences) -> tuple[int, int] | None:
     """The fewest consecutive sentences of ``other`` (first and last + 1; the earliest
-    of equal length) holding ``share`` of the brief's weighed content words and each
-    of its ``required`` ones (a mask over its words)."""
+    of equal length) whose words meet every need: row k of ``weights`` weighs each of
+    the brief's words, and the words held must weigh at least ``needs[k]``."""
     at, hit = _found(other.word, brief.vocab)
     sentence, column = other.sentence[hit], at[hit]
-    total = float(weights.sum())
-    if total <= 0 or not len(sentence):
+    if not len(sentence):
         return None
-    need, needed = share * total * (1 - 1e-6), int(required.sum())
-    present = np.unique(column)
-    if float(weights[present].sum()) < need or int(required[present].sum()) < needed:
+    needs = needs * (1 - 1e-6)
+    if (weights[:, np.unique(column)].sum(axis=1) < needs).any():
         return None
     held: list[list[int]] = [[] for _ in range(len(other.sizes))]
     for s, c in zip(sentence.tolist(), column.tolist()):
         held[s].append(c)
     count = np.zeros(len(brief.vocab), dtype=np.int64)
-    mass, kept, best, lo = 0.0, 0, None, 0
+    mass = np.zeros(len(needs))
+    best, lo = None, 0
     for hi in range(len(held)):
         for c in held[hi]:
             if count[c] == 0:
-                mass += float(weights[c])
-                kept += int(required[c])
+                mass += weights[:, c]
             count[c] += 1
-        while mass >= need and kept >= needed:
+        while (mass >= needs).all():
             if best is None or hi + 1 - lo < best[1] - best[0]:
                 best = (lo, hi + 1)
             for c in held[lo]:
                 count[c] -= 1
                 if count[c] == 0:
-                    mass -= float(weights[c])
-                    kept -= int(required[c])
+                    mass -= weights[:, c]
             lo += 1
     return best
 
@@ -224,9 +285,14 @@ def brief_span(ta: Tokens, tb: Tokens, sa: "Seeds", sb: "Seeds", params: Params)
     a, b = sa.sentences, sb.sentences
     if a is None or b is None or not len(tb) or not is_brief(len(a.vocab), params):
         return None
-    weights = weighed(a.vocab, sa.weights)
+    weights = weighed(a.vocab, sa.weights).astype(np.float64)
     figures = _figures(ta)
-    found = _window(a, weights, np.isin(a.vocab, figures), b, params.sentence_min_overlap)
+    rare = np.where(weights >= KEY_MIN_WEIGHT, weights, 0.0)
+    share = params.sentence_min_overlap
+    # the share of all its words, the same share of the rare ones that tell its story
+    # (names, places: a brief's stock words alone can make the share), every figure
+    rows = np.stack([weights, rare, np.isin(a.vocab, figures).astype(np.float64)])
+    found = _window(a, rows, np.array([share * weights.sum(), share * rare.sum(), rows[2].sum()]), b)
     if found is None:
         return None
     b0, b1 = int(b.bounds[found[0]]), int(b.bounds[found[1]])

@@ -97,10 +97,13 @@ def test_the_index_pairs_each_brief_with_the_texts_holding_enough_of_it():
     brief = np.array([1, 2, 3, 4, 5], dtype=np.uint64)
     ones = np.ones(5, dtype=np.float32)
     index = build_index([(7, brief, ones)], 0.6)
-    docs = [(0, np.array([1, 2, 3, 9], dtype=np.uint64)),  # 3 of 5: 0.6
-            (1, np.array([1, 2, 9], dtype=np.uint64)),  # 2 of 5
-            (7, brief)]  # itself
-    assert brief_pairs(index, docs) == [(0, 7)]
+    docs = [0, 1, 7, 9]
+    words = [np.array([1, 2, 3, 9], dtype=np.uint64),  # 3 of 5: 0.6
+             np.array([1, 2, 9], dtype=np.uint64),  # 2 of 5
+             brief,  # itself
+             np.array([2, 3, 4, 5, 6], dtype=np.uint64)]  # 4 of 5
+    assert brief_pairs(index, docs, words) == [(0, 7), (7, 9)]
+    assert brief_pairs(index, docs[:2], words[:2]) == [(0, 7)]  # any batch of documents
 
 
 def test_a_brief_is_matched_only_when_it_has_no_passage_and_the_other_text_is_not_later():

@@ -52,7 +52,7 @@ from ..model import Attribution, AuditResult, Cluster, Document, DocumentResult,
 from ..outlets import Registry, load_registry
 from ..parallel import state
 from ..params import Params
-from ..briefs import build_index, partners, unmatched_briefs
+from ..briefs import BATCH_DOCUMENTS, brief_pairs, build_index, unmatched_briefs
 from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, best_briefs, brief_matches, cited_origins,
                         measure, origin_clusters, screen)
 from ..rarity import distinct_content, weights_from_counts
@@ -521,8 +521,7 @@ class _Run:
         if not len(index):
             return [], set()
         shared = self.broadcast(index)
-        pairs = content.flatMap(lambda kv: ((min(kv[0], o), max(kv[0], o))
-                                            for o in partners(shared.value, kv[0], kv[1]))).distinct().collect()
+        pairs = content.mapPartitions(lambda it: _brief_partners(it, shared.value)).distinct().collect()
         return sorted(pairs), set(index.docs.tolist())
 
     def verify_briefs(self, briefs, brief_docs, kept, screened, analysed, shared, weights=None):
@@ -875,6 +874,18 @@ def _verify_block(records, shared: _Shared, weights=None):
         if id(s) in keep:
             yield "kept", (s.a, s.b, k, s)
     yield "count", {**counts, "kept": len(kept)}
+
+
+def _brief_partners(records, index):
+    """briefs.brief_pairs over one partition's documents, a batch at a time."""
+    batch: list = []
+    for item in records:
+        batch.append(item)
+        if len(batch) == BATCH_DOCUMENTS:
+            yield from brief_pairs(index, [d for d, _w in batch], [w for _d, w in batch])
+            batch = []
+    if batch:
+        yield from brief_pairs(index, [d for d, _w in batch], [w for _d, w in batch])
 
 
 def _brief_block(records, shared: _Shared, weights=None):
