@@ -573,3 +573,114 @@ def test_a_time_marked_or_labelled_as_an_update_is_not_the_publication_date():
     # a post never revised marks its one date as both
     both = read_one(page('<time class="entry-date published updated" datetime="2021-05-04T08:00:00Z">4 May</time>'))
     assert published(both) == [("2021-05-04T08:00:00Z", "html:time[datetime]")]
+
+
+# -- 19. a card is told from a story by its link, its length and its paragraphs -------------------
+
+# Invented text: a short brief, a card of another story, a full story of another day.
+FULL = (
+    "<p>The Marrow Downs beekeeping society will open its winter apiary to visitors on the first "
+    "Sunday of each month, its chairman, Anders Holm, said at the society's spring show.</p>"
+    "<p>Members will show how they wrap hives in straw and sacking against the frost, and how a "
+    "colony clusters round its queen to keep warm until the willow catkins open.</p>"
+    "<p>Children under twelve go free, and the tea room in the old shepherd's hut will sell "
+    "heather honey, beeswax candles and slices of the prize-winning honey cake.</p>"
+)
+BRIEF = (
+    "<p>The Olsby ferry will run a late crossing at half past ten on Friday and Saturday nights "
+    "until the swing bridge reopens, the harbour board said.</p>"
+    "<p>Tickets cost the usual two crowns and can be bought from the kiosk on the tannery steps.</p>"
+)
+ONE_CARD = ('<article class="card"><h3><a href="/story/lock-keepers">Lock keepers vote to strike</a></h3>'
+            '<time datetime="2018-07-07">7 July 2018</time>'
+            "<p>Keepers on the upper locks want an extra man on the night shift.</p></article>")
+
+
+def div_story_page(before: str, after: str, story: str = STORY + STORY_MORE, dated: bool = True) -> str:
+    byline = ('<p class="byline">By Ivo Brandt <time datetime="2021-04-02T08:30:00+02:00">2 April</time></p>'
+              if dated else "")
+    return ('<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>'
+            f'{before}<div class="page"><h1>Bridge shut for nine weeks</h1>{byline}'
+            f'<div class="story-body">{story}</div></div>{after}</body></html>')
+
+
+def test_a_single_article_card_beside_a_story_in_a_div_is_left_out():
+    doc = read_one(div_story_page("", f"<section>{ONE_CARD}</section>"))
+    assert doc.text.startswith("Bridge shut for nine weeks\n\nBy Ivo Brandt 2 April\n\nThe river authority")
+    assert doc.text.endswith("or had to be cut away in pieces.")
+    assert "Lock keepers" not in doc.text and "night shift" not in doc.text
+    assert published(doc) == [("2021-04-02T08:30:00+02:00", "html:time[datetime]")]
+    # before the story, and the story undated: the card's date dates another story
+    doc = read_one(div_story_page(ONE_CARD, "", dated=False))
+    assert doc.text.startswith("Bridge shut for nine weeks\n\nThe river authority of Olsby"), doc.text[:100]
+    assert "Lock keepers" not in doc.text and published(doc) == []
+    # a card without a link is still a teaser: a line beside a story many times its length
+    unlinked = ONE_CARD.replace('<a href="/story/lock-keepers">', "").replace("</a>", "")
+    doc = read_one(div_story_page("", unlinked, dated=False))
+    assert "Lock keepers" not in doc.text and published(doc) == []
+
+
+def test_article_cards_that_outweigh_a_short_story_in_a_div_are_left_out():
+    cards = card_articles() + card_articles().replace("/story/", "/archive/")
+    doc = read_one(div_story_page("", f'<section class="more">{cards}</section>', story=BRIEF))
+    assert doc.text == ("Bridge shut for nine weeks\n\nBy Ivo Brandt 2 April\n\n"
+                        + "\n\n".join(p.removeprefix("<p>") for p in BRIEF.split("</p>") if p))
+    assert published(doc) == [("2021-04-02T08:30:00+02:00", "html:time[datetime]")]
+
+
+def test_a_story_in_a_div_beside_a_full_article_and_cards_is_read_with_the_article():
+    full = f'<article><h2>Winter apiary opens</h2><time datetime="2019-06-01">1 June 2019</time>{FULL}</article>'
+    doc = read_one(div_story_page("", f"<section>{full}{card_articles()}</section>"))
+    assert doc.text.startswith("Bridge shut for nine weeks\n\nBy Ivo Brandt 2 April\n\nThe river authority")
+    assert "or had to be cut away in pieces." in doc.text
+    assert doc.text.endswith("Winter apiary opens\n\n1 June 2019\n\n" + FULL[3:].replace("</p><p>", "\n\n")[:-4])
+    for headline, teaser, _ in CARDS:
+        assert headline not in doc.text and teaser not in doc.text
+    assert published(doc) == [("2021-04-02T08:30:00+02:00", "html:time[datetime]")]
+
+
+def test_full_posts_whose_headlines_link_to_their_own_pages_are_stories_not_cards():
+    posts = "".join(f'<article><h2><a href="/{slug}">{title}</a></h2>{body}</article>'
+                    for slug, title, body in (("bridge", "Bridge shut", STORY), ("honey", "Honey halved", OTHER)))
+    doc = read_one(f"<html><body><h1>Olsby notebook</h1><p>Notes from the river town.</p>{posts}</body></html>")
+    assert doc.text.startswith("Bridge shut\n\nThe river authority of Olsby")
+    assert "Honey halved\n\nBeekeepers on the Marrow Downs" in doc.text and "Notes from" not in doc.text
+    # beside a longer story in a <div>: a full post is no card, and is read after the story
+    post = '<article><h2><a href="/apiary">Winter apiary opens</a></h2>' + FULL + "</article>"
+    doc = read_one(div_story_page("", f"<section>{post}</section>"))
+    assert doc.text.startswith("Bridge shut for nine weeks\n\nBy Ivo Brandt 2 April\n\nThe river authority")
+    assert "or had to be cut away in pieces.\n\nWinter apiary opens\n\nThe Marrow Downs beekeeping" in doc.text
+
+
+def test_a_live_blog_whose_entries_hold_links_keeps_every_entry():
+    entries = "".join(f'<article class="entry"><a href="#entry-{i}"><time datetime="2021-04-02T{9 + i:02d}:00">'
+                      f'{9 + i}:00</time></a><p>{teaser} <a href="/story/{i}">Full story</a></p></article>'
+                      for i, (_, teaser, _) in enumerate(CARDS * 2))
+    page = (f'<html><body><h1>Live: bridge closure</h1><div class="summary">{STORY}</div>'
+            f'<div class="entries">{entries}</div></body></html>')
+    doc = read_one(page)
+    assert doc.text.startswith("9:00\n\nThe harbour board kept the crossing price")
+    assert doc.text.count("Volunteers who wind the old clock") == 2
+    assert published(doc) == [("2021-04-02T09:00", "html:time[datetime]")]
+
+
+def test_a_page_of_cards_keeps_them_all_when_one_has_no_link():
+    unlinked = '<article class="card"><h3>Notice to mariners</h3><p>The outer buoy is off station.</p></article>'
+    page = ('<html><body><main><h1>Harbour news</h1><p>The latest from the quays.</p>'
+            f'<section class="grid">{unlinked}{card_articles()}</section></main></body></html>')
+    text = read_one(page).text
+    assert text.startswith("Notice to mariners")
+    assert all(headline in text and teaser in text for headline, teaser, _ in CARDS)
+
+
+def test_sixteen_thousand_cards_beside_a_story_are_read_in_linear_time():
+    import time
+
+    cards = "".join(f'<article><h3><a href="/s{i}">Card {i}</a></h3><time datetime="2020-01-01">1 Jan</time>'
+                    f"<p>Teaser line {i} of another story.</p></article>" for i in range(16_000))
+    page = f'<html><body><div class="story">{STORY}{STORY_MORE}</div><section>{cards}</section></body></html>'
+    start = time.perf_counter()
+    doc = read_one(page)
+    assert time.perf_counter() - start < 30  # about a second; quadratic work would take minutes
+    assert doc.text.startswith("The river authority of Olsby") and "Card 7" not in doc.text
+    assert published(doc) == []

@@ -95,8 +95,11 @@ _JSONLD_PAGE_TYPES = frozenset({"WebPage"})
 # page) names no outlet.
 _URL_VALUE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^www\.|^[\w-]+(?:\.[\w-]+)+/", re.IGNORECASE)
 # An <article> shorter than this many words and than a quarter of the longest one is a
-# teaser (a related-story card), not a story of the page.
+# teaser (a related-story card), not a story of the page; so is one whose headline links to
+# another page with fewer words than this of its own. The page's own text is a story when it
+# has at least this many.
 _TEASER_WORDS = 40
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 # --------------------------------------------------------------------------
@@ -592,34 +595,44 @@ def _is_boilerplate(el: etree._Element, use_names: bool) -> bool:
 
 
 def _paragraph_weights(root: etree._Element) -> tuple[dict[etree._Element, int], int]:
-    """Characters of paragraph text each element holds, and the page's total.
+    """Characters of paragraph text each element holds, and the page's total (see
+    ``_paragraph_sizes``)."""
+    sizes, (total, _) = _paragraph_sizes(root)
+    return {el: chars for el, (chars, _) in sizes.items()}, total
+
+
+def _paragraph_sizes(root: etree._Element) -> tuple[dict[etree._Element, tuple[int, int]], tuple[int, int]]:
+    """Characters and words of paragraph text each element holds, and the page's totals.
 
     ``<p>`` text when the page has any (a long menu of links is no content), else all text.
     """
     # One bottom-up pass (children before parents): calling text_content() on every
     # element would cost depth x size. ``texts`` holds each element's text summary, ``held``
-    # the paragraph characters inside it (its own <p> text not included).
+    # the paragraph characters and words inside it (its own <p> text not included).
     texts: dict[etree._Element, tuple] = {}
-    held: dict[etree._Element, int] = {}
-    total = 0
+    held: dict[etree._Element, tuple[int, int]] = {}
+    chars = words = 0
     for el in reversed(list(root.iter())):
         if not isinstance(el.tag, str):
             continue
-        summary, inside = _text_summary(el.text), 0
+        summary, inside, inside_words = _text_summary(el.text), 0, 0
         for child in el:
             if isinstance(child.tag, str):
                 summary = _join(summary, texts[child])
-                inside += held[child]
+                inside += held[child][0]
+                inside_words += held[child][1]
                 if child.tag == "p":
                     inside += _collapsed_len(texts[child])
+                    inside_words += _words(texts[child])
             summary = _join(summary, _text_summary(child.tail))
-        texts[el], held[el] = summary, inside
+        texts[el], held[el] = summary, (inside, inside_words)
         if el.tag == "p":
-            total += _collapsed_len(summary)
-    if total:
-        return {el: n for el, n in held.items() if n}, total
-    weights = {el: _collapsed_len(summary) for el, summary in texts.items()}
-    return weights, weights.get(root, 0)
+            chars += _collapsed_len(summary)
+            words += _words(summary)
+    if chars:
+        return {el: n for el, n in held.items() if n[0]}, (chars, words)
+    sizes = {el: (_collapsed_len(summary), _words(summary)) for el, summary in texts.items()}
+    return sizes, sizes.get(root, (0, 0))
 
 
 # The summary of a text for its collapsed length (``_collapse``) without building it:
@@ -643,6 +656,10 @@ def _collapsed_len(summary: tuple | None) -> int:
     return 0 if summary is None else summary[0] + max(summary[1] - 1, 0)
 
 
+def _words(summary: tuple | None) -> int:
+    return 0 if summary is None else summary[1]
+
+
 def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
     """Whether a class/id token starts with a noise word other than the ``own`` ones."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", names).lower()
@@ -656,29 +673,15 @@ def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
 def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Element]:
     """The elements whose text is the article text, in document order.
 
-    Every ``<article>`` not inside another is kept (a compilation page, a live blog), except
-    teasers: one inside an ``<aside>`` or an element with a noisy class or id (a related
-    stories box, a comment list), below the ``<main>`` if any; and one of fewer than 40
-    words and under a quarter of the longest one's words (a related-story card).
-
-    Several articles that are all cards beside a story kept in a plain ``<div>`` (see
-    ``_cards``) are no stories of the page either. Without a story ``<article>``, the text is
-    the ``<main>``'s, else the ``<body>``'s, without the cards and, unless they hold most
-    of the page's text, without the articles in noisy boxes (see ``_cards``).
+    The stories of the page are its ``<article>`` elements not inside another (a compilation
+    page, a live blog) when they hold it (see ``_stories``); else the text is the
+    ``<main>``'s, else the ``<body>``'s, without the articles that are cards of other
+    stories.
     """
     tops = [a for a in root.iter("article") if not _inside(a, ("article",))]
-    lengths = {a: len(_collapse(a.text_content())) for a in tops}
-    boxed = {a for a in tops if lengths[a] and _in_noise_box(a, use_names)}
-    articles = [a for a in tops if lengths[a] and a not in boxed]
-    cards: list[etree._Element] = []
-    if len(articles) > 1 or (boxed and not articles):
-        cards = _cards(root, tops, articles, [a for a in tops if a in boxed], lengths)
-    dropped = set(cards)  # once: a page of thousands of cards
-    stories = [a for a in articles if a not in dropped] if cards else articles
+    stories, cards = _stories(root, tops, use_names) if tops else ([], [])
     if stories:
-        words = [len(a.text_content().split()) for a in stories]
-        longest = max(words)
-        return [a for a, n in zip(stories, words) if n >= _TEASER_WORDS or 4 * n >= longest]
+        return stories
     _drop(cards)
     for tag in ("main", "body"):
         for el in root.iter(tag):
@@ -690,29 +693,104 @@ def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Ele
     return [root]
 
 
-def _cards(root: etree._Element, tops: list[etree._Element], articles: list[etree._Element],
-           boxed: list[etree._Element], lengths: dict[etree._Element, int]) -> list[etree._Element]:
-    """The articles of a page that are teasers of other stories beside the page's own text.
+class _Measure(NamedTuple):
+    """What tells a card from a story: an article's words, how many are its own (outside
+    links to other pages), and whether it leads away (its headline, or most of its text,
+    is a link to another page)."""
 
-    The page's own text here is its paragraph text outside every article
-    (``_paragraph_weights``, after boilerplate removal): a story kept in a plain ``<div>``.
-    The articles not in a noisy box (``articles``) are cards when there are several, each
-    has under a quarter of that text's characters, and all together less than it: a "more
-    stories" box of headlines with a paragraph or two, beside a longer story. Of the
-    stories of a compilation page or the entries of a live blog, one is at least a quarter
-    of the text around them, or all together outweigh it. The articles in noisy boxes
-    (``boxed``) are cards, named as such, when together they hold less than that text; so
-    a story wrapped in ``<div class="post comments-open">`` stays.
+    words: int
+    own: int
+    leads_away: bool
+
+
+def _stories(root: etree._Element, tops: list[etree._Element],
+             use_names: bool) -> tuple[list[etree._Element], list[etree._Element]]:
+    """The articles that are the page's text; or none, and the cards to leave out of it.
+
+    Each article is weighed against the page's own text: the words of its paragraphs outside
+    every article (``_paragraph_sizes``, after boilerplate removal), a story kept in a plain
+    ``<div>`` when they are at least 40. An article in an aside or a noisy box is a card
+    (``_in_noise_box``), and so is one that leads away to another page with few words of its
+    own (``_is_card``): a teaser is a linked headline, a line of summary and a date. The
+    other articles hold the text when together they have at least as many words as the
+    page's own, as the entries of a live blog and the stories of a compilation do; the cards
+    are left out, unless neither the articles nor the page hold a story: a page made of
+    cards. Otherwise the page's own text is its story, read with the articles that are not
+    cards; those under a quarter of its words are teasers too.
     """
-    weights, total = _paragraph_weights(root)
-    outside = total - sum(weights.get(a, 0) for a in tops)
-    cards = []
-    if len(articles) > 1 and sum(lengths[a] for a in articles) < outside \
-            and all(4 * lengths[a] < outside for a in articles):
-        cards.extend(articles)
-    if sum(lengths[a] for a in boxed) < outside:
-        cards.extend(boxed)
-    return cards
+    measures = [_measure(a) for a in tops]
+    sizes, (_, total) = _paragraph_sizes(root)
+    outside = total - sum(sizes.get(a, (0, 0))[1] for a in tops)
+    kinds = [_kind(a, m, outside, use_names) for a, m in zip(tops, measures)]
+    articles = [(a, m) for a, m, kind in zip(tops, measures, kinds) if kind in ("card", "story")]
+    stories = [(a, m) for a, m, kind in zip(tops, measures, kinds) if kind == "story"]
+    own_story = outside >= _TEASER_WORDS
+    if stories and sum(m.words for _, m in stories) >= outside:
+        if own_story or any(m.words >= _TEASER_WORDS for _, m in stories):
+            return _without_teasers(stories), []
+        return _without_teasers(articles), []  # no story for the cards to stand beside
+    if articles and not own_story:
+        return _without_teasers(articles), []  # a page made of cards
+    cards = [a for a, m, kind in zip(tops, measures, kinds)
+             if kind == "card" or (kind == "story" and 4 * m.words < outside)]
+    if sum(m.words for m, kind in zip(measures, kinds) if kind == "boxed") < outside:
+        # a related box or a comment list; a story's noisy wrapper holds more than the rest
+        cards.extend(a for a, kind in zip(tops, kinds) if kind == "boxed")
+    return [], cards
+
+
+def _kind(article: etree._Element, m: _Measure, outside: int, use_names: bool) -> str:
+    """``empty`` (no words), ``boxed`` (in an aside or a noisy box), ``card`` or ``story``."""
+    if not m.words:
+        return "empty"
+    if _in_noise_box(article, use_names):
+        return "boxed"
+    return "card" if _is_card(m, outside) else "story"
+
+
+def _without_teasers(articles: list[tuple[etree._Element, _Measure]]) -> list[etree._Element]:
+    """The stories among articles that hold the page's text: an article of fewer than 40
+    words and under a quarter of the longest one's words is a teaser (a related-story card)."""
+    longest = max(m.words for _, m in articles)
+    return [a for a, m in articles if m.words >= _TEASER_WORDS or 4 * m.words >= longest]
+
+
+def _is_card(m: _Measure, outside: int) -> bool:
+    """Whether an article is a teaser of another story: it leads away to another page and
+    has few words of its own, under 40 or under a quarter of the page's own text."""
+    return m.leads_away and (m.own < _TEASER_WORDS or 4 * m.own < outside)
+
+
+def _measure(article: etree._Element) -> _Measure:
+    """An article's words, its own words, and whether its headline or most of its text
+    links to another page. Links are never nested in a parsed page, so each word is read
+    once."""
+    words = len(article.text_content().split())
+    linked, headline = 0, False
+    for link in article.iter("a"):
+        if _leads_away(link):
+            linked += len(link.text_content().split())
+            headline = headline or _in_heading(link, article) or any(
+                True for _ in link.iterdescendants(*_HEADINGS))
+    return _Measure(words, max(words - linked, 0), headline or (0 < linked and 2 * linked >= words))
+
+
+def _leads_away(link: etree._Element) -> bool:
+    """Whether a link goes to another page: not to a place in this one (``#…``, ``?…``), nor
+    to a script."""
+    href = (link.get("href") or "").strip()
+    return bool(href) and not href.startswith(("#", "?")) and not href.lower().startswith("javascript:")
+
+
+def _in_heading(el: etree._Element, article: etree._Element) -> bool:
+    """Whether an element lies in a heading of the article: a linked headline names the
+    story the link leads to."""
+    for a in el.iterancestors():
+        if a is article:
+            return False
+        if isinstance(a.tag, str) and a.tag.lower() in _HEADINGS:
+            return True
+    return False
 
 
 def _in_noise_box(el: etree._Element, use_names: bool) -> bool:
