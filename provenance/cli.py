@@ -516,7 +516,7 @@ def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optiona
 def export_command(
     report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
     fmt: str = typer.Option(..., "--format", metavar="FORMAT",
-                            help="prov-json, prov-n, prov-xml (W3C PROV), csv (one row per republished passage) or html."),
+                            help="prov-json, prov-n, prov-xml (W3C PROV), csv (one row per republished or undetermined passage) or html."),
     output: Path = typer.Option(..., "--output", "-o", help="Write the export here (atomically)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus",
                                           help="The audited folder: show passage texts side by side in the HTML export."),

@@ -3,9 +3,10 @@
 One file, no network: inline CSS, no scripts, no external fonts or images, and a
 Content-Security-Policy that forbids anything else. Every string that comes from
 the corpus (paths, titles, outlet names, article text, evidence text, reasons) is
-untrusted: it is stripped of control and bidirectional-override characters and
+untrusted: it is stripped of control and bidirectional formatting characters and
 escaped with ``html.escape(..., quote=True)``, so markup in an article shows as
-text and never runs.
+text and never runs.  Joiners (ZWJ, ZWNJ) are kept: they spell words in Persian,
+Indic scripts and emoji.
 
 Side-by-side text needs the corpus text, which the report does not hold: pass
 ``texts`` (document path -> extracted text). A text is used only when its length
@@ -17,22 +18,24 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime, timezone
 from difflib import SequenceMatcher
 from typing import Any
 
-from ..summary import clean
 from ..trace import registry_entries
 from ..tokens import normalise_word
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# control characters and bidirectional formatting (marks, embeddings, overrides, isolates)
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _DIFF_AUTOJUNK_WORDS = 3000  # longer passages: let difflib treat very common words as junk (speed)
 
 
 def esc(value: Any) -> str:
     """Untrusted label (one line) -> escaped HTML."""
-    return html.escape(clean("" if value is None else value, limit=100_000), quote=True)
+    text = _UNSAFE.sub("", "" if value is None else str(value))
+    return html.escape(re.sub(r"[\n\t\r]", " ", text)[:100_000], quote=True)
 
 
 def esc_text(value: str) -> str:
@@ -46,6 +49,26 @@ def _pct(x: float | None) -> str:
 
 def _label(path: str, record: str | None) -> str:
     return path + (f"#{record}" if record else "")
+
+
+def _where(d: dict[str, Any]) -> str:
+    """A document's name, with the archive collection it came from (``audit --index``): its
+    path is relative to that collection's folder, not to the audited one."""
+    badge = f' <span class="badge unknown">{esc(d["collection"])}</span>' if d.get("collection") else ""
+    return f'<span class="mono">{esc(_label(d["path"], d.get("record")))}</span>{badge}'
+
+
+def _instant(iso: str) -> tuple[datetime, str]:
+    """Where a date falls, for ordering: in UTC when it states an offset, a year or month at
+    its start; the string itself breaks ties."""
+    padded = iso + {4: "-01-01", 7: "-01"}.get(len(iso), "")
+    try:
+        when = datetime.fromisoformat(padded)
+    except ValueError:
+        return datetime.max, iso
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when, iso
 
 
 # ---------------------------------------------------------------- word diff
@@ -319,7 +342,8 @@ def _timeline(report: dict[str, Any]) -> str:
     items = []
     for c in report["clusters"]:
         o = c["origin"]
-        items.append((o.get("date") is None, o.get("date") or "", c["id"], c))
+        when = _instant(o["date"]) if o.get("date") else (datetime.max, "")
+        items.append((o.get("date") is None, when, c["id"], c))
     items.sort(key=lambda t: t[:3])
     rows = []
     for _, _, cid, c in items:
@@ -327,8 +351,7 @@ def _timeline(report: dict[str, Any]) -> str:
         if o["status"] != "determined":
             where = '<span class="muted">undetermined</span>'
         elif o.get("document") and o["document"] in docs:
-            od = docs[o["document"]]
-            where = f'<span class="mono">{esc(_label(od["path"], od.get("record")))}</span>'
+            where = _where(docs[o["document"]])
         else:
             where = '<em>outside the corpus</em>'
         copies = c["chain"]
@@ -340,7 +363,8 @@ def _timeline(report: dict[str, Any]) -> str:
                     f'<td class="num">{len(copies)}</td><td>{flag}</td></tr>')
     return ('<section id="timeline"><h2>Timeline of first appearances</h2>'
             '<p class="muted">Each reuse cluster\'s origin, earliest first (dates as stated, at their own precision; '
-            'undated last).</p><table><thead><tr><th>first appeared</th><th>outlet</th><th>where</th><th>cluster</th>'
+            'times with a UTC offset ordered in UTC; undated last).</p><table><thead><tr><th>first appeared</th>'
+            '<th>outlet</th><th>where</th><th>cluster</th>'
             '<th>copies</th><th></th></tr></thead><tbody>' + "".join(rows) + "</tbody></table></section>")
 
 
@@ -359,8 +383,8 @@ def _cluster(c: dict[str, Any], report: dict[str, Any], texts: _Texts) -> str:
         where = "undetermined: the evidence does not decide where this text first appeared"
         where_html = esc(where)
     elif om is not None:
-        where_html = (f'<span class="mono">{esc(_label(om["path"], om.get("record")))}</span> '
-                      f'<span class="muted">chars {int(om["start"])}–{int(om["end"])}</span>')
+        where_html = (_where(docs.get(om["document"]) or {"path": om["path"], "record": om.get("record")})
+                      + f' <span class="muted">chars {int(om["start"])}–{int(om["end"])}</span>')
     else:
         where_html = "<em>outside the corpus</em> (known only by the outlet and date it is cited with)"
     out.append('<div class="origin"><h4>Origin</h4><dl class="kv">'
@@ -391,8 +415,9 @@ def _cluster(c: dict[str, Any], report: dict[str, Any], texts: _Texts) -> str:
             outlet = (d.get("outlet") or {}).get("name")
             src = l.get("source")
             if src:
-                sd = docs.get(src["document"], {})
-                src_html = f'<span class="mono">{esc(_label(sd.get("path", src["document"]), sd.get("record")))}</span>'
+                src_html = _where(docs.get(src["document"]) or {"path": src["document"]})
+            elif l.get("relation") == "cited":
+                src_html = '<span class="muted">none (the original is outside the corpus)</span>'
             else:
                 src_html = '<span class="muted">none (measured against the origin)</span>'
             lag = "–" if l.get("lag_days") is None else f'{l["lag_days"]:g} d'
@@ -408,10 +433,11 @@ def _cluster(c: dict[str, Any], report: dict[str, Any], texts: _Texts) -> str:
         out.append('<h4>Chain of republications</h4><table><thead><tr><th>#</th><th>copy</th><th>outlet</th>'
                    '<th>date</th><th>lag</th><th>relation</th><th>similarity</th><th>direct source</th>'
                    '<th>credit</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
-        out.append('<p class="legend">Each copy beside the origin passage, word by word: <del>not in the copy</del> '
+        beside = "the origin passage" if om is not None else "its direct source in the corpus, when it has one"
+        out.append(f'<p class="legend">Each copy beside {beside}, word by word: <del>not in the copy</del> '
                    '<ins>added by the copy</ins> <mark>changed by the copy</mark></p>')
         for n, l in enumerate(c["chain"], 1):
-            out.append(_copy(n, l, c, om, origin_text, texts))
+            out.append(_copy(n, l, c, om, texts))
     elif o["status"] == "determined":
         out.append('<p class="muted">No republications: every member is in the origin\'s own document.</p>')
 
@@ -438,8 +464,7 @@ def _lag_phrase(days: float) -> str:
     return f"{days:g} day{'' if days == 1 else 's'} after the origin"
 
 
-def _copy(n: int, l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | None,
-          origin_text: str | None, texts: _Texts) -> str:
+def _copy(n: int, l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | None, texts: _Texts) -> str:
     cid = c["id"]
     uncredited = l.get("credited") == "uncredited"
     out = [f'<article class="copy{" uncredited" if uncredited else ""}" id="{esc(cid)}-copy-{n}"><header>'
@@ -451,26 +476,38 @@ def _copy(n: int, l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | Non
     out.append(f'<p class="muted">Credit: {esc(l.get("credit_reason") or "")}</p>')
     if l.get("credit_evidence"):
         out.append(_evidence_list(l["credit_evidence"]))
+    out.append(_side_by_side(l, c, om, texts) + "</article>")
+    return "".join(out)
+
+
+def _side_by_side(l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | None, texts: _Texts) -> str:
+    """The copy's text beside the passage it is compared with, word by word when both are known."""
     copy_text, why = texts.get(l["document"], l["start"], l["end"])
     copy_cap = f'copy · {esc(_label(l["path"], l.get("record")))} · chars {int(l["start"])}–{int(l["end"])}'
+    ref, role = _beside(l, c, om)
+    if ref is None:
+        ref_cap, ref_text = "origin · outside the corpus", None
+        left = '<span class="note">The original is not in the corpus; nothing to compare with.</span>'
+    else:
+        ref_cap = (f'{role} · {esc(_label(ref["path"], ref.get("record")))} '
+                   f'· chars {int(ref["start"])}–{int(ref["end"])}')
+        ref_text, ref_why = texts.get(ref["document"], ref["start"], ref["end"])
+        left = esc_text(ref_text) if ref_text is not None else f'<span class="note">{esc(ref_why)}</span>'
+    right = esc_text(copy_text) if copy_text is not None else f'<span class="note">{esc(why)}</span>'
+    if copy_text is not None and ref_text is not None:
+        left, right = word_diff(ref_text, copy_text)
+    return (f'<div class="sbs"><div><div class="cap">{ref_cap}</div><div class="text">{left}</div></div>'
+            f'<div><div class="cap">{copy_cap}</div><div class="text">{right}</div></div></div>')
+
+
+def _beside(l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | None) -> tuple[dict[str, Any] | None, str]:
+    """The passage a copy is shown beside: the origin passage; when the origin is outside the
+    corpus, the copy's direct source in it (what its relation and similarity measure); else none."""
     if om is not None:
-        origin_cap = f'origin · {esc(_label(om["path"], om.get("record")))} · chars {int(om["start"])}–{int(om["end"])}'
-    else:
-        origin_cap = "origin · outside the corpus"
-    if copy_text is not None and origin_text is not None:
-        left, right = word_diff(origin_text, copy_text)
-    else:
-        if om is None:
-            left = '<span class="note">The original is not in the corpus; nothing to compare with.</span>'
-        elif origin_text is None:
-            _, owhy = texts.get(om["document"], om["start"], om["end"])
-            left = f'<span class="note">{esc(owhy)}</span>'
-        else:
-            left = esc_text(origin_text)
-        right = esc_text(copy_text) if copy_text is not None else f'<span class="note">{esc(why)}</span>'
-    out.append(f'<div class="sbs"><div><div class="cap">{origin_cap}</div><div class="text">{left}</div></div>'
-               f'<div><div class="cap">{copy_cap}</div><div class="text">{right}</div></div></div></article>')
-    return "".join(out)
+        return om, "origin"
+    if l.get("source_member") is not None:
+        return c["members"][l["source_member"]], "direct source"
+    return None, "origin"
 
 
 def _rejections(report: dict[str, Any]) -> str:
