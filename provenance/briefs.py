@@ -8,19 +8,20 @@ pairs find it; and a brief's few content words rarely make an LSH window close
 to any window of a longer story.
 
 A *brief* here is a text of ``align.brief_min_words`` to ``align.brief_max_words``
-distinct content words.  It is paired with every document holding at least
-``align.sentence_min_overlap`` of its content words, each weighed by its rarity
-(``rarity``), found through an index of each brief's rarest words (any such
-document holds one of them); the verification (``brief_span``) then requires that
-every figure of the brief is in the other text too (a rewrite keeps ages, sums,
-dates), and reports the brief against the fewest consecutive sentences of the
-other text that hold that share of its words.
+distinct content words that shares no passage with any document.  Its source holds at
+least ``align.sentence_min_overlap`` of its content words, each weighed by its rarity
+(``rarity``), and the same share of its rare words (weighing ``KEY_MIN_WEIGHT`` or more:
+the names and places that tell its story apart from a formula), within consecutive
+sentences, and every figure of it (a rewrite keeps ages, sums, dates); and it was not
+published after the brief.  Candidates come from an index of each brief's rarest words
+(any text holding the share of its rare words holds one of them); ``brief_span`` verifies
+them and reports the brief against the fewest consecutive sentences that hold all that.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -32,15 +33,16 @@ from .rewrite import Sentences, _found
 from .tokens import Tokens
 
 if TYPE_CHECKING:
-    from .align import Seeds, TokenSpan
+    from .align import TokenSpan
 
 # The rare words of a brief, those weighing at least this (names, places: words found in
 # few documents of the corpus), tell its story: its source must hold the same share of
 # their weight as of all its words'.  They also key the index; a brief whose other words
 # alone could make that share is left to the other matchers.
 KEY_MIN_WEIGHT = 0.5
-# Documents whose words are matched against the index at once.
-BATCH_DOCUMENTS = 2000
+# Content words of the documents matched against the index at once (about 50 bytes each
+# while a batch is matched).
+BATCH_WORDS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,9 +134,9 @@ _UNITS = 1 << 20
 _SHARE_UNITS = 1_000_000
 
 
-def _enough(held: np.ndarray, total: np.ndarray, share: float) -> np.ndarray:
+def _enough(held: np.ndarray, total: np.ndarray, share: "float | np.ndarray") -> np.ndarray:
     """Whether ``held`` units are at least ``share`` of ``total``, exactly."""
-    return held * _SHARE_UNITS >= round(share * _SHARE_UNITS) * total
+    return held * _SHARE_UNITS >= np.rint(np.asarray(share) * _SHARE_UNITS).astype(np.int64) * total
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -203,10 +205,24 @@ def corpus_briefs(content: ContentWords, params: Params) -> tuple[list[tuple[int
     if not len(index):
         return [], set()
     pairs: set[tuple[int, int]] = set()
-    for first in range(0, len(sizes), BATCH_DOCUMENTS):
-        docs = range(first, min(first + BATCH_DOCUMENTS, len(sizes)))
+    for docs in batches(range(len(sizes)), sizes):
         pairs.update(brief_pairs(index, docs, [content.hashes_of(d) for d in docs]))
     return sorted(pairs), set(index.docs.tolist())
+
+
+def batches(docs: Iterable[int], sizes: Sequence[int]) -> Iterator[list[int]]:
+    """The documents in batches of about ``BATCH_WORDS`` content words (``sizes``: each
+    document's count, by document)."""
+    batch: list[int] = []
+    held = 0
+    for d in docs:
+        batch.append(d)
+        held += int(sizes[d])
+        if held >= BATCH_WORDS:
+            yield batch
+            batch, held = [], 0
+    if batch:
+        yield batch
 
 
 def unmatched_briefs(pairs: Iterable[tuple[int, int]], briefs: set[int], matched: set[int],
@@ -243,63 +259,66 @@ def _figures(tokens: Tokens) -> np.ndarray:
     return np.unique(tokens.hashes[np.array(digit, dtype=bool)]) if any(digit) else np.zeros(0, dtype=np.uint64)
 
 
-def _window(brief: Sentences, weights: np.ndarray, needs: np.ndarray, other: Sentences) -> tuple[int, int] | None:
+def _window(brief: Sentences, units: np.ndarray, totals: np.ndarray, shares: np.ndarray,
+            other: Sentences) -> tuple[int, int] | None:
     """The fewest consecutive sentences of ``other`` (first and last + 1; the earliest
-    of equal length) whose words meet every need: row k of ``weights`` weighs each of
-    the brief's words, and the words held must weigh at least ``needs[k]``."""
+    of equal length) whose words hold ``shares[k]`` of each row k of ``units`` (which
+    weighs each of the brief's words; ``totals[k]`` is its sum), in whole units as the
+    index counts them."""
     at, hit = _found(other.word, brief.vocab)
     sentence, column = other.sentence[hit], at[hit]
     if not len(sentence):
         return None
-    needs = needs * (1 - 1e-6)
-    if (weights[:, np.unique(column)].sum(axis=1) < needs).any():
+    if not _enough(units[:, np.unique(column)].sum(axis=1), totals, shares).all():
         return None
     held: list[list[int]] = [[] for _ in range(len(other.sizes))]
     for s, c in zip(sentence.tolist(), column.tolist()):
         held[s].append(c)
     count = np.zeros(len(brief.vocab), dtype=np.int64)
-    mass = np.zeros(len(needs))
+    mass = np.zeros(len(totals), dtype=np.int64)
     best, lo = None, 0
     for hi in range(len(held)):
         for c in held[hi]:
             if count[c] == 0:
-                mass += weights[:, c]
+                mass += units[:, c]
             count[c] += 1
-        while (mass >= needs).all():
+        while _enough(mass, totals, shares).all():
             if best is None or hi + 1 - lo < best[1] - best[0]:
                 best = (lo, hi + 1)
             for c in held[lo]:
                 count[c] -= 1
                 if count[c] == 0:
-                    mass -= weights[:, c]
+                    mass -= units[:, c]
             lo += 1
     return best
 
 
-def brief_span(ta: Tokens, tb: Tokens, sa: "Seeds", sb: "Seeds", params: Params) -> "tuple[TokenSpan, float] | None":
-    """The whole of brief ``ta`` against the fewest consecutive sentences of ``tb``
-    that hold ``sentence_min_overlap`` of its weighed content words and each of its
-    figures, with the share of its words they hold; or None."""
+def brief_span(ta: Tokens, tb: Tokens, a: Sentences, b: Sentences, weights: WordWeights | None,
+               params: Params) -> "tuple[TokenSpan, float] | None":
+    """The whole of brief ``ta`` against the fewest consecutive sentences of ``tb`` that
+    hold ``sentence_min_overlap`` of its weighed content words, the same share of its
+    rare ones, and each of its figures; with the share of its words the whole of ``tb``
+    holds (which of several such texts it condenses); or None.  ``a`` and ``b`` are the
+    two texts' sentences, their words weighed by ``weights``."""
     from .align import TokenSpan  # align's span, made here for the brief stage
 
-    a, b = sa.sentences, sb.sentences
-    if a is None or b is None or not len(tb) or not is_brief(len(a.vocab), params):
-        return None
-    weights = weighed(a.vocab, sa.weights).astype(np.float64)
-    figures = _figures(ta)
-    rare = np.where(weights >= KEY_MIN_WEIGHT, weights, 0.0)
     share = params.sentence_min_overlap
-    # the share of all its words, the same share of the rare ones that tell its story
-    # (names, places: a brief's stock words alone can make the share), every figure
-    rows = np.stack([weights, rare, np.isin(a.vocab, figures).astype(np.float64)])
-    found = _window(a, rows, np.array([share * weights.sum(), share * rare.sum(), rows[2].sum()]), b)
+    if not len(tb) or share <= 0 or not is_brief(len(a.vocab), params):
+        return None
+    w = weighed(a.vocab, weights)
+    figures = _figures(ta)
+    # all its words, the rare ones that tell its story (its stock words alone can make
+    # the share), and its figures, each of which must be held (a share of 1)
+    units = np.stack([_units(w), _rare_units(w), np.isin(a.vocab, figures).astype(np.int64)])
+    totals = units.sum(axis=1)
+    found = _window(a, units, totals, np.array([share, share, 1.0]), b)
     if found is None:
         return None
     b0, b1 = int(b.bounds[found[0]]), int(b.bounds[found[1]])
     window = tb.hashes[b0:b1]
     if len(figures) and not np.isin(figures, window).all():  # a figure that is a function word
         return None
-    held = np.isin(a.vocab, window)
-    share = float(weights[held].sum()) / float(weights.sum())
+    held = int(units[0][np.isin(a.vocab, tb.hashes)].sum())
     brief = ta.hashes
-    return TokenSpan(0, len(ta), b0, b1, int(np.isin(brief, window).sum()), int(np.isin(window, brief).sum())), share
+    return (TokenSpan(0, len(ta), b0, b1, int(np.isin(brief, window).sum()), int(np.isin(window, brief).sum())),
+            held / int(totals[0]))

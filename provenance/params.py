@@ -155,6 +155,9 @@ def _check(p: Params, origin: str, explicit: set[str] = frozenset()) -> Params:
         raise ConfigError(f"{origin}: window_stride ({p.window_stride}) exceeds window_tokens ({p.window_tokens})")
     if p.shingle_size > p.window_tokens:
         raise ConfigError(f"{origin}: shingle_size exceeds window_tokens")
+    if p.brief_min_words > p.brief_max_words > 0:
+        raise ConfigError(f"{origin}: align.brief_min_words ({p.brief_min_words}) exceeds align.brief_max_words "
+                          f"({p.brief_max_words})")
     if p.partially > p.wholly:
         raise ConfigError(f"{origin}: derivation.partially ({p.partially}) exceeds derivation.wholly ({p.wholly})")
     from .candidates import band_parameters  # here: candidates imports this module

@@ -48,7 +48,7 @@ from .quotes import quoted_regions, quoted_share
 from .sidecar import row_for
 from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
-from .rewrite import stopword_hashes
+from .rewrite import Sentences, sentences_of, stopword_hashes
 from .parallel import default_jobs, give_back_memory, map_chunks, state
 from .briefs import brief_span, corpus_briefs, unmatched_briefs
 from .params import Params, default_params
@@ -120,11 +120,12 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     give_back_memory()  # the band keys' memory, before the rarity stage takes its own
     weights, content = timed("rarity", rarity_weights, tokens, params)
     briefs, brief_docs = timed("briefs", corpus_briefs, content, params) if content is not None else ([], set())
-    pairs = sorted(set(pairs) | set(briefs))
+    if briefs:
+        pairs = sorted(set(pairs) | set(briefs))
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights, content)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
     spans, screened = timed("brief-verify", add_briefs, briefs, brief_docs, spans, screened, docs, attributions,
-                            tokens, params, weights, content)
+                            tokens, params, weights)
     lsh_stats["brief_pairs"] = len(briefs)
     weights = content = None
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
@@ -339,21 +340,24 @@ def span_pairs(a: int, b: int, ta: Tokens, tb: Tokens, found: Sequence[TokenSpan
 
 
 def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params,
-                  weights: WordWeights | None = None,
-                  content: ContentWords | None = None) -> list[tuple[int, int, float, SpanPair]]:
+                  weights: WordWeights | None = None) -> list[tuple[int, int, float, SpanPair]]:
     """Each (brief, other) pair verified as a rewritten brief (``briefs.brief_span``):
-    (brief, other, share of the brief's words held, the span)."""
+    (brief, other, share of the brief's words the other holds, the span)."""
     out = []
-    seeds: dict[int, Seeds] = {}
+    cache: OrderedDict[int, Sentences] = OrderedDict()  # pairs come by brief: its partners recur
 
-    def seeds_for(i: int) -> Seeds:
-        if i not in seeds:
-            seeds[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences, True, weights,
-                                content.of(i) if content is not None else None)
-        return seeds[i]
+    def sentences(i: int) -> Sentences:
+        found = cache.get(i)
+        if found is None:
+            found = cache[i] = sentences_of(tokens[i], weights)
+            if len(cache) > _SEED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(i)
+        return found
 
     for x, y in pairs:
-        got = brief_span(tokens[x], tokens[y], seeds_for(x), seeds_for(y), params)
+        got = brief_span(tokens[x], tokens[y], sentences(x), sentences(y), weights, params)
         if got is not None:
             span, share = got
             a, b = min(x, y), max(x, y)
@@ -364,13 +368,12 @@ def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens]
 
 def add_briefs(briefs: Sequence[tuple[int, int]], brief_docs: set[int], spans: list[SpanPair],
                screened: dict[str, int], docs: list[Document], atts: list[Attribution], tokens: list[Tokens],
-               params: Params, weights: WordWeights | None,
-               content: ContentWords | None) -> tuple[list[SpanPair], dict[str, int]]:
+               params: Params, weights: WordWeights | None) -> tuple[list[SpanPair], dict[str, int]]:
     """The screened spans with the rewritten briefs added (``briefs``): each brief
     that has no span of its own, against the earlier or undated text it condenses."""
     unmatched = unmatched_briefs(briefs, brief_docs, {d for s in spans for d in (s.a, s.b)},
                                  lambda d: atts[d].date)
-    found = brief_matches(unmatched, tokens, params, weights, content)
+    found = brief_matches(unmatched, tokens, params, weights)
     kept, more = screen([m[3] for m in found], docs, atts, params)
     keep = {id(s) for s in kept}
     spans = sorted(spans + best_briefs(m for m in found if id(m[3]) in keep), key=lambda s: (s.a, s.b))
@@ -379,14 +382,17 @@ def add_briefs(briefs: Sequence[tuple[int, int]], brief_docs: set[int], spans: l
 
 def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]]) -> list[SpanPair]:
     """Each brief against the texts holding the highest share of its words (equal
-    shares: each of them), in (a, b) order: the text it condenses."""
+    shares: each of them), in (a, b) order: the text it condenses.  Two briefs of one
+    story may each be the other's: the pair keeps one span, the lower brief's."""
     best: dict[int, float] = {}
     found = sorted(matches, key=lambda m: (m[0], m[1]))
     for x, _y, share, _s in found:
         best[x] = max(best.get(x, 0.0), share)
-    out = [s for x, _y, share, s in found if share >= best[x] - 1e-9]
-    out.sort(key=lambda s: (s.a, s.b))
-    return out
+    kept: dict[tuple[int, int], SpanPair] = {}
+    for x, _y, share, s in found:
+        if share >= best[x] - 1e-9:
+            kept.setdefault((s.a, s.b), s)
+    return [kept[k] for k in sorted(kept)]
 
 
 def in_reach(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:

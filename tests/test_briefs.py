@@ -9,13 +9,14 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from provenance.align import seeds_of
 from provenance.briefs import KEY_MIN_WEIGHT, brief_pairs, brief_span, build_index, key_words, unmatched_briefs
 from provenance.dates import parse_date_value
 from provenance.params import default_params, with_overrides
 from provenance.pipeline import AuditOptions, audit
 from provenance.report import build_report
-from provenance.tokens import Tokenizer
+from provenance.rarity import WordWeights
+from provenance.rewrite import sentences_of
+from provenance.tokens import Tokenizer, normalise_word, word_hash
 
 STORY = (
     "COURTS Quarry\n"
@@ -41,12 +42,10 @@ def _tokens(text: str):
     return Tokenizer()(text).of(text)
 
 
-def _span(brief: str, story: str, params=None):
+def _span(brief: str, story: str, params=None, weights=None):
     params = params or default_params()
     tb, ts = _tokens(brief), _tokens(story)
-    sb = seeds_of(tb, params.seed_ngram, params.max_seed_occurrences, True)
-    ss = seeds_of(ts, params.seed_ngram, params.max_seed_occurrences, True)
-    return brief_span(tb, ts, sb, ss, params), tb, ts
+    return brief_span(tb, ts, sentences_of(tb, weights), sentences_of(ts, weights), weights, params), tb, ts
 
 
 def test_a_brief_is_matched_whole_against_the_sentences_it_condenses():
@@ -66,20 +65,49 @@ def test_a_brief_whose_figure_the_other_text_lacks_is_not_matched():
     assert _span(WRONG_FIGURE, STORY)[0] is None
 
 
+def _weights(rare: set[str], common: set[str]) -> WordWeights:
+    """Names rare (not listed: weight 1), stock words common (0.45)."""
+    hashes = sorted(word_hash(normalise_word(w)) for w in common)
+    return WordWeights(np.array(hashes, dtype=np.uint64), np.full(len(hashes), 0.45, dtype=np.float32), 1000, 100)
+
+
+def test_a_text_holding_the_brief_s_stock_words_but_not_its_names_is_not_its_source():
+    brief = "Harbour Mill said its board declared a special payment to holders, payable April 30.\n"
+    other = "Quayside Foods said its board declared a special payment to holders, payable April 30 as before.\n"
+    common = {"said", "board", "declared", "special", "payment", "holders", "payable", "april", "30"}
+    # the stock words and the figure are most of the brief's weight: without the rare-word
+    # share the other company's notice would be its source
+    found, _tb, _ts = _span(brief, other, with_overrides(default_params(), {"align.brief_min_words": "4"}),
+                            _weights({"harbour", "mill"}, common))
+    assert found is None
+    assert _span(brief, brief.replace("Harbour Mill", "Harbour Mill (HML)"),
+                 with_overrides(default_params(), {"align.brief_min_words": "4"}),
+                 _weights(set(), common))[0] is not None
+
+
 def test_a_brief_is_not_matched_to_a_text_holding_few_of_its_words():
     assert _span(BRIEF, UNRELATED)[0] is None
     assert _span(BRIEF, STORY, with_overrides(default_params(), {"align.brief_max_words": "10"}))[0] is None
 
 
-def test_the_key_words_are_the_rarest_that_any_text_reaching_the_share_must_hold():
+def test_the_key_words_are_the_rarest_that_any_text_reaching_the_share_of_the_rare_ones_must_hold():
     words = np.array([11, 12, 13, 14, 15], dtype=np.uint64)
     weights = np.array([1.0, 0.2, 1.0, 0.9, 0.3], dtype=np.float32)
     keys = key_words(words, weights, 0.6)
-    # total 3.4: leaving out 1.0 + 1.0 leaves 1.4, under 0.6 * 3.4 = 2.04
+    # the rare words weigh 2.9: leaving out 1.0 + 1.0 leaves 0.9, under 0.6 * 2.9 = 1.74;
+    # leaving out 1.0 alone leaves 1.9, which could still make it
     assert sorted(keys.tolist()) == [11, 13]
     common = np.array([0.4, 0.4, 0.4], dtype=np.float32)
     assert key_words(np.array([1, 2, 3], dtype=np.uint64), common, 0.6) is None  # every word below KEY_MIN_WEIGHT
     assert KEY_MIN_WEIGHT > 0.4
+
+
+def test_a_brief_whose_stock_words_alone_could_make_the_share_is_not_indexed():
+    words = np.arange(1, 7, dtype=np.uint64)
+    # rare 2.0 of 3.8: the stock words (1.8) are under 0.6 of it, so the brief is indexed
+    assert key_words(words, np.array([1.0, 1.0, 0.45, 0.45, 0.45, 0.45], dtype=np.float32), 0.6) is not None
+    # rare 1.0 of 3.1: the stock words (2.1) are over 0.6 of it: a formula of figures and stock words
+    assert key_words(words, np.array([1.0, 0.3, 0.45, 0.45, 0.45, 0.45], dtype=np.float32), 0.6) is None
 
 
 @settings(max_examples=200, deadline=None)
@@ -104,6 +132,15 @@ def test_the_index_pairs_each_brief_with_the_texts_holding_enough_of_it():
              np.array([2, 3, 4, 5, 6], dtype=np.uint64)]  # 4 of 5
     assert brief_pairs(index, docs, words) == [(0, 7), (7, 9)]
     assert brief_pairs(index, docs[:2], words[:2]) == [(0, 7)]  # any batch of documents
+
+
+def test_the_index_pairs_a_brief_only_with_texts_holding_the_share_of_its_rare_words_too():
+    brief = np.arange(1, 7, dtype=np.uint64)
+    weights = np.array([1.0, 1.0, 0.45, 0.45, 0.45, 0.45], dtype=np.float32)
+    index = build_index([(7, brief, weights)], 0.6)
+    stock = np.array([1, 3, 4, 5, 6], dtype=np.uint64)  # 2.8 of 3.8 in all, but 1.0 of its 2.0 rare
+    names = np.array([1, 2, 3, 4], dtype=np.uint64)  # 2.9 of 3.8, and every rare word
+    assert brief_pairs(index, [0, 1], [stock, names]) == [(1, 7)]
 
 
 def test_a_brief_is_matched_only_when_it_has_no_passage_and_the_other_text_is_not_later():
@@ -136,6 +173,49 @@ def _report(corpus: Path, params=None) -> dict:
     result = audit(corpus, AuditOptions(params=params or default_params(), jobs=1))
     return json.loads(json.dumps(build_report(result, params or default_params(), corpus="corpus",
                                               started="", finished="")))
+
+
+# A story holding every word of a brief, spread over three sentences, and an earlier
+# item holding most of them in fewer: the story holds more of the brief and is its source.
+ARDLE = ("Fenwick Ardle, 47, of Colbury was fined at Marlow magistrates for poaching salmon "
+         "from the Tessing estate.\n")
+ARDLE_STORY = ("Fenwick Ardle appeared before Marlow magistrates on Monday morning wearing a borrowed suit and "
+               "tie. The bench heard he had been poaching salmon on the Tessing river for several seasons. "
+               "Colbury man Ardle, 47, was fined and ordered to pay legal costs to the estate within twenty "
+               "eight days.\n")
+ARDLE_OTHER = ("Fenwick Ardle, a Colbury gamekeeper aged 47, lost his licence last year after a dispute with "
+               "neighbours. Marlow magistrates fined him in 1990 for poaching salmon, the court clerk told "
+               "reporters outside yesterday.\n")
+
+
+def test_of_two_texts_a_brief_condenses_the_one_holding_more_of_its_words(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "story.txt").write_text(ARDLE_STORY, encoding="utf-8")
+    (corpus / "other.txt").write_text(ARDLE_OTHER, encoding="utf-8")
+    (corpus / "brief.txt").write_text(ARDLE, encoding="utf-8")
+    (corpus / "metadata.csv").write_text(
+        "path,outlet,date\nstory.txt,Press Association,1999-03-01\nother.txt,Colbury Gazette,1999-03-02\n"
+        "brief.txt,Daily Star,1999-03-05\n", encoding="utf-8")
+    report = _report(corpus)
+    docs = {d["path"]: d for d in report["documents"]}
+    [p] = docs["brief.txt"]["passages"]
+    assert p["source"]["document"] == docs["story.txt"]["id"]
+
+
+def test_two_briefs_of_one_story_share_one_passage_pair(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "Tarquin Oduya sailed from Velmont harbour on the trawler Maribelle. The lifeboat crew faced a Thursday "
+        "gale after an engine failure. A coastguard helicopter flew to Brackwater hospital with minor injuries.\n",
+        encoding="utf-8")
+    (corpus / "b.txt").write_text(
+        "Tarquin Oduya thanked the lifeboat crew and the coastguard helicopter. Velmont harbour closed in the "
+        "Thursday gale before Brackwater hospital opened. The trawler Maribelle drifted following engine failure "
+        "causing minor injuries.\n", encoding="utf-8")
+    stats = _report(corpus)["run"]["stats"]
+    assert stats["brief_pairs"] == 1 and stats["verified_pairs"] == 1 and stats["shared_spans"] == 1
 
 
 def test_an_audit_traces_a_rewritten_brief_to_the_story_it_condenses(tmp_path):

@@ -52,7 +52,7 @@ from ..model import Attribution, AuditResult, Cluster, Document, DocumentResult,
 from ..outlets import Registry, load_registry
 from ..parallel import state
 from ..params import Params
-from ..briefs import BATCH_DOCUMENTS, brief_pairs, build_index, unmatched_briefs
+from ..briefs import BATCH_WORDS, brief_pairs, build_index, unmatched_briefs
 from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, best_briefs, brief_matches, cited_origins,
                         measure, origin_clusters, screen)
 from ..rarity import distinct_content, weights_from_counts
@@ -879,11 +879,13 @@ def _verify_block(records, shared: _Shared, weights=None):
 def _brief_partners(records, index):
     """briefs.brief_pairs over one partition's documents, a batch at a time."""
     batch: list = []
+    held = 0
     for item in records:
         batch.append(item)
-        if len(batch) == BATCH_DOCUMENTS:
+        held += len(item[1])
+        if held >= BATCH_WORDS:
             yield from brief_pairs(index, [d for d, _w in batch], [w for _d, w in batch])
-            batch = []
+            batch, held = [], 0
     if batch:
         yield from brief_pairs(index, [d for d, _w in batch], [w for _d, w in batch])
 
