@@ -119,11 +119,9 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                                                for d, c, s in zip(docs, cues, segments)])
     give_back_memory()  # the band keys' memory, before the rarity stage takes its own
     weights, content = timed("rarity", rarity_weights, tokens, params)
-    briefs, brief_docs = timed("briefs", corpus_briefs, content, params) if content is not None else ([], set())
-    if briefs:
-        pairs = sorted(set(pairs) | set(briefs))
     spans = timed("verify", verify, pairs, tokens, params, jobs, progress, weights, content)
     spans, screened = timed("screen", screen, spans, docs, attributions, params)
+    briefs, brief_docs = timed("briefs", corpus_briefs, content, params) if content is not None else ([], set())
     spans, screened = timed("brief-verify", add_briefs, briefs, brief_docs, spans, screened, docs, attributions,
                             tokens, params, weights)
     lsh_stats["brief_pairs"] = len(briefs)

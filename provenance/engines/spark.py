@@ -306,8 +306,6 @@ class _Run:
             lsh_stats.update(candidate_pairs=candidates, archive_documents=len(archive))
         weights = self.timed("rarity", self.rarity, analysed)
         briefs, brief_docs = self.timed("briefs", self.briefs, analysed, weights)
-        if briefs:
-            pairs = pairs.union(self.sc.parallelize(briefs, self.parts)).distinct(self.parts)
         kept, screened = self.timed("verify", self.verify, pairs, analysed, shared, candidates, weights)
         kept, screened = self.timed("brief-verify", self.verify_briefs, briefs, brief_docs, kept, screened,
                                     analysed, shared, weights)
