@@ -13,12 +13,13 @@ reason stated.  In order:
 2. ``wire-dateline``: copies carry one wire agency's dateline or credit, and no
    member is another agency's own story: the agency's own document, or the agency
    as an outside origin;
-3. ``earliest-date`` (and ``earliest-date-wire-tiebreak``);
+3. ``earliest-date`` (and ``earliest-date-wire-tiebreak``, ``earliest-date-revision-tiebreak``);
 4. ``undetermined``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable, Sequence
@@ -150,8 +151,11 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
     rule, confidence = "earliest-date", "high"
     if len(first) > 1:
         wires = [d for d in first if atts[d].outlet_kind == "wire"]
+        earlier = _earlier_version(ctx, first)
         if len(wires) == 1 and all(compare_dates(atts[wires[0]].date, atts[o].date) != 1 for o in docs):
             first, rule, confidence = wires, "earliest-date-wire-tiebreak", "medium"
+        elif earlier is not None and all(compare_dates(atts[earlier].date, atts[o].date) != 1 for o in docs):
+            first, rule, confidence = [earlier], "earliest-date-revision-tiebreak", "medium"
         else:
             tied = ", ".join(f"{ctx.documents[d].label} ({atts[d].date.iso})" for d in first[:4])
             return _undetermined(f"first appearance is a tie between {tied}: dates do not order them")
@@ -179,6 +183,14 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
         reason += f" ({fragments} more share only a fragment of it)"
     if rule == "earliest-date-wire-tiebreak":
         reason = f"published on {date.iso}, tied with other members at that precision; a wire agency is the origin of a same-day tie"
+    if rule == "earliest-date-revision-tiebreak":
+        marks = ", ".join(f"{ctx.documents[d].label} ({_version_name(_version(ctx, d))})"
+                          for d in docs if d != origin_doc and _version(ctx, d) != 0)
+        reason = (f"published on {date.iso}, tied with other versions of the same {atts[origin_doc].outlet} story at "
+                  f"that precision; it is the earlier version ({_version_name(_version(ctx, origin_doc))}) and they "
+                  f"are marked as revisions: {marks}")
+        evidence = evidence + tuple(replace(c.evidence(), document=d) for d in docs if d != origin_doc
+                                    for c in _revision_cues(ctx, d)[:1])[:3]
     return Origin(
         member=_first_member(ctx, origin_doc),
         outlet=atts[origin_doc].outlet,
@@ -190,6 +202,46 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
         evidence=evidence,
         conflicts=tuple(dict.fromkeys(conflicts)),
     )
+
+
+_UPDATE_NUMBER = re.compile(r"\bUPDATE\s+(\d+)", re.IGNORECASE)
+
+
+def _revision_cues(ctx: OriginContext, doc: int) -> list[Cue]:
+    return [c for c in (ctx.cues[doc] if ctx.cues else ()) if c.role == "revision"]
+
+
+def _version(ctx: OriginContext, doc: int) -> int | None:
+    """Which version of its story a document is: 0 with no wire revision marker, n for
+    "UPDATE n-", None for a marker without a number ("(Updates with ...)")."""
+    marks = _revision_cues(ctx, doc)
+    if not marks:
+        return 0
+    numbers = [int(m.group(1)) for c in marks for m in [_UPDATE_NUMBER.search(c.text)] if m]
+    return max(numbers) if numbers else None
+
+
+def _version_name(version: int | None) -> str:
+    return {0: "no revision marker", None: "a revision marker"}.get(version, f"UPDATE {version}")
+
+
+def _earlier_version(ctx: OriginContext, tied: Sequence[int]) -> int | None:
+    """Of tied members that are all one outlet's, the one its revision markers put before
+    every other: the version with no marker, when each other has one; or UPDATE n
+    before UPDATE m, m > n. A wire revision says it came after the story it revises."""
+    atts = ctx.attributions
+    outlet = atts[tied[0]].outlet
+    if outlet is None or any(atts[d].outlet != outlet for d in tied):
+        return None
+    versions = {d: _version(ctx, d) for d in tied}
+
+    def before(v: int | None, w: int | None) -> bool:
+        if v == 0:  # the story as first sent, before any revision of it
+            return w != 0
+        return v is not None and w is not None and v < w
+
+    found = [d for d in tied if all(before(versions[d], versions[o]) for o in tied if o != d)]
+    return found[0] if len(found) == 1 else None
 
 
 def _external(outlet: str, date: DateValue | None, rule: str, confidence: str, reason: str,
@@ -338,7 +390,7 @@ def wire_dateline(ctx: OriginContext) -> Origin | None:
 
 DEFAULT_RULES: tuple[OriginRule, ...] = (explicit_pointer, wire_dateline, earliest_date)
 ORIGIN_RULE_IDS = ("explicit-pointer", "wire-dateline", "earliest-date", "earliest-date-wire-tiebreak",
-                   "cited-origin", "undetermined")
+                   "earliest-date-revision-tiebreak", "cited-origin", "undetermined")
 
 
 def choose_origin(ctx: OriginContext, rules: Sequence[OriginRule] = DEFAULT_RULES) -> Origin:

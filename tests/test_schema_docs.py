@@ -631,7 +631,7 @@ def test_external_origin_with_cited_link_is_valid(validator, rule):
     assert _errors(validator, external_origin_report(rule)) == []
 
 
-@pytest.mark.parametrize("rule", ["earliest-date", "earliest-date-wire-tiebreak"])
+@pytest.mark.parametrize("rule", ["earliest-date", "earliest-date-wire-tiebreak", "earliest-date-revision-tiebreak"])
 def test_date_rules_decide_only_origins_in_the_corpus(validator, rule):
     assert _errors(validator, external_origin_report(rule))
     report = minimal_report()
