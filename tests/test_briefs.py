@@ -152,21 +152,23 @@ def test_a_brief_is_matched_only_when_it_has_no_passage_and_the_other_text_is_no
     assert unmatched_briefs(pairs, {1}, set(), later.get) == [(1, 2)]  # a later story is no source
 
 
+def _corpus(root: Path, files: dict[str, str], metadata: str) -> Path:
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "metadata.csv").write_text("path,outlet,date\n" + metadata, encoding="utf-8")
+    return root
+
+
 def write_brief_corpus(corpus: Path) -> None:
     """A wire story, a brief condensing it the next day, an unrelated item, and a later
     wire story that tells the same facts again."""
-    corpus.mkdir()
-    (corpus / "wire.txt").write_text(STORY, encoding="utf-8")
-    (corpus / "brief.txt").write_text(BRIEF, encoding="utf-8")
-    (corpus / "council.txt").write_text(UNRELATED, encoding="utf-8")
-    (corpus / "wire-later.txt").write_text(
-        "COURTS Quarry2\nA foreman acquitted last week of taking explosives from Penhale Quarry is to sue his "
-        "former employers. Gareth Llewellyn, 52, says Gower Aggregates dismissed him after 40 kilograms of gel "
-        "vanished in 1998. His solicitor told reporters at Swansea that the jury had cleared him completely.\n", encoding="utf-8")
-    (corpus / "metadata.csv").write_text(
-        "path,outlet,date\nwire.txt,Press Association,1999-10-04T15:20\nbrief.txt,Daily Star,1999-10-05\n"
-        "council.txt,Harbourside Echo,1999-10-05\n"
-        "wire-later.txt,Press Association,1999-10-12T11:00\n", encoding="utf-8")
+    later = ("COURTS Quarry2\nA foreman acquitted last week of taking explosives from Penhale Quarry is to sue his "
+             "former employers. Gareth Llewellyn, 52, says Gower Aggregates dismissed him after 40 kilograms of gel "
+             "vanished in 1998. His solicitor told reporters at Swansea that the jury had cleared him completely.\n")
+    _corpus(corpus, {"wire.txt": STORY, "brief.txt": BRIEF, "council.txt": UNRELATED, "wire-later.txt": later},
+            "wire.txt,Press Association,1999-10-04T15:20\nbrief.txt,Daily Star,1999-10-05\n"
+            "council.txt,Harbourside Echo,1999-10-05\nwire-later.txt,Press Association,1999-10-12T11:00\n")
 
 
 def _report(corpus: Path, params=None) -> dict:
@@ -189,14 +191,9 @@ ARDLE_OTHER = ("Fenwick Ardle, a Colbury gamekeeper aged 47, lost his licence la
 
 
 def test_of_two_texts_a_brief_condenses_the_one_holding_more_of_its_words(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "story.txt").write_text(ARDLE_STORY, encoding="utf-8")
-    (corpus / "other.txt").write_text(ARDLE_OTHER, encoding="utf-8")
-    (corpus / "brief.txt").write_text(ARDLE, encoding="utf-8")
-    (corpus / "metadata.csv").write_text(
-        "path,outlet,date\nstory.txt,Press Association,1999-03-01\nother.txt,Colbury Gazette,1999-03-02\n"
-        "brief.txt,Daily Star,1999-03-05\n", encoding="utf-8")
+    corpus = _corpus(tmp_path / "corpus", {"story.txt": ARDLE_STORY, "other.txt": ARDLE_OTHER, "brief.txt": ARDLE},
+                     "story.txt,Press Association,1999-03-01\nother.txt,Colbury Gazette,1999-03-02\n"
+                     "brief.txt,Daily Star,1999-03-05\n")
     report = _report(corpus)
     docs = {d["path"]: d for d in report["documents"]}
     [p] = docs["brief.txt"]["passages"]

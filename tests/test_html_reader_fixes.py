@@ -523,15 +523,20 @@ def test_compilation_of_full_articles_with_an_intro_keeps_every_article():
     assert published(doc) == [("2021-04-02", "html:time[datetime]")]
 
 
-def test_a_live_blog_of_short_entries_keeps_every_entry():
-    entries = "".join(f'<article class="entry"><time datetime="2021-04-02T{9 + i:02d}:00">{9 + i}:00</time>'
-                      f"<p>{teaser}</p></article>" for i, (_, teaser, _) in enumerate(CARDS * 2))
+def _assert_every_entry_kept(entries: str) -> None:
+    """A live blog: a summary in a <div>, then its entries; every entry is read."""
     page = (f'<html><body><h1>Live: bridge closure</h1><div class="summary">{STORY}</div>'
             f'<div class="entries">{entries}</div></body></html>')
     doc = read_one(page)
     assert doc.text.startswith("9:00\n\nThe harbour board kept the crossing price")
     assert doc.text.count("Volunteers who wind the old clock") == 2
     assert published(doc) == [("2021-04-02T09:00", "html:time[datetime]")]
+
+
+def test_a_live_blog_of_short_entries_keeps_every_entry():
+    _assert_every_entry_kept("".join(
+        f'<article class="entry"><time datetime="2021-04-02T{9 + i:02d}:00">{9 + i}:00</time>'
+        f"<p>{teaser}</p></article>" for i, (_, teaser, _) in enumerate(CARDS * 2)))
 
 
 def test_article_cards_that_are_the_only_content_are_kept():
@@ -653,15 +658,10 @@ def test_full_posts_whose_headlines_link_to_their_own_pages_are_stories_not_card
 
 
 def test_a_live_blog_whose_entries_hold_links_keeps_every_entry():
-    entries = "".join(f'<article class="entry"><a href="#entry-{i}"><time datetime="2021-04-02T{9 + i:02d}:00">'
-                      f'{9 + i}:00</time></a><p>{teaser} <a href="/story/{i}">Full story</a></p></article>'
-                      for i, (_, teaser, _) in enumerate(CARDS * 2))
-    page = (f'<html><body><h1>Live: bridge closure</h1><div class="summary">{STORY}</div>'
-            f'<div class="entries">{entries}</div></body></html>')
-    doc = read_one(page)
-    assert doc.text.startswith("9:00\n\nThe harbour board kept the crossing price")
-    assert doc.text.count("Volunteers who wind the old clock") == 2
-    assert published(doc) == [("2021-04-02T09:00", "html:time[datetime]")]
+    _assert_every_entry_kept("".join(
+        f'<article class="entry"><a href="#entry-{i}"><time datetime="2021-04-02T{9 + i:02d}:00">'
+        f'{9 + i}:00</time></a><p>{teaser} <a href="/story/{i}">Full story</a></p></article>'
+        for i, (_, teaser, _) in enumerate(CARDS * 2)))
 
 
 def test_a_page_of_cards_keeps_them_all_when_one_has_no_link():
