@@ -41,7 +41,9 @@ from .candidates import (KeyBlocks, band_pairs, band_parameters, candidate_keys_
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
-from .model import Attribution, AuditResult, Cluster, Document, DocumentResult, Inventory, Member, Origin, SpanPair
+from .dates import compare_dates
+from .model import (Attribution, AuditResult, Cluster, DateValue, Document, DocumentResult, Inventory, Member, Origin,
+                    SpanPair)
 from .origin import OriginContext, build_chain, choose_origin
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
@@ -374,22 +376,34 @@ def add_briefs(briefs: Sequence[tuple[int, int]], brief_docs: set[int], spans: l
     found = brief_matches(unmatched, tokens, params, weights)
     kept, more = screen([m[3] for m in found], docs, atts, params)
     keep = {id(s) for s in kept}
-    spans = sorted(spans + best_briefs(m for m in found if id(m[3]) in keep), key=lambda s: (s.a, s.b))
+    spans = sorted(spans + best_briefs((m for m in found if id(m[3]) in keep), lambda d: atts[d].date),
+                   key=lambda s: (s.a, s.b))
     return spans, {k: screened[k] + more[k] for k in screened}
 
 
-def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]]) -> list[SpanPair]:
-    """Each brief against the texts holding the highest share of its words (equal
-    shares: each of them), in (a, b) order: the text it condenses.  Two briefs of one
-    story may each be the other's: the pair keeps one span, the lower brief's."""
-    best: dict[int, float] = {}
-    found = sorted(matches, key=lambda m: (m[0], m[1]))
-    for x, _y, share, _s in found:
-        best[x] = max(best.get(x, 0.0), share)
+def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]],
+                dates: Callable[[int], DateValue | None] = lambda d: None) -> list[SpanPair]:
+    """Each brief against the text it condenses: of the texts certainly published before
+    it, if any (a text of its own day may be a sibling retelling the same story), those
+    holding the highest share of its words, and of those the ones no other was certainly
+    published before (``dates``: each document's).  Two briefs of one story may each be
+    the other's: the pair keeps one span, the lower brief's."""
+    by_brief: dict[int, list[tuple[int, float, SpanPair]]] = {}
+    for x, y, share, s in sorted(matches, key=lambda m: (m[0], m[1])):
+        by_brief.setdefault(x, []).append((y, share, s))
+
+    def before(u: int, v: int | None) -> bool:
+        du, dv = dates(u), dates(v) if v is not None else None
+        return du is not None and dv is not None and compare_dates(du, dv) == -1
+
     kept: dict[tuple[int, int], SpanPair] = {}
-    for x, _y, share, s in found:
-        if share >= best[x] - 1e-9:
-            kept.setdefault((s.a, s.b), s)
+    for x, found in by_brief.items():
+        pool = [f for f in found if before(f[0], x)] or found
+        best = max(share for _y, share, _s in pool)
+        top = [f for f in pool if f[1] >= best - 1e-9]
+        for y, _share, s in top:
+            if not any(before(o, y) for o, _sh, _s in top if o != y):
+                kept.setdefault((s.a, s.b), s)
     return [kept[k] for k in sorted(kept)]
 
 

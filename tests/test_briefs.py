@@ -200,6 +200,17 @@ def test_of_two_texts_a_brief_condenses_the_one_holding_more_of_its_words(tmp_pa
     assert p["source"]["document"] == docs["story.txt"]["id"]
 
 
+def test_a_brief_condenses_a_text_published_before_it_rather_than_one_of_its_own_day(tmp_path):
+    # the paper of the brief's day holds more of its words, but may be a sibling telling the
+    # same story; the agency story of the day before is what it condenses
+    corpus = _corpus(tmp_path / "corpus", {"story.txt": ARDLE_STORY, "other.txt": ARDLE_OTHER, "brief.txt": ARDLE},
+                     "story.txt,Colbury Gazette,1999-03-05\nother.txt,Press Association,1999-03-04T16:00\n"
+                     "brief.txt,Daily Star,1999-03-05\n")
+    docs = {d["path"]: d for d in _report(corpus)["documents"]}
+    [p] = docs["brief.txt"]["passages"]
+    assert p["source"]["document"] == p["origin"]["document"] == docs["other.txt"]["id"]
+
+
 def test_two_briefs_of_one_story_share_one_passage_pair(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -543,7 +543,7 @@ class _Run:
         for tag, value in out:
             if tag == "count":
                 counts.update(value)
-        best = best_briefs(value for tag, value in out if tag == "match")
+        best = best_briefs((value for tag, value in out if tag == "match"), dates.get)
         counts["kept"] += len(best)
         more = self.sc.parallelize([(s.a, s.b, 0, s) for s in best], self.parts)
         return kept.union(more), {key: counts[key] for key in ("kept", "boilerplate", "quotation")}
