@@ -355,6 +355,19 @@ def test_csv_quotes_corpus_text_and_defuses_formulas(hostile):
     assert by_path['scr"aper<i>.txt']["outlet"] == 'Content <b onmouseover="x">Farm</b>'
 
 
+@pytest.mark.parametrize("value", ["=1+2", "\uff1d1+2", "\uff0bcmd", "\uff0d2", "\uff20SUM(A1)", "  =1+2",
+                                   "\u3000=1+2", "\n@x", "\t1"])
+def test_csv_defuses_a_formula_in_any_form_a_spreadsheet_reads(value):
+    from provenance.export.csv import _text
+    assert _text(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Reuters", "1+2", "a=b", " Harbour Watch", "Daily"])
+def test_csv_leaves_ordinary_text_as_it_is(value):
+    from provenance.export.csv import _text
+    assert _text(value) == value
+
+
 # ---------------------------------------------------------------- HTML
 
 
@@ -695,4 +708,21 @@ def test_citations_list_every_cue_naming_an_outlet_or_pointing_at_another_page()
     assert cited["news/no-address.html"] == [("meta.canonical", [], "https://northfield.example/library")]
     schema = json.loads((Path(package).parent / "data" / "report.schema.json").read_text(encoding="utf-8"))
     assert [e.message for e in Draft202012Validator(schema).iter_errors(report)] == []
+
+
+def test_outlets_sharing_a_slug_get_ids_that_do_not_depend_on_their_order():
+    from provenance.export.prov import NAMESPACES, _Outlets, slug
+
+    def ids(names):
+        report = {"documents": [{"outlet": {"name": n, "kind": None}} for n in names], "clusters": []}
+        doc = ProvDocument()
+        for prefix, uri in NAMESPACES.items():
+            doc.add_namespace(prefix, uri)
+        outlets = _Outlets(doc, report)
+        return {n: outlets.agent(n) for n in names}
+
+    a = ids(["Süd Post", "Sud Post", "Reuters"])
+    b = ids(["Reuters", "Sud Post", "Süd Post"])
+    assert a == b and len(set(a.values())) == 3
+    assert a["Reuters"] == "outlet:reuters" and a["Süd Post"].startswith("outlet:" + slug("Süd Post") + "-")
 

@@ -22,7 +22,10 @@ COLUMNS = (
     "collection", "origin_collection",
 )
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may read as the start of a formula, in ASCII and full width (some
+# spreadsheets fold full-width forms to ASCII), also after leading spaces.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_LEADING = " \u3000\n"
 
 
 def _text(value: Any) -> str:
@@ -30,7 +33,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     s = str(value)
-    return "'" + s if s.startswith(_FORMULA) else s
+    return "'" + s if s.lstrip(_LEADING).startswith(_FORMULA) else s
 
 
 def _value(value: Any) -> str:

@@ -19,6 +19,7 @@ pure function of it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -97,26 +98,32 @@ def _json(value: Any) -> str:
 
 
 class _Outlets:
-    """One agent per outlet name; slugs made unique in order of first appearance."""
+    """One agent per outlet name, its id the name's slug; names that share a slug ("Süd
+    Post" and "Sud Post") each add a digest of the name, so that an outlet's id does not
+    depend on which of them a report names first, nor on what else it names."""
 
-    def __init__(self, doc: ProvDocument, documents: list[dict[str, Any]]):
+    def __init__(self, doc: ProvDocument, report: dict[str, Any]):
         self.doc = doc
         self.ids: dict[str, str] = {}
-        self.used: set[str] = set()
         self.kind: dict[str, Any] = {}
-        for d in documents:
+        names: set[str] = set()
+        for d in report["documents"]:
             if d["outlet"]["name"]:
                 self.kind.setdefault(d["outlet"]["name"], d["outlet"].get("kind"))
+                names.add(d["outlet"]["name"])
+        names.update(c["origin"]["outlet"] for c in report["clusters"] if c["origin"].get("outlet"))
+        by_slug: dict[str, set[str]] = {}
+        for name in names:
+            by_slug.setdefault(slug(name), set()).add(name)
+        self.shared = {s for s, group in by_slug.items() if len(group) > 1}
 
     def agent(self, name: str | None) -> str | None:
         if not name:
             return None
         if name not in self.ids:
-            base = s = slug(name)
-            n = 2
-            while s in self.used:
-                s, n = f"{base}-{n}", n + 1
-            self.used.add(s)
+            s = slug(name)
+            if s in self.shared:
+                s += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
             self.ids[name] = f"outlet:{s}"
             self.doc.agent(self.ids[name], _attrs({
                 "prov:type": PROV["Organization"],
@@ -302,7 +309,7 @@ def build_document(report: dict[str, Any]) -> ProvDocument:
     for prefix, uri in NAMESPACES.items():
         doc.add_namespace(prefix, uri)
     documents = report["documents"]
-    outlets = _Outlets(doc, documents)
+    outlets = _Outlets(doc, report)
     _documents(doc, documents, outlets)
     for c in report["clusters"]:
         pids = _passages(doc, c)
