@@ -458,3 +458,14 @@ def test_html_names_the_collection_of_an_archive_document(indexed):
     page = render_html(report, None)
     timeline = page.split('id="timeline"', 1)[1].split("</section>", 1)[0]
     assert timeline.count("index:old") == 2
+
+
+def test_prov_audit_uses_only_the_documents_of_the_audited_corpus(indexed):
+    """An indexed document brought in for comparison is described, not an input of this run."""
+    from prov.model import ProvUsage
+
+    report, _ = indexed
+    used = {str(dict(r.formal_attributes)[PROV_ATTR_ENTITY]) for r in of_type(build_document(report), ProvUsage)}
+    inputs = {f"doc:{d['id']}" for d in report["documents"] if not d["collection"]}
+    archived = {f"doc:{d['id']}" for d in report["documents"] if d["collection"]}
+    assert archived and used == inputs

@@ -301,7 +301,8 @@ def _audit(doc: ProvDocument, report: dict[str, Any]) -> None:
     }))
     doc.wasAssociatedWith(audit, tool)
     for d in report["documents"]:
-        doc.used(audit, f"doc:{d['id']}")
+        if not d.get("collection"):  # a document brought in from an archive index is no input of this run
+            doc.used(audit, f"doc:{d['id']}")
 
 
 def build_document(report: dict[str, Any]) -> ProvDocument:
