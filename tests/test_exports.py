@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from prov.constants import (
+    PROV_ATTR_PLAN,
     PROV_ATTR_ACTIVITY,
     PROV_ATTR_AGENT,
     PROV_ATTR_COLLECTION,
@@ -230,13 +231,18 @@ def test_prov_software_agent_and_audit_activity(scrape, fmt):
     assert PROV_TYPE_OF(agents[tool]) == {"prov:SoftwareAgent"}
     attrs = {str(k): v for k, v in agents[tool].attributes}
     assert attrs["provenance:version"] == version
-    assert attrs["provenance:rules_version"] == report["run"]["rules"]["version"]
-    assert attrs["provenance:rules_sha256"] == report["run"]["rules"]["sha256"]
-    assert json.loads(attrs["provenance:parameters"]) == report["run"]["parameters"]
+    plans = [e for e in by_id(doc, ProvEntity).values() if str(e.identifier).startswith("plan:")]
+    assert len(plans) == 1 and PROV_TYPE_OF(plans[0]) == {"prov:Plan"}
+    plan = {str(k): v for k, v in plans[0].attributes}
+    assert plan["provenance:rules_version"] == report["run"]["rules"]["version"]
+    assert plan["provenance:rules_sha256"] == report["run"]["rules"]["sha256"]
+    assert json.loads(plan["provenance:parameters"]) == report["run"]["parameters"]
+    assert "provenance:parameters" not in attrs  # on the plan: the tool agent is shared by every run
     activity = f"audit:run-{report['run']['inputs']['digest'][:16]}"
     activities = by_id(doc, ProvActivity)
     assert one(activities[activity], PROV_ATTR_STARTTIME) == datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
     assert relations(doc, ProvAssociation, PROV_ATTR_ACTIVITY, PROV_ATTR_AGENT) == {(activity, tool)}
+    assert relations(doc, ProvAssociation, PROV_ATTR_ACTIVITY, PROV_ATTR_PLAN) == {(activity, str(plans[0].identifier))}
     used = relations(doc, ProvUsage, PROV_ATTR_ACTIVITY, PROV_ATTR_ENTITY)
     assert used == {(activity, f"doc:{d['id']}") for d in report["documents"]}
 

@@ -297,8 +297,8 @@ def test_prov_run_record_is_complete(harbour):
     report, _ = harbour
     document = read_back(report, "prov-json")
     run = report["run"]
-    (tool,) = [a for a in of_type(document, ProvAgent) if str(a.identifier).startswith("tool:")]
-    t = attrs(tool)
+    (plan,) = [e for e in of_type(document, ProvEntity) if str(e.identifier).startswith("plan:")]
+    t = attrs(plan)
     assert t["provenance:rules_sha256"] == run["rules"]["sha256"]
     assert json.loads(t["provenance:rules_files"]) == run["rules"]["files"]
     assert t["provenance:outlets_sha256"] == run["outlets"]["sha256"]

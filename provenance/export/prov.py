@@ -36,6 +36,7 @@ NAMESPACES = {
     "external": "urn:x-provenance:external:",
     "audit": "urn:x-provenance:audit:",
     "tool": "urn:x-provenance:tool:",
+    "plan": "urn:x-provenance:plan:",
 }
 
 SERIALIZATIONS = {"prov-json": "json", "prov-n": "provn", "prov-xml": "xml"}
@@ -278,13 +279,20 @@ def _audit(doc: ProvDocument, report: dict[str, Any]) -> None:
         "prov:type": PROV["SoftwareAgent"],
         "prov:label": f"provenance {version}",
         "provenance:version": version,
+    }))
+    # The configuration this run followed, as a plan of its own: every run of one version
+    # shares the tool agent, and two runs' documents merged must not give it two settings.
+    configuration = {
         "provenance:rules_version": rules.get("version"),
         "provenance:rules_sha256": rules.get("sha256"),
         "provenance:rules_files": _json(rules["files"]) if "files" in rules else None,
         "provenance:outlets_sha256": outlets.get("sha256"),
         "provenance:outlets_files": _json(outlets["files"]) if "files" in outlets else None,
         "provenance:parameters": _json(run.get("parameters", {})),
-    }))
+    }
+    digest = hashlib.sha256(_json(configuration).encode("utf-8")).hexdigest()[:16]
+    plan = f"plan:config-{digest}"
+    doc.entity(plan, _attrs({"prov:type": PROV["Plan"], "prov:label": "audit configuration", **configuration}))
     inputs = run.get("inputs", {})
     audit = f"audit:{_local('run-' + (inputs.get('digest') or 'unknown')[:16])}"
     doc.activity(audit, parse_datetime(run.get("started")), parse_datetime(run.get("finished")), _attrs({
@@ -299,7 +307,7 @@ def _audit(doc: ProvDocument, report: dict[str, Any]) -> None:
         "provenance:sidecar": (report.get("sidecar") or {}).get("path"),
         "provenance:summary": _json(report["summary"]) if "summary" in report else None,
     }))
-    doc.wasAssociatedWith(audit, tool)
+    doc.wasAssociatedWith(audit, tool, plan)
     for d in report["documents"]:
         if not d.get("collection"):  # a document brought in from an archive index is no input of this run
             doc.used(audit, f"doc:{d['id']}")
