@@ -43,6 +43,10 @@ KEY_MIN_WEIGHT = 0.5
 # Content words of the documents matched against the index at once (about 50 bytes each
 # while a batch is matched).
 BATCH_WORDS = 1_000_000
+# Shares are summed in whole units of 2**-20 of a weight and compared in millionths, so
+# that a sum is exact in any order and both engines draw the same line.
+_UNITS = 1 << 20
+_SHARE_UNITS = 1_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,8 +56,7 @@ class BriefIndex:
     docs: np.ndarray  # int64, the document of each brief
     starts: np.ndarray  # int64, where each brief's words start in ``words``, plus the end
     words: np.ndarray  # uint64, each brief's distinct content words, sorted
-    weights: np.ndarray  # float32, the rarity of each of those words
-    units: np.ndarray  # int64, the same in whole units (``_UNITS``), for exact sums
+    units: np.ndarray  # int64, the rarity of each of those words in whole units (``_UNITS``)
     total_units: np.ndarray  # int64, each brief's words' units summed
     rare_units: np.ndarray  # int64, the units of each word that is rare (0 for the others)
     total_rare: np.ndarray  # int64, each brief's rare words' units summed
@@ -121,17 +124,12 @@ def build_index(briefs: Iterable[tuple[int, np.ndarray, np.ndarray]], min_overla
     starts = np.cumsum(sizes).astype(np.int64)
     return BriefIndex(np.array(docs, dtype=np.int64), starts,
                       np.concatenate(words).astype(np.uint64) if words else np.zeros(0, dtype=np.uint64),
-                      weight_array, units, np.add.reduceat(units, starts[:-1]) if len(docs) else units[:0],
+                      units, np.add.reduceat(units, starts[:-1]) if len(docs) else units[:0],
                       rare, np.add.reduceat(rare, starts[:-1]) if len(docs) else rare[:0],
                       key_array[order].astype(np.uint64), brief_array[order], key_units[order],
                       np.bincount(brief_array, weights=key_units, minlength=len(docs)).astype(np.int64),
                       min_overlap)
 
-
-# Containment is summed in whole units of 2**-20 of a weight, so that the sum is exact
-# in any order and both engines draw the same line.
-_UNITS = 1 << 20
-_SHARE_UNITS = 1_000_000
 
 
 def _enough(held: np.ndarray, total: np.ndarray, share: "float | np.ndarray") -> np.ndarray:
