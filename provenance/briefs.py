@@ -65,6 +65,7 @@ class BriefIndex:
     key_units: np.ndarray  # int64, the units of each key word (all rare)
     key_total_units: np.ndarray  # int64, each brief's key words' units summed
     min_overlap: float
+    entries: np.ndarray | None = None  # int64, each brief's place among those given (some have no key)
 
     def __len__(self) -> int:
         return len(self.docs)
@@ -103,11 +104,12 @@ def _units(weights: np.ndarray) -> np.ndarray:
 def build_index(briefs: Iterable[tuple[int, np.ndarray, np.ndarray]], min_overlap: float) -> BriefIndex:
     """An index of these briefs, each given as (document, its distinct content words
     sorted, their weights)."""
-    docs, sizes, words, weights, keys, key_brief, key_weights = [], [0], [], [], [], [], []
-    for doc, w, m in briefs:
+    docs, sizes, words, weights, keys, key_brief, key_weights, entries = [], [0], [], [], [], [], [], []
+    for entry, (doc, w, m) in enumerate(briefs):
         found = key_words(w, m, min_overlap)
         if found is None:
             continue
+        entries.append(entry)
         keys.append(found)
         key_weights.append(_rare_units(m[np.searchsorted(w, found)]))
         key_brief.append(np.full(len(found), len(docs), dtype=np.int64))
@@ -128,7 +130,7 @@ def build_index(briefs: Iterable[tuple[int, np.ndarray, np.ndarray]], min_overla
                       rare, np.add.reduceat(rare, starts[:-1]) if len(docs) else rare[:0],
                       key_array[order].astype(np.uint64), brief_array[order], key_units[order],
                       np.bincount(brief_array, weights=key_units, minlength=len(docs)).astype(np.int64),
-                      min_overlap)
+                      min_overlap, np.array(entries, dtype=np.int64))
 
 
 
@@ -150,8 +152,17 @@ def brief_pairs(index: BriefIndex, docs: Sequence[int], words: Sequence[np.ndarr
     """Every (lower, higher) document pair of a brief and one of ``docs`` (each given
     with its distinct content words, sorted) holding at least ``min_overlap`` of the
     brief's weighed words.  A document meets the briefs whose key words it holds."""
+    a, at = holders(index, docs, words)
+    b = index.docs[at]
+    return sorted(set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist())))
+
+
+def holders(index: BriefIndex, docs: Sequence[int], words: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(each document of ``docs`` holding enough of a brief, that brief's position in the
+    index), as two arrays: ``brief_pairs`` before it is made document pairs."""
+    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if not len(index.keys) or not len(docs):
-        return []
+        return none
     sizes = np.array([len(w) for w in words], dtype=np.int64)
     every = np.concatenate(words).astype(np.uint64) if sizes.sum() else np.zeros(0, dtype=np.uint64)
     owner = np.repeat(np.arange(len(docs), dtype=np.int64), sizes)
@@ -170,7 +181,7 @@ def brief_pairs(index: BriefIndex, docs: Sequence[int], words: Sequence[np.ndarr
     keep = (ids[doc] != index.docs[brief]) & _enough(bound, index.total_rare[brief], index.min_overlap)
     doc, brief = doc[keep], brief[keep]
     if not len(doc):
-        return []
+        return none
     # the brief's words each candidate holds: as (document, row of the batch's
     # vocabulary) keys, which sort as the documents' words do
     lengths = np.diff(index.starts)[brief]
@@ -188,8 +199,7 @@ def brief_pairs(index: BriefIndex, docs: Sequence[int], words: Sequence[np.ndarr
     rare = np.bincount(pair, weights=np.where(found, index.rare_units[at], 0), minlength=len(doc)).astype(np.int64)
     enough = (_enough(held, index.total_units[brief], index.min_overlap)
               & _enough(rare, index.total_rare[brief], index.min_overlap))
-    a, b = ids[doc[enough]], index.docs[brief[enough]]
-    return sorted(set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist())))
+    return ids[doc[enough]], brief[enough]
 
 
 def corpus_briefs(content: ContentWords, params: Params) -> tuple[list[tuple[int, int]], set[int]]:

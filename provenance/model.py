@@ -239,6 +239,7 @@ class Cluster:
     origin: Origin
     chain: tuple[Link, ...] = ()
     edges: tuple = ()  # cluster.Edge: the verified pairs between members
+    tied: tuple[int, ...] = ()  # the documents whose same-day tie left the origin undetermined
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,23 @@ def _undetermined(reason: str, conflicts: tuple[str, ...] = ()) -> Origin:
                   confidence="low", reason=reason, conflicts=conflicts)
 
 
+def first_dated(docs: Sequence[int], atts: Sequence[Attribution]) -> list[int]:
+    """The dated documents that no other of ``docs`` was certainly published before:
+    the candidates for first appearance (several when their dates tie)."""
+    return [d for d in docs if not any(compare_dates(atts[o].date, atts[d].date) == -1 for o in docs if o != d)]
+
+
+def tied_first(ctx: OriginContext) -> list[int]:
+    """The documents whose same-day tie left a cluster's origin undetermined: every
+    substantial member dated, several first, and no tie-break rule applies (the caller
+    asks only of an undetermined cluster).  Empty when a missing date is the cause."""
+    docs = ctx.substantial_docs()
+    if any(ctx.attributions[d].date is None for d in docs):
+        return []
+    first = first_dated(docs, ctx.attributions)
+    return first if len(first) > 1 else []
+
+
 def earliest_date(ctx: OriginContext) -> Origin | None:
     """The member published first, when every member has a date and the order is certain.
 
@@ -146,8 +163,7 @@ def earliest_date(ctx: OriginContext) -> Origin | None:
         names = ", ".join(ctx.documents[d].label for d in undated[:3])
         more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""
         return _undetermined(f"no publication date for {names}{more}: cannot tell which appeared first")
-    # Candidates: documents not certainly later than any other member.
-    first = [d for d in docs if not any(compare_dates(atts[o].date, atts[d].date) == -1 for o in docs if o != d)]
+    first = first_dated(docs, atts)
     rule, confidence = "earliest-date", "high"
     if len(first) > 1:
         wires = [d for d in first if atts[d].outlet_kind == "wire"]

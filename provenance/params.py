@@ -50,6 +50,7 @@ class Params:
     trace_min_share: float
     boilerplate_max_tokens: int
     origin_min_share: float
+    tie_source_max_words: int
     # quotation
     max_tokens: int
     min_share: float
@@ -73,14 +74,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
               "pair_min_tokens", "pair_min_relatedness", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_min_relatedness", "sentence_rarity_prior",
               "brief_min_words", "brief_max_words"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
-                "origin_min_share"),
+                "origin_min_share", "tie_source_max_words"),
     "quotation": ("max_tokens", "min_share"),
     "relation": ("near_duplicate",),
     "derivation": ("wholly", "partially"),
 }
 
 _TYPES = {f.name: f.type for f in fields(Params)}
-_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens", "brief_max_words"}  # 0: off
+_ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens", "brief_max_words", "tie_source_max_words"}  # 0: off
 _UNIT_INTERVAL = {"sentence_min_overlap", "sentence_min_relatedness", "pair_min_relatedness", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 

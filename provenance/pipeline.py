@@ -16,6 +16,9 @@
     cluster    -> spans joined into reuse clusters
     origins    -> each cluster's origin and chain of republications, and the
                   blocks and republished pages whose cited original is not here
+    tie sources-> copies of one day that tie for first appearance matched, as
+                  rewritten briefs, against an earlier text they were rewritten
+                  from; if any is found, cluster and origins again
     measure    -> each document's reused fraction and derivation
 """
 
@@ -44,7 +47,7 @@ from .inventory import build_inventory
 from .dates import compare_dates
 from .model import (Attribution, AuditResult, Cluster, DateValue, Document, DocumentResult, Inventory, Member, Origin,
                     SpanPair)
-from .origin import OriginContext, build_chain, choose_origin
+from .origin import OriginContext, build_chain, choose_origin, tied_first
 from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
 from .sidecar import row_for
@@ -52,11 +55,14 @@ from .rarity import ContentWords, WordWeights, corpus_words
 from .reach import settle
 from .rewrite import Sentences, sentences_of, stopword_hashes
 from .parallel import default_jobs, give_back_memory, map_chunks, state
-from .briefs import brief_span, corpus_briefs, unmatched_briefs
+from .briefs import batches, brief_span, corpus_briefs, unmatched_briefs
 from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .spool import TextSpool
+from .tied import (TiedPassage, choose_sources, index_passages, is_passage, may_source, passage_params,
+                   passage_tokens, passage_words, source_pairs, source_span, token_range)
+from .tied import enabled as tied_enabled
 from .tokens import Tokenizer, Tokens, marked_bounds, with_marks
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -127,12 +133,20 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     spans, screened = timed("brief-verify", add_briefs, briefs, brief_docs, spans, screened, docs, attributions,
                             tokens, params, weights)
     lsh_stats["brief_pairs"] = len(briefs)
-    weights = content = None
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
                       words=lru_cache(maxsize=64)(lambda d: (*marked_bounds(tokens[d]), tokens[d].hashes)))
-    clusters = timed("origins", decide_origins, raw, context)
+    settled: dict = {}
+    clusters = timed("origins", decide_origins, raw, context, settled)
+    sources, lsh_stats["tie_source_pairs"] = timed("tie-sources", tie_sources, clusters, context, tokens, content,
+                                                   weights)
+    weights = content = None
+    if sources:  # the tied clusters gain their sources: clustered and decided again
+        spans = sorted(spans + sources, key=lambda s: (s.a, s.b))
+        raw = timed("cluster-again", build_clusters, spans, params.merge_overlap, params.merge_overlap_longer)
+        clusters = timed("origins-again", decide_origins, raw, context, settled)
+    settled.clear()
     results = timed("measure", measure, docs, tokens, clusters, params)
     if index is not None:
         if options.add_to_index:
@@ -407,6 +421,79 @@ def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]],
     return [kept[k] for k in sorted(kept)]
 
 
+def tied_passages(clusters: Iterable[Cluster], tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params
+                  ) -> tuple[list[TiedPassage], list[np.ndarray]]:
+    """The passages of the members whose same-day tie left a cluster's origin
+    undetermined (``Cluster.tied``), of a size to be matched as briefs, with their
+    content words; in the clusters' order."""
+    passages, words, seen = [], [], set()
+    for n, c in enumerate(clusters):
+        first = set(c.tied)
+        members = frozenset(m.doc for m in c.members)
+        for m in c.members:
+            if m.doc not in first:
+                continue
+            lo, hi = token_range(tokens[m.doc], m.start, m.end)
+            w = passage_words(tokens[m.doc], lo, hi)
+            if (m.doc, lo, hi) in seen or not is_passage(len(w), params):
+                continue
+            seen.add((m.doc, lo, hi))
+            passages.append(TiedPassage(m.doc, lo, hi, c.tied, members, n))
+            words.append(w)
+    return passages, words
+
+
+def tie_matches(pairs: Sequence[tuple[int, int]], passages: Sequence[TiedPassage],
+                tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params,
+                weights: WordWeights | None) -> list[tuple[int, int, float, SpanPair]]:
+    """Each (passage, text) pair verified as a rewritten brief (``tied.source_span``):
+    (passage, text, share of the passage's words the text holds, the span)."""
+    limits = passage_params(params)
+    cache: OrderedDict[int, Sentences] = OrderedDict()
+
+    def sentences(i: int) -> Sentences:
+        found = cache.get(i)
+        if found is None:
+            found = cache[i] = sentences_of(tokens[i], weights)
+            if len(cache) > _SEED_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(i)
+        return found
+
+    out = []
+    for k, d in pairs:
+        p = passages[k]
+        tp = passage_tokens(tokens[p.doc], p.start, p.end)
+        got = source_span(p, tp, sentences_of(tp, weights), tokens[d], sentences(d), weights, limits)
+        if got is not None:
+            span, share = got
+            a, b = min(p.doc, d), max(p.doc, d)
+            for found in span_pairs(a, b, tokens[a], tokens[b], [span if a == p.doc else span.swapped()]):
+                out.append((k, d, share, found))
+    return out
+
+
+def tie_sources(clusters: Sequence[Cluster], ctx: "Context", tokens: Sequence[Tokens],
+                content: ContentWords | None, weights: WordWeights | None) -> tuple[list[SpanPair], int]:
+    """Spans between tied copies and the text they were rewritten from (``tied``), and
+    how many (passage, text) pairs the index proposed."""
+    params, atts = ctx.params, ctx.attributions
+    if content is None or not tied_enabled(params):
+        return [], 0
+    passages, words = tied_passages((c for c in clusters if c.tied), tokens, params)
+    if not passages:
+        return [], 0
+    index = index_passages(passages, words, weights, params)
+    sizes = np.diff(content.starts)
+    pairs = source_pairs(index, passages, batches(range(len(sizes)), sizes), content.hashes_of,
+                         may_source(lambda d: atts[d].date, lambda d: atts[d].outlet_kind == "wire"))
+    matches = tie_matches(pairs, passages, tokens, params, weights)
+    kept, _screened = screen([m[3] for m in matches], ctx.docs, atts, params)
+    keep = {id(s) for s in kept}
+    return choose_sources([m for m in matches if id(m[3]) in keep], passages, lambda d: atts[d].date), len(pairs)
+
+
 def in_reach(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:
     """The pairs in an order that keeps each document's pairs close together, so
     that a worker's seed cache holds the documents it meets.
@@ -502,29 +589,40 @@ class Context:
                              self.segments, kinds)
 
 
-def decide_origins(raw: list[RawCluster], ctx: Context) -> list[Cluster]:
+def decide_origins(raw: list[RawCluster], ctx: Context, memo: dict | None = None) -> list[Cluster]:
+    """Every cluster's origin (``memo``: the settled clusters of each raw cluster already
+    decided, kept and read by a second pass that changed only a few)."""
     ids = document_ids(ctx.docs)
-    out = origin_clusters(raw, ctx, ids)
+    out = origin_clusters(raw, ctx, ids, memo)
     out += cited_origins(out, ctx, ids)
     out.sort(key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
     return out
 
 
-def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Mapping[int, str]) -> list[Cluster]:
+def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Mapping[int, str],
+                    memo: dict | None = None) -> list[Cluster]:
     """Each cluster's origin and chain, once members not holding the origin's text are
     split off into clusters of their own (reach.settle); ordered by members."""
     p = ctx.params
-    settled = settle(raw, lambda rc: choose_origin(ctx.origin_context(rc)), p.merge_overlap,
-                     p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens, ctx.words,
-                     rank=ids.__getitem__)
+    settled = []
+    for rc in reversed(raw):  # the order settle takes them in: each with its splits
+        got = memo.get(rc) if memo is not None else None
+        if got is None:
+            got = [(r, origin, build_chain(ctx.origin_context(r), origin, p.near_duplicate))
+                   for r, origin in settle([rc], lambda r: choose_origin(ctx.origin_context(r)), p.merge_overlap,
+                                           p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens,
+                                           ctx.words, rank=ids.__getitem__)]
+            if memo is not None:
+                memo[rc] = got
+        settled += got
     out, seen = [], set()
-    for rc, origin in sorted(settled, key=lambda s: [(m.doc, m.start, m.end) for m in s[0].members]):
+    for rc, origin, chain in sorted(settled, key=lambda s: [(m.doc, m.start, m.end) for m in s[0].members]):
         cid = cluster_id([f"{ids[m.doc]}:{m.start}-{m.end}" for m in rc.members])
         if cid in seen:  # two splits that ended with the same members are one cluster
             continue
         seen.add(cid)
-        chain = build_chain(ctx.origin_context(rc), origin, p.near_duplicate)
-        out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges))
+        tied = () if origin.determined else tuple(sorted(tied_first(ctx.origin_context(rc))))
+        out.append(Cluster(id=cid, members=rc.members, origin=origin, chain=chain, edges=rc.edges, tied=tied))
     return out
 
 

@@ -552,3 +552,17 @@ def test_a_rewritten_brief_is_traced_alike_in_both_engines(spark, tmp_path):
     report = json.loads(report_text(local))
     docs = {d["path"]: d for d in report["documents"]}
     assert docs["brief.txt"]["derivation"] == "wholly_derived"
+
+
+def test_tied_copies_find_their_source_alike_in_both_engines(spark, tmp_path):
+    """The tied clusters' passages are indexed on the driver, matched and verified on
+    the executors, and the clusters decided again: the same report as the local engine's."""
+    from test_tied import write_tied_corpus
+
+    write_tied_corpus(tmp_path / "corpus")
+    local, distributed = assert_same(tmp_path / "corpus")
+    assert local.stats["tie_source_pairs"] == distributed.stats["tie_source_pairs"] >= 2
+    report = json.loads(report_text(local))
+    docs = {d["path"]: d for d in report["documents"]}
+    [p] = docs["a.txt"]["passages"]
+    assert p["origin"]["document"] == docs["wire.txt"]["id"]

@@ -54,7 +54,9 @@ from ..parallel import state
 from ..params import Params
 from ..briefs import BATCH_WORDS, brief_pairs, build_index, unmatched_briefs
 from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, best_briefs, brief_matches, cited_origins,
-                        measure, origin_clusters, screen)
+                        measure, origin_clusters, screen, tie_matches, tied_passages)
+from ..tied import choose_sources, index_passages, may_source, source_pairs
+from ..tied import enabled as tied_enabled
 from ..rarity import distinct_content, weights_from_counts
 from ..rewrite import stopword_hashes
 from ..rules import RuleSet, load_rules
@@ -76,6 +78,7 @@ PART_DOCUMENTS = (200, 20000)  # documents per partition: at least (small corpor
 PART_FILES = (100, 5000)  # the same for the files of the read
 SMALL_JOIN = 2000  # pairs that one task verifies alone
 LOOKUP_DOCUMENTS = 2000  # new documents whose band keys are looked up in the index at once
+TIE_SPANS = 1 << 30  # a tie source's span comes after every verified span of its pair, as in the local engine
 
 
 class EngineUnavailable(ProvenanceError):
@@ -313,6 +316,14 @@ class _Run:
         labels, verified_pairs = self.timed("components", self.components, kept)
         ids = self.document_ids(analysed)
         clusters = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
+        sources, lsh_stats["tie_source_pairs"] = self.timed("tie-sources", self.tie_sources, clusters, analysed,
+                                                            shared, weights)
+        if sources:  # as the local engine: the tied clusters gain their sources, then again
+            more = [(s.a, s.b, TIE_SPANS + j, s) for j, s in enumerate(sources)]
+            kept = kept.union(self.sc.parallelize(more, self.parts))
+            screened = {**screened, "kept": screened["kept"] + len(sources)}
+            labels, verified_pairs = self.timed("components-again", self.components, kept)
+            clusters = self.timed("origins-again", self.origins, kept, labels, analysed, ids, shared)
         parts = self.timed("measure", self.measure, clusters, analysed, shared)
         cluster_list = sorted(clusters.collect(),
                               key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
@@ -547,6 +558,43 @@ class _Run:
         counts["kept"] += len(best)
         more = self.sc.parallelize([(s.a, s.b, 0, s) for s in best], self.parts)
         return kept.union(more), {key: counts[key] for key in ("kept", "boilerplate", "quotation")}
+
+    def tie_sources(self, clusters, analysed, shared, weights=None):
+        """pipeline.tie_sources: the tied clusters and their documents' tokens come to
+        the driver, which indexes their passages; each partition proposes its documents
+        as sources (dates checked there); the pairs are verified where both texts meet;
+        the driver keeps the sources the copies share."""
+        params = self.params
+        if weights is None or not tied_enabled(params):
+            return [], 0
+        tied = sorted(clusters.filter(lambda c: c.tied).collect(),
+                      key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
+        if not tied:
+            return [], 0
+        wanted = self.broadcast({d for c in tied for d in c.tied})
+        got = dict(analysed.filter(lambda kv: kv[0] in wanted.value).mapValues(
+            lambda r: (r.tokens.of(str(r.doc.text)), r.attribution.date)).collect())
+        passages, words = tied_passages(tied, {d: v[0] for d, v in got.items()}, params)
+        if not passages:
+            return [], 0
+        index = self.broadcast((index_passages(passages, words, weights.value, params), passages,
+                                {d: v[1] for d, v in got.items()}))
+        content = analysed.mapValues(lambda r: (distinct_content(r.tokens.hashes, stopword_hashes()),
+                                                r.attribution.date, r.attribution.outlet_kind == "wire"))
+        pairs = sorted(content.mapPartitions(lambda it: _tie_partners(it, *index.value)).collect())
+        if not pairs:
+            return [], 0
+        by_docs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for k, d in pairs:
+            a, b = passages[k].doc, d
+            by_docs.setdefault((min(a, b), max(a, b)), []).append((k, d))
+        asked = self.broadcast((by_docs, passages))
+        items = analysed.mapValues(lambda r: (r.tokens, r.doc, r.attribution))
+        met = _meet(self.sc.parallelize(sorted(by_docs), self.parts), items, self._blocks(len(by_docs)), self.parts)
+        out = met.mapPartitions(lambda it: _tie_block(it, asked.value, shared.value, weights.value)).collect()
+        dates = dict(value for tag, value in out if tag == "date")
+        matches = sorted((value for tag, value in out if tag == "match"), key=lambda m: (m[0], m[1]))
+        return choose_sources(matches, passages, dates.get), len(pairs)
 
     def _blocks(self, pairs: int) -> int:
         """Documents in K blocks: K(K+1)/2 tasks, each holding two blocks; enough tasks
@@ -904,6 +952,49 @@ def _brief_block(records, shared: _Shared, weights=None):
         if id(m[3]) in keep:
             yield "match", m
     yield "count", counts
+
+
+def _tie_partners(records, index, passages, tied_dates):
+    """tied.source_pairs over one partition's documents, a batch at a time: (passage,
+    document) for each document that may be a tied passage's source."""
+    def pairs(batch):
+        local = {d: (date, wire) for d, (_w, date, wire) in batch}
+        words = {d: w for d, (w, _date, _wire) in batch}
+        allowed = may_source(lambda d: local[d][0] if d in local else tied_dates.get(d),
+                             lambda d: local[d][1] if d in local else False)
+        return source_pairs(index, passages, [[d for d, _v in batch]], words.__getitem__, allowed)
+
+    batch: list = []
+    held = 0
+    for item in records:
+        batch.append(item)
+        held += len(item[1][0])
+        if held >= BATCH_WORDS:
+            yield from pairs(batch)
+            batch, held = [], 0
+    if batch:
+        yield from pairs(batch)
+
+
+def _tie_block(records, asked, shared: _Shared, weights=None):
+    """pipeline.tie_matches on the (passage, document) pairs of one block join task,
+    then pipeline.screen on their spans: ("match", (passage, document, share, span))
+    for each kept, and ("date", (document, its date)) for each source document."""
+    doc_pairs, items = _split(records)
+    if not doc_pairs:
+        return
+    by_docs, passages = asked
+    pairs = sorted(p for dp in doc_pairs for p in by_docs[tuple(dp)])
+    tokens = {i: v[0].of(v[1].text) for i, v in items.items()}
+    found = tie_matches(pairs, passages, tokens, shared.params, weights)
+    kept, _counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
+                           {i: v[2] for i, v in items.items()}, shared.params)
+    keep = {id(s) for s in kept}
+    for m in found:
+        if id(m[3]) in keep:
+            yield "match", m
+    for _k, d in pairs:
+        yield "date", (d, items[d][2].date)
 
 
 def _component(records, shared: _Shared):

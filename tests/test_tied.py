@@ -1,0 +1,163 @@
+"""Tied copies: copies of one day that tie for first appearance, traced to the earlier
+text they were each rewritten from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from provenance.dates import parse_date_value
+from provenance.model import SpanPair
+from provenance.params import default_params, with_overrides
+from provenance.pipeline import AuditOptions, audit
+from provenance.report import build_report
+from provenance.tied import (MIN_COPIES, TiedPassage, best_sources, held_by_copies, may_source, passage_tokens,
+                             token_range)
+from provenance.tokens import Tokenizer
+
+from test_briefs import STORY, UNRELATED
+
+# Two papers of the next day that print the same sentence of their own, which condenses
+# the agency story's third and fourth sentences (no run of more than three of its words,
+# no sentence of it), each with words of its own around it.
+CONDENSED = ("Swansea Crown Court cleared quarry foreman Gareth Llewellyn, 52, who was accused over 40 kilograms "
+             "of gel explosive that vanished at Penhale Quarry during 1998.\n")
+PAPER_A = "Foreman cleared\n" + CONDENSED + "He said afterwards that he only wanted to go back to work.\n"
+PAPER_B = ("Explosives case\n" + CONDENSED
+           + "Friends and family applauded in the public gallery as the verdicts were read.\n")
+
+
+def _corpus(root: Path, files: dict[str, str], metadata: str) -> Path:
+    root.mkdir()
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    (root / "metadata.csv").write_text("path,outlet,date\n" + metadata, encoding="utf-8")
+    return root
+
+
+def _report(corpus: Path, params=None) -> dict:
+    params = params or default_params()
+    result = audit(corpus, AuditOptions(params=params, jobs=1))
+    return json.loads(json.dumps(build_report(result, params, corpus="corpus", started="", finished="")))
+
+
+def write_tied_corpus(corpus: Path, wire_date: str = "1999-10-04T15:20", wire_outlet: str = "Press Association") -> Path:
+    return _corpus(corpus, {"wire.txt": STORY, "a.txt": PAPER_A, "b.txt": PAPER_B, "council.txt": UNRELATED},
+                   f"wire.txt,{wire_outlet},{wire_date}\na.txt,Daily Star,1999-10-05\n"
+                   "b.txt,Daily Mirror,1999-10-05\ncouncil.txt,Harbourside Echo,1999-10-05\n")
+
+
+def _cluster_of(report: dict, path: str) -> dict:
+    docs = {d["path"]: d for d in report["documents"]}
+    [p] = docs[path]["passages"]
+    return next(c for c in report["clusters"] if c["id"] == p["cluster"])
+
+
+def _source_window(report: dict) -> bool:
+    """Whether the story has a passage (the copies share none with it otherwise)."""
+    return any(m["path"] == "wire.txt" for c in report["clusters"] for m in c["members"])
+
+
+def test_tied_copies_are_traced_to_the_earlier_story_they_rewrite(tmp_path):
+    report = _report(write_tied_corpus(tmp_path / "corpus"))
+    docs = {d["path"]: d for d in report["documents"]}
+    cluster = _cluster_of(report, "a.txt")
+    assert {m["path"] for m in cluster["members"]} == {"a.txt", "b.txt", "wire.txt"}
+    assert cluster["origin"]["document"] == docs["wire.txt"]["id"]
+    assert cluster["origin"]["rule"] == "earliest-date" and cluster["origin"]["outlet"] == "Press Association"
+    for path in ("a.txt", "b.txt"):
+        [p] = docs[path]["passages"]
+        assert p["origin"]["document"] == docs["wire.txt"]["id"] and docs[path]["reused_fraction"] > 0
+    # the story's passage is the sentences the copies condense (the court, the figures
+    # 40, 1998 and 52: its second to fourth), not the whole story
+    [w] = docs["wire.txt"]["passages"]
+    assert STORY[w["start"]:w["end"]].startswith("Gareth Llewellyn wept")
+    assert STORY[w["start"]:w["end"]].endswith("the next morning.")
+    assert not docs["council.txt"]["passages"]
+    assert report["run"]["stats"]["tie_source_pairs"] >= 2
+    assert report["run"]["parameters"]["cluster"]["tie_source_max_words"] == 40
+
+
+def test_without_the_stage_the_copies_tie(tmp_path):
+    params = with_overrides(default_params(), {"cluster.tie_source_max_words": "0"})
+    report = _report(write_tied_corpus(tmp_path / "corpus"), params)
+    cluster = _cluster_of(report, "a.txt")
+    assert {m["path"] for m in cluster["members"]} == {"a.txt", "b.txt"}
+    assert cluster["origin"]["status"] == "undetermined" and "tie" in cluster["origin"]["reason"]
+    assert not _source_window(report)
+    assert report["run"]["stats"]["tie_source_pairs"] == 0
+
+
+def test_a_story_of_the_copies_own_day_does_not_break_their_tie(tmp_path):
+    # a paper's story of the same day may be a sibling, not the source
+    report = _report(write_tied_corpus(tmp_path / "corpus", wire_date="1999-10-05", wire_outlet="Swansea Post"))
+    cluster = _cluster_of(report, "a.txt")
+    assert cluster["origin"]["status"] == "undetermined" and "tie" in cluster["origin"]["reason"]
+    assert not _source_window(report)
+
+
+def test_a_wire_story_of_the_copies_own_day_is_their_source(tmp_path):
+    report = _report(write_tied_corpus(tmp_path / "corpus", wire_date="1999-10-05"))
+    docs = {d["path"]: d for d in report["documents"]}
+    cluster = _cluster_of(report, "a.txt")
+    assert cluster["origin"]["document"] == docs["wire.txt"]["id"]
+    assert cluster["origin"]["rule"] == "earliest-date-wire-tiebreak"
+
+
+def test_a_later_story_is_never_the_source(tmp_path):
+    report = _report(write_tied_corpus(tmp_path / "corpus", wire_date="1999-10-12T11:00"))
+    cluster = _cluster_of(report, "a.txt")
+    assert cluster["origin"]["status"] == "undetermined" and "tie" in cluster["origin"]["reason"]
+    assert not _source_window(report)
+
+
+def test_may_source_asks_for_a_text_before_every_tied_copy():
+    day = parse_date_value("1999-10-05")
+    dates = {0: day, 1: parse_date_value("1999-10-06"), 2: parse_date_value("1999-10-04T15:20"),
+             3: parse_date_value("1999-10-05T09:00"), 4: None}
+    wire = {3}
+    p = TiedPassage(doc=0, start=0, end=10, tied=(0, 1), members=frozenset({0, 1}))
+    allowed = may_source(dates.get, wire.__contains__)
+    assert allowed(p, 2)  # before both
+    assert allowed(p, 3)  # a wire's story of the first copy's day: not after either
+    assert not allowed(p, 4)  # undated: cannot break a tie
+    dates[3] = parse_date_value("1999-10-05T09:00")
+    wire.clear()
+    assert not allowed(p, 3)  # the same, from a paper
+
+
+def test_a_source_must_hold_the_passages_of_two_tied_copies():
+    def span(a, b):
+        return SpanPair(a=a, a_start=0, a_end=10, b=b, b_start=0, b_end=10, similarity=0.5, verbatim=False, tokens=5)
+
+    passages = [TiedPassage(0, 0, 5, (0, 1), frozenset({0, 1}), cluster=0),
+                TiedPassage(1, 0, 5, (0, 1), frozenset({0, 1}), cluster=0),
+                TiedPassage(0, 9, 15, (0, 1), frozenset({0, 1}), cluster=0)]
+    matches = [(0, 7, 0.8, span(0, 7)), (1, 7, 0.7, span(1, 7)), (0, 8, 0.9, span(0, 8)), (2, 8, 0.9, span(0, 8))]
+    kept = held_by_copies(matches, passages)
+    assert MIN_COPIES == 2
+    # 7 holds a passage of each tied copy; 8 holds two passages of copy 0 only
+    assert [(k, d) for k, d, _s, _sp in kept] == [(0, 7), (1, 7)]
+
+
+def test_best_sources_takes_the_highest_share_then_the_earliest():
+    def span(a, b, start=0):
+        return SpanPair(a=a, a_start=start, a_end=10, b=b, b_start=0, b_end=10, similarity=0.5, verbatim=False,
+                        tokens=5)
+
+    dates = {5: parse_date_value("1999-10-01"), 6: parse_date_value("1999-10-03"), 7: parse_date_value("1999-10-04")}
+    matches = [(0, 5, 0.7, span(0, 5)), (0, 6, 0.7, span(0, 6)), (0, 7, 0.6, span(0, 7))]
+    assert [(s.a, s.b) for s in best_sources(matches, dates.get)] == [(0, 5)]
+
+
+def test_a_passage_is_a_text_of_its_own():
+    text = "First sentence here. Second one, with 40 kilograms. Third sentence follows now."
+    t = Tokenizer()(text).of(text)
+    lo, hi = token_range(t, text.index("Second"), text.index("now") + 3)
+    p = passage_tokens(t, lo, hi)
+    assert len(p) == hi - lo and p.sentences.tolist() == [0, 5]
+    starts, ends = p.bounds()
+    assert text[starts[0]:ends[-1]] == "Second one, with 40 kilograms. Third sentence follows now"
+    assert np.array_equal(p.hashes, t.hashes[lo:hi])
