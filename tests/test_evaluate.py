@@ -11,7 +11,7 @@ import pytest
 
 import numpy as np
 
-from provenance.evaluate import Truth, fitted_thresholds, longest_shared_run, macro_f1, main
+from provenance.evaluate import Truth, fitted_thresholds, fitted_two_features, longest_shared_run, macro_f1, main
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "chaining-stock-sentence" / "corpus"
 
@@ -142,3 +142,20 @@ def test_longest_shared_run_counts_the_longest_exact_run_of_words():
     assert longest_shared_run(a, np.array([10, 11], dtype=np.uint64)) == 0
     assert longest_shared_run(a, a) == 7
     assert longest_shared_run(a, np.zeros(0, dtype=np.uint64)) == 0
+
+
+def test_two_fitted_signals_separate_what_the_reused_fraction_alone_cannot():
+    # w1 and p1 have the same reused fraction; only the share their sources hold tells them apart
+    f = {"w1": 0.3, "w2": 0.9, "p1": 0.3, "p2": 0.5, "n1": 0.0, "n2": 0.05}
+    c = {"w1": 0.95, "w2": 0.9, "p1": 0.5, "p2": 0.4, "n1": 0.3, "n2": 0.2}
+    labels = {"w": "wholly_derived", "p": "partially_derived", "n": "non_derived"}
+    report = {"documents": [{"path": k, "reused_fraction": v} for k, v in f.items()]}
+    truth = [Truth(k, labels[k[0]], frozenset()) for k in f]
+    assert fitted_thresholds(report, truth, step=0.05)["macro_f1_3way"] < 1.0
+    two = fitted_two_features(report, truth, c, step=0.05)
+    assert two["macro_f1_3way"] == 1.0
+    a, b = two["wholly"]
+    assert 0.5 < b <= 0.9 and a > 0.5  # wholly by the share its sources hold, not by f = 0.3
+    # without the second signal it is the reused fraction's own ceiling
+    assert fitted_two_features(report, truth, {k: 0.0 for k in f}, step=0.05)["macro_f1_3way"] == \
+        fitted_thresholds(report, truth, step=0.05)["macro_f1_3way"]
