@@ -31,6 +31,7 @@ class Edge:
     verbatim: bool
     tokens: int = 0  # matched words of the pair (shorter side)
     whole_tokens: int = 0  # ... of the whole verified span, when the pair was cut from one (reach.cut)
+    match: str = "alignment"  # how the pair was matched (model.SpanPair.match)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         else:
             merged.append(r)
     member_of = {k: m for m, r in enumerate(merged) for k in r[3]}
-    best: dict[tuple[int, int], tuple[float, bool, int, int]] = {}
+    best: dict[tuple[int, int], tuple[float, bool, int, int, str]] = {}
     sim_of = [0.0] * len(merged)
     verb_of = [False] * len(merged)
     for k in member_of:
@@ -132,7 +133,7 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         old = best.get(key)
         whole = p.whole_tokens or p.tokens
         if old is None or (whole, p.tokens, p.similarity, p.verbatim) > (old[3], old[2], old[0], old[1]):
-            best[key] = (p.similarity, p.verbatim, p.tokens, whole)
+            best[key] = (p.similarity, p.verbatim, p.tokens, whole, p.match)
         for m in (u, v):
             sim_of[m] = max(sim_of[m], p.similarity)
             verb_of[m] = verb_of[m] or p.verbatim
@@ -140,8 +141,8 @@ def _assemble(passages: dict[int, list[int]], ends: list[tuple[int, int, int]], 
         Member(doc=d, start=s, end=e, similarity=round(sim_of[m], 4), verbatim=verb_of[m])
         for m, (d, s, e, _ks) in enumerate(merged)
     )
-    edges = tuple(Edge(u, v, round(sim, 4), verb, tok, whole)
-                  for (u, v), (sim, verb, tok, whole) in sorted(best.items()))
+    edges = tuple(Edge(u, v, round(sim, 4), verb, tok, whole, match)
+                  for (u, v), (sim, verb, tok, whole, match) in sorted(best.items()))
     held = sorted(((pairs[k // 2], member_of[k], member_of[k + 1]) for k in member_of if k % 2 == 0),
                   key=lambda h: (h[0].a, h[0].a_start, h[0].a_end, h[0].b, h[0].b_start, h[0].b_end, h[1], h[2]))
     return RawCluster(members, edges, tuple(p for p, _u, _v in held), tuple((u, v) for _p, u, v in held))

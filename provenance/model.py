@@ -174,6 +174,11 @@ class SpanPair:
     verbatim: bool
     tokens: int  # matched tokens (shorter side)
     whole_tokens: int = 0  # of the verified span this one was cut from (reach.cut); 0: not cut
+    # How the two sides were matched: "alignment" (runs of shared words, and rewritten
+    # sentences between texts that tell one story), "rewritten-brief" (a brief against the
+    # sentences it condenses), "rewritten-tie" (a tied copy's passage against the text it
+    # was rewritten from)
+    match: str = "alignment"
     # Where the two sides are known to correspond: the alignment's runs of matched words
     # (align.TokenSpan.anchors) as character offsets, flattened (a0, b0, a1, b1, ...); an
     # offset is mapped from one side to the other through them, linearly between them
@@ -227,6 +232,7 @@ class Link:
     relation: str  # verbatim | near_duplicate | partial | cited
     similarity: float | None  # None when the original is not in the corpus (relation "cited")
     source: int | None = None
+    match: str | None = None  # how the copy was matched with its source (SpanPair.match); None without one
     credited: str = "unknown"  # credited | uncredited | unknown
     credit_evidence: tuple[Evidence, ...] = ()
     credit_reason: str = ""

@@ -445,7 +445,7 @@ def _best_paths(cluster: RawCluster, source: int) -> dict[int, tuple[float, bool
 
 
 def direct_source(cluster: RawCluster, member: int, origin_member: int,
-                  attributions: Sequence[Attribution]) -> tuple[int, float, bool] | None:
+                  attributions: Sequence[Attribution]) -> tuple[int, float, bool, str] | None:
     """The member a copy was most likely taken from: directly aligned with it and
     either the origin or certainly published before it.  The one sharing the longest
     text with it wins (the whole verified span, where a pair was cut at the edge of
@@ -466,7 +466,7 @@ def direct_source(cluster: RawCluster, member: int, origin_member: int,
             continue
         key = (e.whole_tokens or e.tokens, e.tokens, e.similarity, e.verbatim, other == origin_member, -other)
         if best is None or key > best[0]:
-            best = (key, (other, e.similarity, e.verbatim))
+            best = (key, (other, e.similarity, e.verbatim, e.match))
     return best[1] if best else None
 
 
@@ -548,8 +548,9 @@ def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tu
                     and surely_before(attributions[m.doc].captured, origin.date))):
             continue
         source = direct_source(cluster, i, origin.member if origin.member is not None else -1, attributions)
+        match = None
         if source is not None:
-            src, sim, verb = source
+            src, sim, verb, match = source
             relation, similarity = relation_of(sim, verb, near_duplicate), round(sim, 4)
         elif origin.member is not None:
             src = None
@@ -560,6 +561,7 @@ def build_chain(ctx: OriginContext, origin: Origin, near_duplicate: float) -> tu
         lag = lag_days(origin.date, date) if (origin.date and date) else None
         credited, evidence, why = credit_status(ctx, i, origin, src)
         links.append(Link(member=i, date=date, lag_days=lag, relation=relation, similarity=similarity,
-                          source=src, credited=credited, credit_evidence=evidence, credit_reason=why))
+                          source=src, match=match, credited=credited, credit_evidence=evidence,
+                          credit_reason=why))
     links.sort(key=lambda l: (l.lag_days if l.lag_days is not None else float("inf"), l.member))
     return tuple(links)

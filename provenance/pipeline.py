@@ -376,7 +376,7 @@ def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens]
             span, share = got
             a, b = min(x, y), max(x, y)
             for found in span_pairs(a, b, tokens[a], tokens[b], [span if a == x else span.swapped()]):
-                out.append((x, y, share, found))
+                out.append((x, y, share, replace(found, match="rewritten-brief")))
     return out
 
 
@@ -470,7 +470,7 @@ def tie_matches(pairs: Sequence[tuple[int, int]], passages: Sequence[TiedPassage
             span, share = got
             a, b = min(p.doc, d), max(p.doc, d)
             for found in span_pairs(a, b, tokens[a], tokens[b], [span if a == p.doc else span.swapped()]):
-                out.append((k, d, share, found))
+                out.append((k, d, share, replace(found, match="rewritten-tie")))
     return out
 
 

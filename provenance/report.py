@@ -27,7 +27,7 @@ from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer", "warcio", "prov")
 
 
@@ -188,6 +188,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "cluster": c.id,
                 "similarity": similarity,
                 "relation": relation,
+                "match": link.match if link else None,
                 "role": role,
                 "origin": dict(ref),
                 "source": source_ref(link),
@@ -222,6 +223,7 @@ def build_report(result: AuditResult, params: Params, *, corpus: str, started: s
                 "lag_days": l.lag_days,
                 "relation": l.relation,
                 "similarity": l.similarity,
+                "match": l.match,
                 "source_member": l.source,
                 "source": source_ref(l),
             } for l in c.chain],

@@ -25,6 +25,9 @@ from .summary import SHAPE_ERRORS, check_report, clean, clean_label, malformed
 class DocumentNotFound(ProvenanceError):
     """The document named is not in the report."""
 
+# How a copy matched its source, where that is not by aligning the two texts.
+MATCH_NAMES = {"rewritten-brief": "matched as a rewritten brief", "rewritten-tie": "matched as a tied copy's rewrite"}
+
 
 def _lag(days: float | None) -> str:
     if days is None:
@@ -139,6 +142,8 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
                 m = c["members"][link["member"]]
                 part = f" chars {m['start']}-{m['end']}"
             sim = f" {link['similarity']:.2f}" if link["similarity"] is not None else ""
+            if link.get("match") in MATCH_NAMES:  # matched by its words, not by a run of them
+                sim += f", {MATCH_NAMES[link['match']]}"
             src = ""
             if link["source"] and link["source"]["document"] != o.get("document"):
                 src = f", taken from {clean_label(by_id[link['source']['document']], 50)}"

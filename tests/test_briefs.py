@@ -235,6 +235,9 @@ def test_an_audit_traces_a_rewritten_brief_to_the_story_it_condenses(tmp_path):
     assert brief["derivation"] == "wholly_derived" and len(brief["passages"]) == 1
     p = brief["passages"][0]
     assert p["relation"] == "partial" and p["origin"]["document"] == docs["wire.txt"]["id"]
+    assert p["match"] == "rewritten-brief"  # matched by its words, not by a run of them
+    [link] = [l for c in report["clusters"] for l in c["chain"] if l["document"] == brief["id"]]
+    assert link["match"] == "rewritten-brief"
     assert p["origin"]["outlet"] == "Press Association"
     assert not docs["council.txt"]["passages"]
     # the later story tells the same facts: neither its source nor a copy of the brief
@@ -251,3 +254,13 @@ def test_briefs_off_leave_the_brief_without_a_passage(tmp_path):
     docs = {d["path"]: d for d in report["documents"]}
     assert not docs["brief.txt"]["passages"] and docs["brief.txt"]["derivation"] == "non_derived"
     assert report["run"]["stats"]["brief_pairs"] == 0
+
+
+def test_trace_says_a_brief_was_matched_by_its_words(tmp_path):
+    from provenance.trace import trace_report
+
+    corpus = tmp_path / "corpus"
+    write_brief_corpus(corpus)
+    out = trace_report(_report(corpus), "brief.txt")
+    line = next(l for l in out.splitlines() if "copied:" in l and "<- this document" in l)
+    assert "matched as a rewritten brief" in line and "partial" in line

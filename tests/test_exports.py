@@ -340,7 +340,7 @@ def test_csv_rows_and_columns(scrape, compilation):
         "date": "2016-10-02", "start": str(link["start"]), "end": str(link["end"]),
         "origin_document": cluster["origin"]["document"], "origin_path": "guardian-un.html",
         "origin_outlet": "The Guardian", "origin_date": "2016-09-26T10:00:00+01:00", "in_corpus": "true",
-        "lag_days": "6.0", "relation": "verbatim", "similarity": "1.0", "credited": "uncredited",
+        "lag_days": "6.0", "relation": "verbatim", "similarity": "1.0", "match": "alignment", "credited": "uncredited",
         "cluster": cluster["id"], "origin_rule": "explicit-pointer", "origin_confidence": "medium",
         "collection": "", "origin_collection": "",
     }

@@ -236,8 +236,8 @@ def test_direct_source_is_the_closest_earlier_member():
     # 0 origin; 1 copies 0 loosely; 2 copies 1 verbatim and 0 loosely.
     c = cluster(3, [(0, 1, 0.7), (1, 2, 1.0), (0, 2, 0.6)])
     atts = [att("2016-10-20"), att("2016-10-21"), att("2016-10-22")]
-    assert direct_source(c, 2, 0, atts) == (1, 1.0, True)
-    assert direct_source(c, 1, 0, atts) == (0, 0.7, False)
+    assert direct_source(c, 2, 0, atts) == (1, 1.0, True, "alignment")
+    assert direct_source(c, 1, 0, atts) == (0, 0.7, False, "alignment")
     ctx = OriginContext(c, docs(3), atts)
     chain = build_chain(ctx, choose_origin(ctx), 0.8)
     assert [(l.member, l.source, l.relation) for l in chain] == [(1, 0, "partial"), (2, 1, "verbatim")]

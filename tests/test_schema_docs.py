@@ -188,7 +188,7 @@ def minimal_report() -> dict:
                   "in_corpus": True, "status": "determined"}
     source_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00"}
     return {
-        "schema_version": "1.1",
+        "schema_version": "1.2",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "run": {
             "corpus": "corpus",
@@ -261,7 +261,7 @@ def minimal_report() -> dict:
             "derivation": "partially_derived",
             "passages": [{
                 "start": 10, "end": 210, "cluster": CLUSTER, "similarity": 0.9,
-                "relation": "near_duplicate", "role": "copy", "origin": dict(origin_ref),
+                "relation": "near_duplicate", "match": "alignment", "role": "copy", "origin": dict(origin_ref),
                 "source": dict(source_ref),
             }],
         }],
@@ -289,7 +289,7 @@ def minimal_report() -> dict:
                 "credit_evidence": [_text_evidence("text.dateline.wire", "MOSCOW, Jan 2 (EW) -",
                                                    "Example Wire", 10, EXAMPLE_WIRE)],
                 "document": DOC_B, "path": "news/story.html", "record": None, "start": 10, "end": 210,
-                "date": "2020-01-03", "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9,
+                "date": "2020-01-03", "lag_days": 1.0, "relation": "near_duplicate", "similarity": 0.9, "match": "alignment",
                 "source_member": 0, "source": dict(source_ref),
             }],
         }],
@@ -323,7 +323,7 @@ def external_origin_report(rule: str = "cited-origin") -> dict:
                 "evidence": [{**e, "document": DOC_B} for e in evidence], "conflicts": []},
         chain=[{"member": 0, "credited": "credited", "credit_reason": "names The Guardian",
                 "credit_evidence": evidence, "document": DOC_B, "path": "news/story.html", "record": None,
-                "start": 10, "end": 210, "date": "2020-01-03", "lag_days": 2.0, "relation": "cited",
+                "start": 10, "end": 210, "date": "2020-01-03", "lag_days": 2.0, "relation": "cited", "match": None,
                 "similarity": None, "source_member": None, "source": None}],
     )
     return report

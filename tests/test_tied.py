@@ -78,6 +78,11 @@ def test_tied_copies_are_traced_to_the_earlier_story_they_rewrite(tmp_path):
     assert not docs["council.txt"]["passages"]
     assert report["run"]["stats"]["tie_source_pairs"] >= 2
     assert report["run"]["parameters"]["cluster"]["tie_source_max_words"] == 40
+    # how each copy was matched with its source says so
+    matches = {report_doc: link["match"] for link in cluster["chain"]
+               for report_doc in [next(p for p, d in docs.items() if d["id"] == link["document"])]}
+    assert "rewritten-tie" in matches.values() and set(matches) == {"a.txt", "b.txt"}
+    assert all(m in ("rewritten-tie", "alignment") for m in matches.values())
 
 
 def test_without_the_stage_the_copies_tie(tmp_path):

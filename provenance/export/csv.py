@@ -18,7 +18,7 @@ from typing import Any
 COLUMNS = (
     "document", "path", "outlet", "date", "start", "end",
     "origin_document", "origin_path", "origin_outlet", "origin_date", "in_corpus",
-    "lag_days", "relation", "similarity", "credited", "cluster", "origin_rule", "origin_confidence",
+    "lag_days", "relation", "similarity", "match", "credited", "cluster", "origin_rule", "origin_confidence",
     "collection", "origin_collection",
 )
 
@@ -80,7 +80,7 @@ def _passage_cells(p: dict[str, Any], d: dict[str, Any], date: Any) -> dict[str,
 def _link_cells(link: dict[str, Any] | None) -> dict[str, str]:
     """How a copy relates to its source: empty for a passage of an undetermined origin."""
     link = link or {}
-    return {key: _value(link.get(key)) for key in ("lag_days", "relation", "similarity", "credited")}
+    return {key: _value(link.get(key)) for key in ("lag_days", "relation", "similarity", "match", "credited")}
 
 
 def _cluster_rows(c: dict[str, Any], docs: dict[str, dict[str, Any]]) -> list[dict[str, str]]:

@@ -240,6 +240,7 @@ def _chain(doc: ProvDocument, c: dict[str, Any], pids: list[str], external: str 
         attributes = _attrs({
             "provenance:relation": link["relation"],
             "provenance:similarity": link.get("similarity"),
+            "provenance:match": link.get("match"),
             "provenance:lag_days": link.get("lag_days"),
             "provenance:credited": link.get("credited"),
         })
