@@ -264,3 +264,15 @@ def test_trace_says_a_brief_was_matched_by_its_words(tmp_path):
     out = trace_report(_report(corpus), "brief.txt")
     line = next(l for l in out.splitlines() if "copied:" in l and "<- this document" in l)
     assert "matched as a rewritten brief" in line and "partial" in line
+
+
+def test_the_html_export_and_csv_say_a_brief_was_matched_by_its_words(tmp_path):
+    from provenance.export.csv import render_csv
+    from provenance.export.html import render_html
+
+    corpus = tmp_path / "corpus"
+    write_brief_corpus(corpus)
+    report = _report(corpus)
+    assert "matched as a rewritten brief" in render_html(report, None)
+    rows = [r for r in render_csv(report).splitlines() if "brief.txt" in r]
+    assert rows and all("rewritten-brief" in r for r in rows)

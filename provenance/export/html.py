@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from difflib import SequenceMatcher
 from typing import Any
 
-from ..trace import registry_entries
+from ..trace import MATCH_NAMES, registry_entries
 from ..tokens import normalise_word
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -428,7 +428,8 @@ def _cluster(c: dict[str, Any], report: dict[str, Any], texts: _Texts) -> str:
                         f'{esc(_label(l["path"], l.get("record")))}</a></td>'
                         f'<td>{esc(outlet) if outlet else "<span class=muted>unknown</span>"}</td>'
                         f'<td class="date">{_date(l.get("date"))}</td><td class="num">{esc(lag)}</td>'
-                        f'<td><span class="badge rel">{esc(l.get("relation"))}</span></td><td class="num">{esc(sim)}</td>'
+                        f'<td><span class="badge rel">{esc(l.get("relation"))}</span>{_match_note(l)}</td>'
+                        f'<td class="num">{esc(sim)}</td>'
                         f'<td class="wrap">{src_html}</td><td>{_credit_badge(l.get("credited"))}</td></tr>')
         out.append('<h4>Chain of republications</h4><table><thead><tr><th>#</th><th>copy</th><th>outlet</th>'
                    '<th>date</th><th>lag</th><th>relation</th><th>similarity</th><th>direct source</th>'
@@ -462,6 +463,11 @@ def _lag_phrase(days: float) -> str:
     if days == 0:
         return "same day as the origin"
     return f"{days:g} day{'' if days == 1 else 's'} after the origin"
+
+
+def _match_note(l: dict[str, Any]) -> str:
+    note = MATCH_NAMES.get(l.get("match") or "")
+    return f' <span class="muted">{esc(note)}</span>' if note else ""
 
 
 def _copy(n: int, l: dict[str, Any], c: dict[str, Any], om: dict[str, Any] | None, texts: _Texts) -> str:
