@@ -684,3 +684,118 @@ def test_sixteen_thousand_cards_beside_a_story_are_read_in_linear_time():
     assert time.perf_counter() - start < 30  # about a second; quadratic work would take minutes
     assert doc.text.startswith("The river authority of Olsby") and "Card 7" not in doc.text
     assert published(doc) == []
+
+
+# -- 20. the page's own story, told by its title, beside another full story -----------------------
+
+# Invented text: a long feature on another subject, and a standfirst.
+LONGER = (
+    "<p>The keepers of the Skarn lighthouse left the rock for the last time in 1987, when the lamp "
+    "was wired to the mainland and a clockwork fog bell was replaced by an electric horn.</p>"
+    "<p>Their cottages stood empty for thirty years, slowly losing slates to the westerly gales, "
+    "until a group of retired fishermen formed a trust and bought the lease for one crown.</p>"
+    "<p>The trust has since rebuilt the boat slip, relaid the path to the tower and opened a small "
+    "museum in the oil store, where the old lens and the keepers' logbooks are now on show.</p>"
+    "<p>Visitors cross on the trust's launch from Marrowmouth when the sea allows, and the crossing "
+    "is often cancelled at short notice when the swell breaks over the landing stage.</p>"
+    "<p>The logbooks record every ship that passed in the keepers' watch, along with the weather, "
+    "the state of the lamp and, now and then, a complaint about the quality of the paraffin.</p>"
+    "<p>One entry from the winter of 1962 notes that the relief boat could not land for six weeks, "
+    "and that the keepers lived on salt cod, ship's biscuit and rainwater from the cistern.</p>"
+)
+STANDFIRST = (
+    "<p>Divers will replace the rusted pivot bearings of the old swing bridge over the next two "
+    "months, and traders fear that the long detour over the railway footbridge will keep their "
+    "customers away from the market on the far bank all through the busy summer season.</p>"
+)
+OTHER_FEATURE = ('<article><h2>Life on the Skarn rock</h2><time datetime="2017-08-12">12 August 2017</time>'
+                 f"{LONGER}</article>")
+
+
+def own_story_page(head: str, heading: str = "Bridge shut for nine weeks", other: str = OTHER_FEATURE) -> str:
+    """A story kept in a <div>, then a longer full article of another story."""
+    return (f"<html><head>{head}</head><body><div class=\"page\"><h1>{heading}</h1>"
+            '<p class="byline">By Ivo Brandt <time datetime="2021-04-02T08:30:00+02:00">2 April</time></p>'
+            f'<div class="story-body">{STORY}</div></div><section>{other}</section></body></html>')
+
+
+def assert_own_story(doc) -> None:
+    assert doc.text.startswith("Bridge shut for nine weeks"), doc.text[:200]
+    assert "The river authority of Olsby" in doc.text and "the harbour reserve rather than the rates." in doc.text
+    assert "Skarn" not in doc.text and "keepers' logbooks" not in doc.text
+    assert published(doc) == [("2021-04-02T08:30:00+02:00", "html:time[datetime]")]
+
+
+def test_a_story_in_a_div_beside_a_longer_full_article_is_read_when_its_headline_is_the_page_title():
+    for head in ("<title>Bridge shut for nine weeks | Olsby Courier</title>",
+                 "<title>Bridge Shut for Nine Weeks - Olsby Courier</title>",
+                 '<title>Olsby Courier</title><meta property="og:title" content="Bridge shut for nine weeks">',
+                 '<meta name="twitter:title" content="Bridge shut for nine weeks">',
+                 '<script type="application/ld+json">{"@type": "NewsArticle", '
+                 '"headline": "Bridge shut for nine weeks"}</script>'):
+        assert_own_story(read_one(own_story_page(head)))
+    # case and punctuation do not count
+    doc = read_one(own_story_page("<title>Bridge shut for nine weeks | Olsby Courier</title>",
+                                  heading="Bridge shut for nine weeks!"))
+    assert_own_story(doc)
+    # the longer article in a box of other stories, named or not: left out, not read with the story
+    for box in ('<section class="more-stories">', '<section class="related-stories">'):
+        page = own_story_page("<title>Bridge shut for nine weeks | Olsby Courier</title>").replace("<section>", box)
+        assert_own_story(read_one(page))
+
+
+def test_an_article_whose_headline_is_the_page_title_is_read_without_a_longer_div_of_other_text():
+    page = ("<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>"
+            '<article><h1>Bridge shut for nine weeks</h1><time datetime="2021-04-02">2 April</time>'
+            f'{STORY}</article><div class="feature"><h2>Life on the Skarn rock</h2>'
+            f'<time datetime="2017-08-12">12 August 2017</time>{LONGER}</div></body></html>')
+    doc = read_one(page)
+    assert doc.text.startswith("Bridge shut for nine weeks\n\n2 April\n\nThe river authority of Olsby")
+    assert doc.text.endswith("the harbour reserve rather than the rates.")
+    assert "Skarn" not in doc.text
+    assert published(doc) == [("2021-04-02", "html:time[datetime]")]
+
+
+def test_without_title_evidence_a_story_in_a_div_beside_a_longer_full_article_is_read_as_before():
+    for head in ("", "<title>Olsby Courier</title>", "<title>Bridge shut for nine weeks</title>"):
+        # no title; a title naming neither story; a title naming both (the feature's heading too)
+        other = OTHER_FEATURE.replace("Life on the Skarn rock", "Bridge shut for nine weeks") if "Bridge" in head \
+            else OTHER_FEATURE
+        doc = read_one(own_story_page(head, other=other))
+        assert doc.text.endswith("and rainwater from the cistern."), doc.text[:200]
+        assert "The river authority of Olsby" not in doc.text
+
+
+def test_a_standfirst_beside_an_article_without_a_headline_of_its_own_is_not_taken_for_the_story():
+    page = ("<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>"
+            f'<h1>Bridge shut for nine weeks</h1><div class="standfirst">{STANDFIRST}</div>'
+            f"<article>{STORY}</article></body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("The river authority of Olsby") and "Divers will replace" not in doc.text
+
+
+def test_an_article_whose_headline_is_just_before_it_is_read_without_the_next_full_article():
+    page = ("<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>"
+            f"<h1>Bridge shut for nine weeks</h1><article>{STORY}</article>{OTHER_FEATURE}</body></html>")
+    doc = read_one(page)
+    assert doc.text.startswith("The river authority of Olsby")
+    assert doc.text.endswith("the harbour reserve rather than the rates.") and "Skarn" not in doc.text
+
+
+def test_a_live_blog_whose_summary_the_title_names_keeps_every_entry():
+    entries = "".join(f'<article class="entry"><h2>{headline}</h2><time datetime="2021-04-02T{9 + i:02d}:00">'
+                      f"{9 + i}:00</time><p>{teaser} {teaser}</p></article>"
+                      for i, (headline, teaser, _) in enumerate(CARDS))
+    page = ("<html><head><title>Live: bridge closure | Olsby Courier</title></head><body>"
+            f'<h1>Live: bridge closure</h1><div class="summary">{STORY}</div>{entries}</body></html>')
+    doc = read_one(page)
+    assert all(headline in doc.text and teaser in doc.text for headline, teaser, _ in CARDS)
+    assert published(doc) == [("2021-04-02T09:00", "html:time[datetime]")]
+
+
+def test_a_short_article_named_by_the_title_beside_a_long_text_is_not_read_alone():
+    page = ("<html><head><title>Bridge shut for nine weeks | Olsby Courier</title></head><body>"
+            f'<article class="hero"><h1>Bridge shut for nine weeks</h1>{STANDFIRST}</article>'
+            f'<div class="content"><h2>Nine weeks of detours</h2>{STORY}{STORY_MORE}{LONGER}</div></body></html>')
+    doc = read_one(page)
+    assert "The river authority of Olsby" in doc.text and "or had to be cut away in pieces." in doc.text

@@ -100,6 +100,10 @@ _URL_VALUE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^www\.|^[\w-]+(?:\.[\w-]
 # has at least this many.
 _TEASER_WORDS = 40
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# A page title names its site after its headline: "Headline | Site", "Headline - Site".
+_TITLE_SEPARATOR = re.compile(r"\s*[|·•»]\s*|\s+(?:[-–—]|::)\s+")
+_TITLE_META = frozenset({"og:title", "twitter:title"})
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 # --------------------------------------------------------------------------
@@ -473,12 +477,13 @@ def _content(root: etree._Element) -> _Content:
     holding text has a noisy name), the page is read without them.
     """
     tracked = list(root.iter("time", "meta"))
+    titles = _page_titles(root)
     for use_names in (True, False):
         tree = copy.deepcopy(root)
         copies = list(tree.iter("time", "meta"))
         order = {el: i for i, el in enumerate(tree.iter())}
         headers = _drop_boilerplate(tree, use_names)
-        containers = _containers(tree, use_names)
+        containers = _containers(tree, use_names, titles, list(headers))
         text = "\n\n".join(t for t in (_layout(c) for c in containers) if t)
         if text:
             kept = set(containers)
@@ -670,16 +675,18 @@ def _noisy_name(names: str, own: frozenset[str] | tuple = ()) -> bool:
     return False
 
 
-def _containers(root: etree._Element, use_names: bool = True) -> list[etree._Element]:
+def _containers(root: etree._Element, use_names: bool = True, titles: frozenset[str] = frozenset(),
+                headers: list[etree._Element] | None = None) -> list[etree._Element]:
     """The elements whose text is the article text, in document order.
 
     The stories of the page are its ``<article>`` elements not inside another (a compilation
     page, a live blog) when they hold it (see ``_stories``); else the text is the
     ``<main>``'s, else the ``<body>``'s, without the articles that are cards of other
-    stories.
+    stories. ``titles`` and ``headers`` (page-level ``<header>``s dropped) tell which story
+    is the page's own (``_own_story``).
     """
     tops = [a for a in root.iter("article") if not _inside(a, ("article",))]
-    stories, cards = _stories(root, tops, use_names) if tops else ([], [])
+    stories, cards = _stories(root, tops, use_names, titles, headers or []) if tops else ([], [])
     if stories:
         return stories
     _drop(cards)
@@ -703,8 +710,9 @@ class _Measure(NamedTuple):
     leads_away: bool
 
 
-def _stories(root: etree._Element, tops: list[etree._Element],
-             use_names: bool) -> tuple[list[etree._Element], list[etree._Element]]:
+def _stories(root: etree._Element, tops: list[etree._Element], use_names: bool,
+             titles: frozenset[str] = frozenset(), headers: list[etree._Element] | None = None,
+             ) -> tuple[list[etree._Element], list[etree._Element]]:
     """The articles that are the page's text; or none, and the cards to leave out of it.
 
     Each article is weighed against the page's own text: the words of its paragraphs outside
@@ -716,12 +724,17 @@ def _stories(root: etree._Element, tops: list[etree._Element],
     page's own, as the entries of a live blog and the stories of a compilation do; the cards
     are left out, unless neither the articles nor the page hold a story: a page made of
     cards. Otherwise the page's own text is its story, read with the articles that are not
-    cards; those under a quarter of its words are teasers too.
+    cards; those under a quarter of its words are teasers too. Before all this, the page's
+    title may name one of these stories as its own (``_own_story``).
     """
     measures = [_measure(a) for a in tops]
     sizes, (_, total) = _paragraph_sizes(root)
     outside = total - sum(sizes.get(a, (0, 0))[1] for a in tops)
     kinds = [_kind(a, m, outside, use_names) for a, m in zip(tops, measures)]
+    rivals = [(a, m.words) for a, m, kind in zip(tops, measures, kinds) if kind in ("story", "boxed")]
+    own = _own_story(root, tops, rivals, outside, titles, headers or []) if titles and rivals else None
+    if own is not None:
+        return own
     articles = [(a, m) for a, m, kind in zip(tops, measures, kinds) if kind in ("card", "story")]
     stories = [(a, m) for a, m, kind in zip(tops, measures, kinds) if kind == "story"]
     own_story = outside >= _TEASER_WORDS
@@ -746,6 +759,139 @@ def _kind(article: etree._Element, m: _Measure, outside: int, use_names: bool) -
     if _in_noise_box(article, use_names):
         return "boxed"
     return "card" if _is_card(m, outside) else "story"
+
+
+class _Candidate(NamedTuple):
+    """A story the page may call its own: an ``<article>``, or the page's own text (its
+    ``<body>`` outside the articles); its words; whether its headline or first line is the
+    page's title; whether it opens with a heading, as a story of its own does."""
+
+    element: etree._Element
+    words: int
+    named: bool
+    headed: bool
+
+
+def _own_story(root: etree._Element, tops: list[etree._Element], rivals: list[tuple[etree._Element, int]],
+               outside: int, titles: frozenset[str], headers: list[etree._Element],
+               ) -> tuple[list[etree._Element], list[etree._Element]] | None:
+    """The page's text when its title names one of its stories as its own; else None.
+
+    The candidates are the ``rivals`` (the articles that are stories, or in a related box)
+    and the page's own text when it has 40 words. Exactly one must be named by the title,
+    with 40 words and at least a quarter of the longest other one's (else it is a teaser or
+    a headline box), and every other one must open with a heading: another story beside
+    it, not its standfirst or its body. A named article is read alone. The page's own text
+    is read without the articles only where one article, as long or longer, would be read
+    instead of it or with it: several are the entries of a live blog or the stories of a
+    compilation, which its introduction names.
+    """
+    if len(rivals) + (outside >= _TEASER_WORDS) < 2:
+        return None
+    body = next(root.iter("body"), root)
+    before = {a: _heading_before(a) for a, _ in rivals}
+    candidates = [_candidate(a, words, titles, before[a]) for a, words in rivals]
+    if outside >= _TEASER_WORDS:
+        skip = frozenset(tops) | frozenset(h for h in before.values() if h is not None)
+        candidates.append(_candidate(body, outside, titles, None, skip, headers))
+    named = [c for c in candidates if c.named]
+    if len(named) != 1:
+        return None
+    own, others = named[0], [c for c in candidates if c is not named[0]]
+    if own.words < _TEASER_WORDS or 4 * own.words < max(c.words for c in others):
+        return None
+    if not all(c.headed for c in others):
+        return None
+    if own.element is not body:
+        return [own.element], []
+    if len(rivals) == 1 and rivals[0][1] >= outside:
+        return [], list(tops)
+    return None
+
+
+def _candidate(el: etree._Element, words: int, titles: frozenset[str], heading: etree._Element | None,
+               skip: frozenset = frozenset(), headers: list[etree._Element] | None = None) -> _Candidate:
+    """A candidate story: named by an ``<h1>``/``<h2>`` in it, by the ``heading`` just before
+    it, by a dropped page-level header (``headers``, for the page's own text) or by its first
+    line. ``skip``: what is not its text."""
+    heads, headed = _outline(el, skip)
+    heads += [h for header in headers or [] for h in header.iter("h1", "h2")]
+    if heading is not None:
+        heads.append(heading)
+    first = _layout(el, skip).partition("\n")[0]
+    named = any(_plain(h.text_content()) in titles for h in heads) or _plain(first) in titles
+    return _Candidate(el, words, named, headed or heading is not None)
+
+
+def _outline(el: etree._Element, skip: frozenset) -> tuple[list[etree._Element], bool]:
+    """An element's ``<h1>`` and ``<h2>`` headings outside ``skip``, and whether a heading
+    comes before its first paragraph."""
+    heads: list[etree._Element] = []
+    headed: bool | None = None
+    walker = etree.iterwalk(el, events=("start",))
+    for _, x in walker:
+        tag = x.tag.lower() if isinstance(x.tag, str) else ""
+        if x in skip:
+            walker.skip_subtree()
+        elif tag in _HEADINGS:
+            if headed is None:
+                headed = True
+            if tag in ("h1", "h2"):
+                heads.append(x)
+            walker.skip_subtree()
+        elif tag == "p" and headed is None:
+            headed = False
+    return heads, bool(headed)
+
+
+def _heading_before(article: etree._Element) -> etree._Element | None:
+    """The ``<h1>`` or ``<h2>`` just before an article, with no text between: its headline,
+    kept outside it by the template."""
+    el = article
+    while (parent := el.getparent()) is not None:
+        prev = el.getprevious()
+        while prev is not None and not _collapse(prev.text_content()) and not _collapse(prev.tail):
+            prev = prev.getprevious()
+        if prev is not None:
+            if _collapse(prev.tail) or not isinstance(prev.tag, str) or any(True for _ in prev.iter("p")):
+                return None
+            heads = list(prev.iter("h1", "h2"))
+            return heads[-1] if heads else None
+        if _collapse(parent.text) or parent.tag in ("body", "main"):
+            return None
+        el = parent
+    return None
+
+
+def _page_titles(root: etree._Element) -> frozenset[str]:
+    """The page's titles as compared (``_plain``): its ``<title>``, ``og:title``,
+    ``twitter:title`` and JSON-LD headlines, each also without the site name after it."""
+    titles: list[str] = []
+    seen_title = False
+    for el in root.iter("title", "meta", "script"):
+        if el.tag == "title":
+            if not seen_title and not _inside(el, ("svg", "body")):
+                seen_title = True
+                titles.append(el.text_content())
+        elif el.tag == "meta":
+            if _TITLE_META.intersection((el.get(a) or "").strip().lower() for a in ("property", "name")):
+                titles.append(el.get("content") or "")
+        elif (el.get("type") or "").strip().lower() == "application/ld+json":
+            items, pages = _jsonld_fields(el.text or "", "jsonld")
+            titles.extend(f.value for f in items + pages if f.key == "title")
+    return frozenset(form for title in titles for form in _title_forms(title))
+
+
+def _title_forms(title: str) -> set[str]:
+    """A title as compared, whole and before each separator: without the site or section
+    names after its headline (``Headline | Site``, ``Headline - Section - Site``)."""
+    forms = [title[:m.start()] for m in _TITLE_SEPARATOR.finditer(title)] + [title]
+    return {plain for plain in map(_plain, forms) if plain}
+
+
+def _plain(text: str) -> str:
+    """Text as a title is compared: case and punctuation do not count."""
+    return " ".join(_NOT_WORD.sub(" ", text.casefold()).split())
 
 
 def _without_teasers(articles: list[tuple[etree._Element, _Measure]]) -> list[etree._Element]:
@@ -803,7 +949,9 @@ def _in_noise_box(el: etree._Element, use_names: bool) -> bool:
     return False
 
 
-def _layout(container: etree._Element) -> str:
+def _layout(container: etree._Element, skip: frozenset = frozenset()) -> str:
+    """The text of an element, as blank-line separated paragraphs; the elements in ``skip``
+    are left out (their tails are kept)."""
     paragraphs: list[str] = []
     lines: list[str] = []
     chunks: list[str] = []
@@ -820,9 +968,13 @@ def _layout(container: etree._Element) -> str:
             paragraphs.append("\n".join(lines))
             lines.clear()
 
-    for event, el in etree.iterwalk(container, events=("start", "end")):
+    walker = etree.iterwalk(container, events=("start", "end"))
+    for event, el in walker:
         tag = el.tag.lower() if isinstance(el.tag, str) else None
         if event == "start":
+            if el in skip:
+                walker.skip_subtree()
+                continue
             if tag in _BLOCKS:
                 end_paragraph()
             elif tag == "br":
