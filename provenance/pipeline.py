@@ -353,12 +353,11 @@ def span_pairs(a: int, b: int, ta: Tokens, tb: Tokens, found: Sequence[TokenSpan
     return out
 
 
-def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params,
-                  weights: WordWeights | None = None) -> list[tuple[int, int, float, SpanPair]]:
-    """Each (brief, other) pair verified as a rewritten brief (``briefs.brief_span``):
-    (brief, other, share of the brief's words the other holds, the span)."""
-    out = []
-    cache: OrderedDict[int, Sentences] = OrderedDict()  # pairs come by brief: its partners recur
+def sentence_cache(tokens: Mapping[int, Tokens] | Sequence[Tokens],
+                   weights: WordWeights | None) -> Callable[[int], Sentences]:
+    """Each document's sentences (``rewrite.sentences_of``), the ``_SEED_CACHE`` used most
+    recently kept: pairs come document by document, so its partners recur."""
+    cache: OrderedDict[int, Sentences] = OrderedDict()
 
     def sentences(i: int) -> Sentences:
         found = cache.get(i)
@@ -370,6 +369,15 @@ def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens]
             cache.move_to_end(i)
         return found
 
+    return sentences
+
+
+def brief_matches(pairs: Sequence[tuple[int, int]], tokens: Mapping[int, Tokens] | Sequence[Tokens], params: Params,
+                  weights: WordWeights | None = None) -> list[tuple[int, int, float, SpanPair]]:
+    """Each (brief, other) pair verified as a rewritten brief (``briefs.brief_span``):
+    (brief, other, share of the brief's words the other holds, the span)."""
+    out = []
+    sentences = sentence_cache(tokens, weights)  # pairs come by brief: its partners recur
     for x, y in pairs:
         got = brief_span(tokens[x], tokens[y], sentences(x), sentences(y), weights, params)
         if got is not None:
@@ -449,18 +457,7 @@ def tie_matches(pairs: Sequence[tuple[int, int]], passages: Sequence[TiedPassage
     """Each (passage, text) pair verified as a rewritten brief (``tied.source_span``):
     (passage, text, share of the passage's words the text holds, the span)."""
     limits = passage_params(params)
-    cache: OrderedDict[int, Sentences] = OrderedDict()
-
-    def sentences(i: int) -> Sentences:
-        found = cache.get(i)
-        if found is None:
-            found = cache[i] = sentences_of(tokens[i], weights)
-            if len(cache) > _SEED_CACHE:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(i)
-        return found
-
+    sentences = sentence_cache(tokens, weights)
     out = []
     for k, d in pairs:
         p = passages[k]

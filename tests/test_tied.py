@@ -17,7 +17,7 @@ from provenance.tied import (MIN_COPIES, TiedPassage, best_sources, held_by_copi
                              token_range)
 from provenance.tokens import Tokenizer
 
-from test_briefs import STORY, UNRELATED
+from test_briefs import STORY, UNRELATED, _corpus
 
 # Two papers of the next day that print the same sentence of their own, which condenses
 # the agency story's third and fourth sentences (no run of more than three of its words,
@@ -27,14 +27,6 @@ CONDENSED = ("Swansea Crown Court cleared quarry foreman Gareth Llewellyn, 52, w
 PAPER_A = "Foreman cleared\n" + CONDENSED + "He said afterwards that he only wanted to go back to work.\n"
 PAPER_B = ("Explosives case\n" + CONDENSED
            + "Friends and family applauded in the public gallery as the verdicts were read.\n")
-
-
-def _corpus(root: Path, files: dict[str, str], metadata: str) -> Path:
-    root.mkdir()
-    for name, text in files.items():
-        (root / name).write_text(text, encoding="utf-8")
-    (root / "metadata.csv").write_text("path,outlet,date\n" + metadata, encoding="utf-8")
-    return root
 
 
 def _report(corpus: Path, params=None) -> dict:
