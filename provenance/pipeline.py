@@ -60,7 +60,7 @@ from .params import Params, default_params
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .spool import TextSpool
-from .tied import (TiedPassage, choose_sources, index_passages, is_passage, may_source, passage_params,
+from .tied import (TiedPassage, apart, choose_sources, claimed_by, index_passages, is_passage, may_source, passage_params,
                    passage_tokens, passage_words, source_pairs, source_span, token_range)
 from .tied import enabled as tied_enabled
 from .tokens import Tokenizer, Tokens, marked_bounds, with_marks
@@ -133,6 +133,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     spans, screened = timed("brief-verify", add_briefs, briefs, brief_docs, spans, screened, docs, attributions,
                             tokens, params, weights)
     lsh_stats["brief_pairs"] = len(briefs)
+    if not tied_enabled(params):
+        weights = content = None  # read by nothing after this
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
@@ -459,10 +461,15 @@ def tie_matches(pairs: Sequence[tuple[int, int]], passages: Sequence[TiedPassage
     limits = passage_params(params)
     sentences = sentence_cache(tokens, weights)
     out = []
+    own: dict[int, tuple[Tokens, Sentences]] = {}  # pairs come by passage: each made once
     for k, d in pairs:
         p = passages[k]
-        tp = passage_tokens(tokens[p.doc], p.start, p.end)
-        got = source_span(p, tp, sentences_of(tp, weights), tokens[d], sentences(d), weights, limits)
+        if k not in own:
+            tp = passage_tokens(tokens[p.doc], p.start, p.end)
+            own.clear()
+            own[k] = (tp, sentences_of(tp, weights))
+        tp, sp = own[k]
+        got = source_span(p, tp, sp, tokens[d], sentences(d), weights, limits)
         if got is not None:
             span, share = got
             a, b = min(p.doc, d), max(p.doc, d)
@@ -488,7 +495,9 @@ def tie_sources(clusters: Sequence[Cluster], ctx: "Context", tokens: Sequence[To
     matches = tie_matches(pairs, passages, tokens, params, weights)
     kept, _screened = screen([m[3] for m in matches], ctx.docs, atts, params)
     keep = {id(s) for s in kept}
-    return choose_sources([m for m in matches if id(m[3]) in keep], passages, lambda d: atts[d].date), len(pairs)
+    matches = apart([m for m in matches if id(m[3]) in keep], claimed_by(clusters, {m[1] for m in matches}),
+                    params.merge_overlap)
+    return choose_sources(matches, passages, lambda d: atts[d].date), len(pairs)
 
 
 def in_reach(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:

@@ -52,7 +52,8 @@ class TiedPassage:
 
 
 def enabled(params: Params) -> bool:
-    """Tied copies are looked for a source only where briefs could be matched."""
+    """Tied copies are looked for a source only with sentence matching and word weights,
+    which matching a passage as a brief needs (whatever ``align.brief_max_words``)."""
     return params.tie_source_max_words > 0 and params.sentence_min_words > 0 and params.sentence_rarity_prior > 0
 
 
@@ -111,14 +112,35 @@ def source_pairs(index: BriefIndex, passages: Sequence[TiedPassage], batches: It
 
 def may_source(dates: Callable[[int], DateValue | None], is_wire: Callable[[int], bool]) -> Callable[[TiedPassage, int], bool]:
     """A source of a tie came first: certainly published before each tied member, or a
-    wire's story not after any of them (a same-day wire story is the origin of a tie)."""
+    wire's story of their day (a same-day wire story is the origin of a tie): before
+    each, or of its calendar day, stated to the day or finer.  A wire dated only by its
+    month or year may be weeks later.  Decided once per document and set of tied dates."""
+    seen: dict[tuple[int, tuple[DateValue | None, ...]], bool] = {}
+
     def allowed(p: TiedPassage, d: int) -> bool:
-        dd = dates(d)
-        if dd is None:
-            return False
-        order = [compare_dates(dd, dates(t)) for t in p.tied]
-        return all(o == -1 for o in order) or (is_wire(d) and all(o != 1 for o in order))
+        tied = tuple(sorted({dates(t) for t in p.tied}, key=lambda v: (v is None, v.iso if v else "", v and v.tz)))
+        key = (d, tied)
+        if key not in seen:
+            seen[key] = _first(dates(d), tied, is_wire(d))
+        return seen[key]
     return allowed
+
+
+def _first(date: DateValue | None, tied: Sequence[DateValue | None], wire: bool) -> bool:
+    if date is None or any(t is None for t in tied):
+        return False
+    order = [compare_dates(date, t) for t in tied]
+    if all(o == -1 for o in order):
+        return True
+    return wire and all(o == -1 or o == 0 or (o is None and _same_day(date, t)) for o, t in zip(order, tied))
+
+
+_DAY_OR_FINER = ("day", "minute", "second")
+
+
+def _same_day(a: DateValue, b: DateValue) -> bool:
+    """Whether two dates, both stated to the day or finer, fall on one calendar day."""
+    return a.precision in _DAY_OR_FINER and b.precision in _DAY_OR_FINER and a.iso[:10] == b.iso[:10]
 
 
 def passage_params(params: Params) -> Params:
@@ -141,11 +163,44 @@ def source_span(passage: TiedPassage, tp: Tokens, sp: Sentences, tb: Tokens, b: 
                      s.matched_b), share
 
 
+def claimed_by(clusters: Iterable, docs: set[int]) -> dict[int, list[tuple[int, int, int | None]]]:
+    """The members of ``docs`` in these clusters, by document: (start, end, the document of
+    their cluster's origin, or None when it has none in the corpus)."""
+    out: dict[int, list[tuple[int, int, int | None]]] = {}
+    for c in clusters:
+        origin = c.members[c.origin.member].doc if c.origin.member is not None else None
+        for m in c.members:
+            if m.doc in docs:
+                out.setdefault(m.doc, []).append((m.start, m.end, origin))
+    return out
+
+
+def apart(matches: Sequence[tuple[int, int, float, SpanPair]], claimed: dict[int, list[tuple[int, int, int | None]]],
+          merge_overlap: float) -> list[tuple[int, int, float, SpanPair]]:
+    """The matches whose source text would not join another cluster it is not the origin
+    of: where its window overlaps, as two spans of one passage do (``merge_overlap`` of the
+    shorter), a passage of the source that another cluster holds as a copy of an older
+    text (recycled background), the tied copies would be joined to that cluster and its
+    decided origin decided again.  Joining one whose origin the source is keeps it so."""
+    out = []
+    for m in matches:
+        d, s = m[1], m[3]
+        start, end = (s.a_start, s.a_end) if s.a == d else (s.b_start, s.b_end)
+        if not any(origin != d and min(end, e) - max(start, b) >= merge_overlap * min(end - start, e - b)
+                   for b, e, origin in claimed.get(d, ())):
+            out.append(m)
+    return out
+
+
 def choose_sources(matches: Sequence[tuple[int, int, float, SpanPair]], passages: Sequence[TiedPassage],
                    dates: Callable[[int], DateValue | None]) -> list[SpanPair]:
-    """The spans kept of the verified (passage, text, share, span) matches: ``held_by_copies``,
-    then ``best_sources``."""
-    return best_sources(held_by_copies(matches, passages), dates)
+    """The spans kept of the verified (passage, text, share, span) matches: the texts that
+    hold passages of two tied copies (``held_by_copies``), each passage's best of them
+    (``best_sources``), and of those again only the texts still chosen for two copies (each
+    copy's best may be another text)."""
+    chosen = held_by_copies(best_sources(held_by_copies(matches, passages), dates), passages)
+    kept = {(s.a, s.a_start, s.a_end, s.b, s.b_start, s.b_end): s for _k, _d, _sh, s in chosen}
+    return [kept[k] for k in sorted(kept)]
 
 
 def held_by_copies(matches: Sequence[tuple[int, int, float, SpanPair]], passages: Sequence[TiedPassage]
@@ -161,9 +216,9 @@ def held_by_copies(matches: Sequence[tuple[int, int, float, SpanPair]], passages
 
 
 def best_sources(matches: Iterable[tuple[int, int, float, SpanPair]],
-                 dates: Callable[[int], DateValue | None]) -> list[SpanPair]:
-    """Each passage against its source: of the texts holding the highest share of its
-    words, those no other of them was certainly published before."""
+                 dates: Callable[[int], DateValue | None]) -> list[tuple[int, int, float, SpanPair]]:
+    """Each passage's matches against its source: of the texts holding the highest share
+    of its words, those no other of them was certainly published before."""
     by_passage: dict[int, list[tuple[int, float, SpanPair]]] = {}
     for k, d, share, s in sorted(matches, key=lambda m: (m[0], m[1])):
         by_passage.setdefault(k, []).append((d, share, s))
@@ -172,11 +227,11 @@ def best_sources(matches: Iterable[tuple[int, int, float, SpanPair]],
         du, dv = dates(u), dates(v)
         return du is not None and dv is not None and compare_dates(du, dv) == -1
 
-    kept: dict[tuple[int, int, int, int, int, int], SpanPair] = {}
-    for found in by_passage.values():
+    kept: list[tuple[int, int, float, SpanPair]] = []
+    for k, found in sorted(by_passage.items()):
         best = max(share for _d, share, _s in found)
         top = [f for f in found if f[1] >= best - 1e-9]
-        for d, _share, s in top:
+        for d, share, s in top:
             if not any(before(o, d) for o, _sh, _s in top if o != d):
-                kept.setdefault((s.a, s.a_start, s.a_end, s.b, s.b_start, s.b_end), s)
-    return [kept[k] for k in sorted(kept)]
+                kept.append((k, d, share, s))
+    return kept

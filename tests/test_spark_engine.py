@@ -566,3 +566,11 @@ def test_tied_copies_find_their_source_alike_in_both_engines(spark, tmp_path):
     docs = {d["path"]: d for d in report["documents"]}
     [p] = docs["a.txt"]["passages"]
     assert p["origin"]["document"] == docs["wire.txt"]["id"]
+    # a source whose window holds another cluster's older text is left out alike
+    from test_tied import add_older_report
+
+    add_older_report(tmp_path / "corpus")
+    local, _distributed = assert_same(tmp_path / "corpus")
+    report = json.loads(report_text(local))
+    docs = {d["path"]: d for d in report["documents"]}
+    assert docs["old.txt"]["derivation"] == "non_derived" and docs["old.txt"]["passages"]

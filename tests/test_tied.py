@@ -13,8 +13,8 @@ from provenance.model import SpanPair
 from provenance.params import default_params, with_overrides
 from provenance.pipeline import AuditOptions, audit
 from provenance.report import build_report
-from provenance.tied import (MIN_COPIES, TiedPassage, best_sources, held_by_copies, may_source, passage_tokens,
-                             token_range)
+from provenance.tied import (MIN_COPIES, TiedPassage, best_sources, choose_sources, held_by_copies, may_source,
+                             passage_tokens, token_range)
 from provenance.tokens import Tokenizer
 
 from test_briefs import STORY, UNRELATED, _corpus
@@ -120,9 +120,13 @@ def test_may_source_asks_for_a_text_before_every_tied_copy():
     assert allowed(p, 2)  # before both
     assert allowed(p, 3)  # a wire's story of the first copy's day: not after either
     assert not allowed(p, 4)  # undated: cannot break a tie
-    dates[3] = parse_date_value("1999-10-05T09:00")
+    dates[5], dates[6], dates[7] = (parse_date_value("1999-10"), parse_date_value("1999"),
+                                    parse_date_value("1999-10-05T23:30+09:00"))
+    wire.update({5, 6, 7})
+    assert not allowed(p, 5) and not allowed(p, 6)  # a wire of that month or year may be weeks later
+    assert allowed(p, 7)  # its own calendar day is theirs
     wire.clear()
-    assert not allowed(p, 3)  # the same, from a paper
+    assert not may_source(dates.get, wire.__contains__)(p, 3)  # the same day's story, from a paper
 
 
 def test_a_source_must_hold_the_passages_of_two_tied_copies():
@@ -146,7 +150,24 @@ def test_best_sources_takes_the_highest_share_then_the_earliest():
 
     dates = {5: parse_date_value("1999-10-01"), 6: parse_date_value("1999-10-03"), 7: parse_date_value("1999-10-04")}
     matches = [(0, 5, 0.7, span(0, 5)), (0, 6, 0.7, span(0, 6)), (0, 7, 0.6, span(0, 7))]
-    assert [(s.a, s.b) for s in best_sources(matches, dates.get)] == [(0, 5)]
+    assert [(m[3].a, m[3].b) for m in best_sources(matches, dates.get)] == [(0, 5)]
+    # the highest share first, even over an earlier text
+    matches = [(0, 5, 0.6, span(0, 5)), (0, 7, 0.7, span(0, 7))]
+    assert [(m[3].a, m[3].b) for m in best_sources(matches, dates.get)] == [(0, 7)]
+
+
+def test_each_copy_s_best_source_must_still_hold_two_copies():
+    # copy 0 is best matched by text 7, copy 1 by text 8: each would join through one copy
+    def span(a, b):
+        return SpanPair(a=a, a_start=0, a_end=10, b=b, b_start=0, b_end=10, similarity=0.5, verbatim=False, tokens=5)
+
+    passages = [TiedPassage(0, 0, 5, (0, 1), frozenset({0, 1}), cluster=0),
+                TiedPassage(1, 0, 5, (0, 1), frozenset({0, 1}), cluster=0)]
+    dates = {7: parse_date_value("1999-10-01"), 8: parse_date_value("1999-10-01")}
+    split = [(0, 7, 0.9, span(0, 7)), (0, 8, 0.8, span(0, 8)), (1, 7, 0.7, span(1, 7)), (1, 8, 0.8, span(1, 8))]
+    assert choose_sources(split, passages, dates.get) == []
+    agreed = [(0, 7, 0.9, span(0, 7)), (0, 8, 0.8, span(0, 8)), (1, 7, 0.9, span(1, 7)), (1, 8, 0.8, span(1, 8))]
+    assert [(s.a, s.b) for s in choose_sources(agreed, passages, dates.get)] == [(0, 7), (1, 7)]
 
 
 def test_a_passage_is_a_text_of_its_own():
@@ -158,3 +179,42 @@ def test_a_passage_is_a_text_of_its_own():
     starts, ends = p.bounds()
     assert text[starts[0]:ends[-1]] == "Second one, with 40 kilograms. Third sentence follows now"
     assert np.array_equal(p.hashes, t.hashes[lo:hi])
+
+
+def add_older_report(corpus: Path) -> Path:
+    """An older report the wire story took one sentence from: a sentence the copies'
+    source window holds."""
+    old = ("Quarry inspectors visited Penhale last winter after complaints from neighbours.\n"
+           "The prosecution had said that 40 kilograms of blasting gel went missing from Penhale Quarry in March 1998.\n"
+           "The quarry's owners promised a full report before the spring.\n")
+    (corpus / "old.txt").write_text(old, encoding="utf-8")
+    with open(corpus / "metadata.csv", "a", encoding="utf-8") as fh:
+        fh.write("old.txt,Neath Guardian,1999-09-01\n")
+    return corpus
+
+
+def test_a_source_that_holds_another_cluster_s_older_text_does_not_join_it(tmp_path):
+    # joining would make the wire story the origin of the older report's text
+    report = _report(add_older_report(write_tied_corpus(tmp_path / "corpus")))
+    docs = {d["path"]: d for d in report["documents"]}
+    [o] = docs["old.txt"]["passages"]
+    older = next(c for c in report["clusters"] if c["id"] == o["cluster"])
+    assert older["origin"]["document"] == docs["old.txt"]["id"]
+    assert {m["path"] for m in older["members"]} == {"old.txt", "wire.txt"}
+    assert docs["old.txt"]["derivation"] == "non_derived"
+    # the tie stays: undetermined beats a source that would rewrite another cluster's origin
+    assert _cluster_of(report, "a.txt")["origin"]["status"] == "undetermined"
+
+
+def test_a_source_numbered_before_the_copies_is_matched_at_the_right_offsets(tmp_path):
+    corpus = write_tied_corpus(tmp_path / "corpus")
+    (corpus / "wire.txt").rename(corpus / "0-wire.txt")  # the source is now the lower document
+    meta = (corpus / "metadata.csv").read_text(encoding="utf-8").replace("wire.txt", "0-wire.txt")
+    (corpus / "metadata.csv").write_text(meta, encoding="utf-8")
+    report = _report(corpus)
+    docs = {d["path"]: d for d in report["documents"]}
+    [p] = docs["a.txt"]["passages"]
+    assert PAPER_A[p["start"]:p["end"]].strip() == CONDENSED.strip()
+    assert p["origin"]["document"] == docs["0-wire.txt"]["id"]
+    [w] = docs["0-wire.txt"]["passages"]
+    assert STORY[w["start"]:w["end"]].startswith("Gareth Llewellyn wept")

@@ -55,7 +55,7 @@ from ..params import Params
 from ..briefs import BATCH_WORDS, brief_pairs, build_index, unmatched_briefs
 from ..pipeline import (AuditOptions, Context, _analyse_chunk, _verify_chunk, best_briefs, brief_matches, cited_origins,
                         measure, origin_clusters, screen, tie_matches, tied_passages)
-from ..tied import choose_sources, index_passages, may_source, source_pairs
+from ..tied import apart, choose_sources, claimed_by, index_passages, may_source, source_pairs
 from ..tied import enabled as tied_enabled
 from ..rarity import distinct_content, weights_from_counts
 from ..rewrite import stopword_hashes
@@ -594,6 +594,9 @@ class _Run:
         out = met.mapPartitions(lambda it: _tie_block(it, asked.value, shared.value, weights.value)).collect()
         dates = dict(value for tag, value in out if tag == "date")
         matches = sorted((value for tag, value in out if tag == "match"), key=lambda m: (m[0], m[1]))
+        sources = self.broadcast({m[1] for m in matches})
+        holding = clusters.filter(lambda c: any(m.doc in sources.value for m in c.members)).collect()
+        matches = apart(matches, claimed_by(holding, sources.value), params.merge_overlap)
         return choose_sources(matches, passages, dates.get), len(pairs)
 
     def _blocks(self, pairs: int) -> int:
