@@ -218,3 +218,17 @@ def test_a_source_numbered_before_the_copies_is_matched_at_the_right_offsets(tmp
     assert p["origin"]["document"] == docs["0-wire.txt"]["id"]
     [w] = docs["0-wire.txt"]["passages"]
     assert STORY[w["start"]:w["end"]].startswith("Gareth Llewellyn wept")
+
+
+def test_a_member_of_the_cluster_is_never_proposed_as_its_source():
+    from provenance.tied import index_passages, is_passage, source_pairs
+
+    words = np.array(sorted(range(100, 112)), dtype=np.uint64)
+    passage = TiedPassage(0, 0, 12, (0, 1), frozenset({0, 1, 2}), cluster=0)
+    index = index_passages([passage], [words], None, default_params())
+    holder = {2: words, 3: words}  # document 2 is a member (too short to be the origin), 3 is not
+    pairs = source_pairs(index, [passage], [[2, 3]], holder.__getitem__, lambda p, d: True)
+    assert pairs == [(0, 3)]
+    params = default_params()
+    assert is_passage(params.tie_source_max_words, params) and not is_passage(params.tie_source_max_words + 1, params)
+    assert not is_passage(params.brief_min_words - 1, params)
