@@ -10,11 +10,14 @@ Each tied member's passage of a brief's size (``align.brief_min_words`` to
 ``cluster.tie_source_max_words`` distinct content words) is therefore matched as a
 rewritten brief (``briefs.brief_span``: the same shares of its weighed and rare words,
 within consecutive sentences, and every figure) against the texts published before
-every tied member, or a wire's story of their day: a source that holds that much of
-the passage in its own words, and came first; and it must be found so for at least two
-tied documents of the cluster (``MIN_COPIES``): the text the copies each drew on.  Of
-several, the one holding the highest share of the passage, then the earliest.  The spans found join the cluster, and its
-origin is decided again by the same rules: an earlier source is now its first member.
+every tied member, or a wire's story of their day stated to the day or finer: a source
+that holds that much of the passage in its own words, and came first.  It is not a
+member of the cluster (``source_pairs``), its window holds no passage another cluster
+holds as a copy of an older text (``apart``), and it is found so for at least two tied
+documents of the cluster (``MIN_COPIES``): the text the copies each drew on.  Of
+several, the one holding the highest share of the passage, then the earliest
+(``choose_sources``).  The spans found join the cluster, and its origin is decided
+again by the same rules: an earlier source is now its first member.
 """
 
 from __future__ import annotations
