@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Sequence
 
 from .model import DateValue
 
@@ -334,6 +335,15 @@ def compare_dates(a: DateValue, b: DateValue) -> int | None:
     if x != y:
         return -1 if x < y else 1
     return 0 if pa.rank == pb.rank else None
+
+
+def unpreceded(dates: Sequence[DateValue | None]) -> list[bool]:
+    """For each date, whether no other of them is certainly before it (undated: none
+    is).  Each distinct date is compared with the others once, so many texts sharing
+    a few dates cost a few comparisons, not one per pair of texts."""
+    distinct = sorted({d for d in dates if d is not None}, key=lambda d: (d.iso, d.precision, d.tz))
+    preceded = {d: any(compare_dates(o, d) == -1 for o in distinct if o != d) for d in distinct}
+    return [d is None or not preceded[d] for d in dates]
 
 
 # The widest offset from UTC in use (UTC+14, UTC-12): a local time, or a local calendar

@@ -44,7 +44,7 @@ from .candidates import (KeyBlocks, band_pairs, band_parameters, candidate_keys_
 from .cluster import RawCluster, build_clusters, cluster_id
 from .documents import document_ids
 from .inventory import build_inventory
-from .dates import compare_dates
+from .dates import compare_dates, unpreceded
 from .model import (Attribution, AuditResult, Cluster, DateValue, Document, DocumentResult, Inventory, Member, Origin,
                     SpanPair)
 from .origin import OriginContext, build_chain, choose_origin, tied_first
@@ -141,8 +141,9 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
                       words=lru_cache(maxsize=64)(lambda d: (*marked_bounds(tokens[d]), tokens[d].hashes)))
     settled: dict = {}
     clusters = timed("origins", decide_origins, raw, context, settled)
-    sources, lsh_stats["tie_source_pairs"] = timed("tie-sources", tie_sources, clusters, context, tokens, content,
-                                                   weights)
+    sources, lsh_stats["tie_source_pairs"], more = timed("tie-sources", tie_sources, clusters, context, tokens,
+                                                         content, weights)
+    screened = {k: screened[k] + more[k] for k in screened}
     weights = content = None
     if sources:  # the tied clusters gain their sources: clustered and decided again
         spans = sorted(spans + sources, key=lambda s: (s.a, s.b))
@@ -425,8 +426,8 @@ def best_briefs(matches: Iterable[tuple[int, int, float, SpanPair]],
         pool = [f for f in found if before(f[0], x)] or found
         best = max(share for _y, share, _s in pool)
         top = [f for f in pool if f[1] >= best - 1e-9]
-        for y, _share, s in top:
-            if not any(before(o, y) for o, _sh, _s in top if o != y):
+        for (y, _share, s), first in zip(top, unpreceded([dates(y) for y, _sh, _s in top])):
+            if first:
                 kept.setdefault((s.a, s.b), s)
     return [kept[k] for k in sorted(kept)]
 
@@ -479,25 +480,28 @@ def tie_matches(pairs: Sequence[tuple[int, int]], passages: Sequence[TiedPassage
 
 
 def tie_sources(clusters: Sequence[Cluster], ctx: "Context", tokens: Sequence[Tokens],
-                content: ContentWords | None, weights: WordWeights | None) -> tuple[list[SpanPair], int]:
-    """Spans between tied copies and the text they were rewritten from (``tied``), and
-    how many (passage, text) pairs the index proposed."""
+                content: ContentWords | None, weights: WordWeights | None
+                ) -> tuple[list[SpanPair], int, dict[str, int]]:
+    """Spans between tied copies and the text they were rewritten from (``tied``), how
+    many (passage, text) pairs the index proposed, and how many verified spans the
+    screen set aside (boilerplate, quotation)."""
     params, atts = ctx.params, ctx.attributions
+    none = {"boilerplate": 0, "quotation": 0}
     if content is None or not tied_enabled(params):
-        return [], 0
+        return [], 0, none
     passages, words = tied_passages((c for c in clusters if c.tied), tokens, params)
     if not passages:
-        return [], 0
+        return [], 0, none
     index = index_passages(passages, words, weights, params)
     sizes = np.diff(content.starts)
     pairs = source_pairs(index, passages, batches(range(len(sizes)), sizes), content.hashes_of,
                          may_source(lambda d: atts[d].date, lambda d: atts[d].outlet_kind == "wire"))
     matches = tie_matches(pairs, passages, tokens, params, weights)
-    kept, _screened = screen([m[3] for m in matches], ctx.docs, atts, params)
+    kept, screened = screen([m[3] for m in matches], ctx.docs, atts, params)
     keep = {id(s) for s in kept}
     matches = apart([m for m in matches if id(m[3]) in keep], claimed_by(clusters, {m[1] for m in matches}),
                     params.merge_overlap)
-    return choose_sources(matches, passages, lambda d: atts[d].date), len(pairs)
+    return choose_sources(matches, passages, lambda d: atts[d].date), len(pairs), screened
 
 
 def in_reach(pairs: Sequence[tuple[int, int]], documents: int) -> list[tuple[int, int]]:

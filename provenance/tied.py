@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 import numpy as np
 
 from .briefs import BriefIndex, brief_span, build_index, holders, weighed
-from .dates import compare_dates
+from .dates import compare_dates, unpreceded
 from .model import DateValue, SpanPair
 from .params import Params
 from .rarity import WordWeights, distinct_content
@@ -225,16 +225,11 @@ def best_sources(matches: Iterable[tuple[int, int, float, SpanPair]],
     by_passage: dict[int, list[tuple[int, float, SpanPair]]] = {}
     for k, d, share, s in sorted(matches, key=lambda m: (m[0], m[1])):
         by_passage.setdefault(k, []).append((d, share, s))
-
-    def before(u: int, v: int) -> bool:
-        du, dv = dates(u), dates(v)
-        return du is not None and dv is not None and compare_dates(du, dv) == -1
-
     kept: list[tuple[int, int, float, SpanPair]] = []
     for k, found in sorted(by_passage.items()):
         best = max(share for _d, share, _s in found)
         top = [f for f in found if f[1] >= best - 1e-9]
-        for d, share, s in top:
-            if not any(before(o, d) for o, _sh, _s in top if o != d):
+        for (d, share, s), first in zip(top, unpreceded([dates(d) for d, _sh, _s in top])):
+            if first:
                 kept.append((k, d, share, s))
     return kept

@@ -200,3 +200,31 @@ def test_latest_instant_is_the_end_of_the_utc_span_a_value_stands_for():
     assert latest_instant(parse_date_value("2021-03-09T23:30:00-05:00")) == datetime(2021, 3, 10, 4, 30, 1)
     assert latest_instant(parse_date_value("2021-03-10")) == datetime(2021, 3, 11, 14, 0)  # a local day, widened
     assert latest_instant(DateValue("not a date", "day")) is None
+
+
+def test_unpreceded_keeps_the_dates_no_other_is_certainly_before():
+    from provenance.dates import unpreceded
+
+    day = parse_date_value("1999-10-04")
+    dates = [parse_date_value("1999-10-05"), day, None, parse_date_value("1999-10"),
+             parse_date_value("1999-10-04T15:20"), day]
+    # the month holds both days (no order); the time is on the 4th, stated finer (no order)
+    assert unpreceded(dates) == [False, True, True, True, True, True]
+    assert unpreceded([]) == [] and unpreceded([None, None]) == [True, True]
+    # many texts of a few dates: the same answer as comparing every pair
+    many = [parse_date_value(f"1999-10-{1 + i % 3:02d}") for i in range(3000)]
+    assert unpreceded(many) == [i % 3 == 0 for i in range(3000)]
+
+
+_SOME_DATES = ["1999-10-04", "1999-10-05", "1999-10", "1999", "1999-10-04T15:20", "1999-10-04T23:30+09:00",
+               "1999-10-05T01:00Z", "2000-01-01"]
+
+
+@given(st.lists(st.sampled_from(_SOME_DATES + [None]), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_unpreceded_is_the_pairwise_rule(texts):
+    from provenance.dates import unpreceded
+
+    dates = [parse_date_value(t) if t else None for t in texts]
+    pairwise = [d is None or not any(o is not None and compare_dates(o, d) == -1 for o in dates) for d in dates]
+    assert unpreceded(dates) == pairwise

@@ -574,3 +574,8 @@ def test_tied_copies_find_their_source_alike_in_both_engines(spark, tmp_path):
     report = json.loads(report_text(local))
     docs = {d["path"]: d for d in report["documents"]}
     assert docs["old.txt"]["derivation"] == "non_derived" and docs["old.txt"]["passages"]
+    # a source's span the quotation screen sets aside is set aside, and counted, alike
+    from test_tied import write_quoted_corpus
+
+    local, _distributed = assert_same(write_quoted_corpus(tmp_path / "quoted"))
+    assert local.stats["quotation_spans"] == 1

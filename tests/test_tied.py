@@ -232,3 +232,82 @@ def test_a_member_of_the_cluster_is_never_proposed_as_its_source():
     params = default_params()
     assert is_passage(params.tie_source_max_words, params) and not is_passage(params.tie_source_max_words + 1, params)
     assert not is_passage(params.brief_min_words - 1, params)
+
+
+def write_quoted_corpus(corpus: Path) -> Path:
+    """The tied corpus with the story's sentences quoted, and paper A's passage too."""
+    quoted_story = STORY.replace("Gareth Llewellyn wept", 'The judge said: "Gareth Llewellyn wept').replace(
+        "the next morning.", 'the next morning."')
+    write_tied_corpus(corpus)
+    (corpus / "wire.txt").write_text(quoted_story, encoding="utf-8")
+    (corpus / "a.txt").write_text(PAPER_A.replace(CONDENSED, '"' + CONDENSED.strip() + '"\n'), encoding="utf-8")
+    return corpus
+
+
+def test_a_source_that_only_quotes_what_a_copy_quotes_is_not_its_source(tmp_path):
+    # paper A prints the sentence as a quotation, and the story quotes the same words:
+    # between those two it is one speaker quoted twice (the quotation screen), so the
+    # story holds the passage of one copy only, and cannot be the text both drew on
+    corpus = write_quoted_corpus(tmp_path / "corpus")
+    report = _report(corpus)
+    cluster = _cluster_of(report, "a.txt")
+    assert {m["path"] for m in cluster["members"]} == {"a.txt", "b.txt"}
+    assert cluster["origin"]["status"] == "undetermined" and "tie" in cluster["origin"]["reason"]
+    assert report["run"]["stats"]["tie_source_pairs"] >= 2  # both were proposed, and verified
+    assert report["run"]["stats"]["quotation_spans"] == 1  # the span set aside is counted
+    # unquoted, the same story is the source (the screen is what sets it aside)
+    (corpus / "a.txt").write_text(PAPER_A, encoding="utf-8")
+    report = _report(corpus)
+    docs = {d["path"]: d for d in report["documents"]}
+    assert _cluster_of(report, "a.txt")["origin"]["document"] == docs["wire.txt"]["id"]
+    assert report["run"]["stats"]["quotation_spans"] == 0
+
+
+def test_only_the_tied_members_passages_are_matched_each_once():
+    from provenance.model import Cluster, Member, Origin
+    from provenance.pipeline import tied_passages
+
+    texts = [PAPER_A, PAPER_B, PAPER_B.replace("Explosives case", "Late edition")]
+    tokens = [Tokenizer()(t).of(t) for t in texts]
+    undetermined = Origin(None, None, None, False, "undetermined", "low", "tie")
+
+    def member(d: int) -> Member:
+        return Member(d, texts[d].index(CONDENSED), texts[d].index(CONDENSED) + len(CONDENSED), 0.9, False)
+
+    # documents 0 and 1 tie; 2 is a later copy: its passage is not a tied copy's
+    first = Cluster("c1", (member(0), member(1), member(2)), undetermined, tied=(0, 1))
+    passages, words = tied_passages([first], tokens, default_params())
+    assert [p.doc for p in passages] == [0, 1] and len(words) == 2
+    assert all(p.tied == (0, 1) and p.members == frozenset({0, 1, 2}) and p.cluster == 0 for p in passages)
+    lo, hi = token_range(tokens[0], member(0).start, member(0).end)
+    assert (passages[0].start, passages[0].end) == (lo, hi)
+    # a passage two tied clusters hold is matched once, for the first
+    second = Cluster("c2", (member(0), member(2)), undetermined, tied=(0, 2))
+    passages, _words = tied_passages([first, second], tokens, default_params())
+    assert [(p.doc, p.cluster) for p in passages] == [(0, 0), (1, 0), (2, 1)]
+
+
+def test_clusters_no_source_touches_are_not_decided_again(tmp_path, monkeypatch):
+    import provenance.pipeline as pipeline
+
+    corpus = write_tied_corpus(tmp_path / "corpus")
+    (corpus / "council-copy.txt").write_text(UNRELATED, encoding="utf-8")
+    with open(corpus / "metadata.csv", "a", encoding="utf-8") as fh:
+        fh.write("council-copy.txt,Coast Weekly,1999-10-07\n")
+    council = sorted(p.name for p in corpus.glob("*.txt")).index("council.txt")
+    decided = []
+    choose = pipeline.choose_origin
+    monkeypatch.setattr(pipeline, "choose_origin", lambda ctx: decided.append(ctx.cluster) or choose(ctx))
+    report = _report(corpus)
+    docs = {d["path"]: d for d in report["documents"]}
+    assert _cluster_of(report, "a.txt")["origin"]["document"] == docs["wire.txt"]["id"]  # decided twice
+    assert _cluster_of(report, "council-copy.txt")["origin"]["document"] == docs["council.txt"]["id"]
+    # the council cluster, the same in both passes, was settled once
+    assert sum(any(m.doc == council for m in rc.members) for rc in decided) == 1
+    # and settling every cluster again gives the same report
+    decide = pipeline.decide_origins
+    decided.clear()
+    monkeypatch.setattr(pipeline, "decide_origins", lambda raw, ctx, memo=None: decide(raw, ctx))
+    again = _report(corpus)
+    assert again["documents"] == report["documents"] and again["clusters"] == report["clusters"]
+    assert sum(any(m.doc == council for m in rc.members) for rc in decided) == 2

@@ -316,8 +316,9 @@ class _Run:
         labels, verified_pairs = self.timed("components", self.components, kept)
         ids = self.document_ids(analysed)
         clusters = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
-        sources, lsh_stats["tie_source_pairs"] = self.timed("tie-sources", self.tie_sources, clusters, analysed,
-                                                            shared, weights)
+        sources, lsh_stats["tie_source_pairs"], more = self.timed("tie-sources", self.tie_sources, clusters,
+                                                                  analysed, shared, weights)
+        screened = {**screened, **{k: screened[k] + more[k] for k in more}}
         if sources:  # as the local engine: the tied clusters gain their sources, then again
             more = [(s.a, s.b, TIE_SPANS + j, s) for j, s in enumerate(sources)]
             kept = kept.union(self.sc.parallelize(more, self.parts))
@@ -565,25 +566,26 @@ class _Run:
         as sources (dates checked there); the pairs are verified where both texts meet;
         the driver keeps the sources the copies share."""
         params = self.params
+        none = {"boilerplate": 0, "quotation": 0}
         if weights is None or not tied_enabled(params):
-            return [], 0
+            return [], 0, none
         tied = sorted(clusters.filter(lambda c: c.tied).collect(),
                       key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
         if not tied:
-            return [], 0
+            return [], 0, none
         wanted = self.broadcast({d for c in tied for d in c.tied})
         got = dict(analysed.filter(lambda kv: kv[0] in wanted.value).mapValues(
             lambda r: (r.tokens.of(str(r.doc.text)), r.attribution.date)).collect())
         passages, words = tied_passages(tied, {d: v[0] for d, v in got.items()}, params)
         if not passages:
-            return [], 0
+            return [], 0, none
         index = self.broadcast((index_passages(passages, words, weights.value, params), passages,
                                 {d: v[1] for d, v in got.items()}))
         content = analysed.mapValues(lambda r: (distinct_content(r.tokens.hashes, stopword_hashes()),
                                                 r.attribution.date, r.attribution.outlet_kind == "wire"))
         pairs = sorted(content.mapPartitions(lambda it: _tie_partners(it, *index.value)).collect())
         if not pairs:
-            return [], 0
+            return [], 0, none
         by_docs: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for k, d in pairs:
             a, b = passages[k].doc, d
@@ -594,10 +596,11 @@ class _Run:
         out = met.mapPartitions(lambda it: _tie_block(it, asked.value, shared.value, weights.value)).collect()
         dates = dict(value for tag, value in out if tag == "date")
         matches = sorted((value for tag, value in out if tag == "match"), key=lambda m: (m[0], m[1]))
+        screened = {k: sum(value[k] for tag, value in out if tag == "screened") for k in none}
         sources = self.broadcast({m[1] for m in matches})
         holding = clusters.filter(lambda c: any(m.doc in sources.value for m in c.members)).collect()
         matches = apart(matches, claimed_by(holding, sources.value), params.merge_overlap)
-        return choose_sources(matches, passages, dates.get), len(pairs)
+        return choose_sources(matches, passages, dates.get), len(pairs), screened
 
     def _blocks(self, pairs: int) -> int:
         """Documents in K blocks: K(K+1)/2 tasks, each holding two blocks; enough tasks
@@ -982,7 +985,8 @@ def _tie_partners(records, index, passages, tied_dates):
 def _tie_block(records, asked, shared: _Shared, weights=None):
     """pipeline.tie_matches on the (passage, document) pairs of one block join task,
     then pipeline.screen on their spans: ("match", (passage, document, share, span))
-    for each kept, and ("date", (document, its date)) for each source document."""
+    for each kept, ("date", (document, its date)) for each source document, and
+    ("screened", the screen's counts)."""
     doc_pairs, items = _split(records)
     if not doc_pairs:
         return
@@ -990,12 +994,13 @@ def _tie_block(records, asked, shared: _Shared, weights=None):
     pairs = sorted(p for dp in doc_pairs for p in by_docs[tuple(dp)])
     tokens = {i: v[0].of(v[1].text) for i, v in items.items()}
     found = tie_matches(pairs, passages, tokens, shared.params, weights)
-    kept, _counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
-                           {i: v[2] for i, v in items.items()}, shared.params)
+    kept, counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
+                          {i: v[2] for i, v in items.items()}, shared.params)
     keep = {id(s) for s in kept}
     for m in found:
         if id(m[3]) in keep:
             yield "match", m
+    yield "screened", counts
     for _k, d in pairs:
         yield "date", (d, items[d][2].date)
 
