@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 from .addresses import address, norm_url
 from .cluster import RawCluster
 from .cues import Cue
-from .dates import compare_dates, lag_days, surely_before
+from .dates import compare_dates, lag_days, surely_before, unpreceded
 from .model import Attribution, DateValue, Document, Evidence, Link, Origin
 from .reach import longest, traced
 from .segments import Segment
@@ -126,7 +126,8 @@ def _undetermined(reason: str, conflicts: tuple[str, ...] = ()) -> Origin:
 def first_dated(docs: Sequence[int], atts: Sequence[Attribution]) -> list[int]:
     """The dated documents that no other of ``docs`` was certainly published before:
     the candidates for first appearance (several when their dates tie)."""
-    return [d for d in docs if not any(compare_dates(atts[o].date, atts[d].date) == -1 for o in docs if o != d)]
+    dated = [d for d in docs if atts[d].date is not None]
+    return [d for d, first in zip(dated, unpreceded([atts[d].date for d in dated])) if first]
 
 
 def tied_first(ctx: OriginContext) -> list[int]:

@@ -559,9 +559,16 @@ def test_tied_copies_find_their_source_alike_in_both_engines(spark, tmp_path):
     the executors, and the clusters decided again: the same report as the local engine's."""
     from test_tied import write_tied_corpus
 
-    write_tied_corpus(tmp_path / "corpus")
+    from test_briefs import UNRELATED
+
+    corpus = write_tied_corpus(tmp_path / "corpus")
+    (corpus / "council-copy.txt").write_text(UNRELATED, encoding="utf-8")  # a cluster no source touches
+    with open(corpus / "metadata.csv", "a", encoding="utf-8") as fh:
+        fh.write("council-copy.txt,Coast Weekly,1999-10-07\n")
     local, distributed = assert_same(tmp_path / "corpus")
     assert local.stats["tie_source_pairs"] == distributed.stats["tie_source_pairs"] >= 2
+    assert local.stats["clusters"] == 2
+    assert distributed.stats["seconds"]["components_redone"] == 1  # only the tied copies' component
     report = json.loads(report_text(local))
     docs = {d["path"]: d for d in report["documents"]}
     [p] = docs["a.txt"]["passages"]

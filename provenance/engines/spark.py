@@ -315,16 +315,20 @@ class _Run:
         lsh_stats["brief_pairs"] = len(briefs)
         labels, verified_pairs = self.timed("components", self.components, kept)
         ids = self.document_ids(analysed)
-        clusters = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
+        found, cited = self.timed("origins", self.origins, kept, labels, analysed, ids, shared)
+        clusters = found.union(cited)
         sources, lsh_stats["tie_source_pairs"], more = self.timed("tie-sources", self.tie_sources, clusters,
                                                                   analysed, shared, weights)
         screened = {**screened, **{k: screened[k] + more[k] for k in more}}
-        if sources:  # as the local engine: the tied clusters gain their sources, then again
+        if sources:  # as the local engine: the tied clusters gain their sources, and the
+            # components they join are decided again
             more = [(s.a, s.b, TIE_SPANS + j, s) for j, s in enumerate(sources)]
             kept = kept.union(self.sc.parallelize(more, self.parts))
             screened = {**screened, "kept": screened["kept"] + len(sources)}
-            labels, verified_pairs = self.timed("components-again", self.components, kept)
-            clusters = self.timed("origins-again", self.origins, kept, labels, analysed, ids, shared)
+            labels, redo = self.timed("components-again", self.joined_components, labels, sources)
+            verified_pairs = kept.map(lambda s: (s[0], s[1])).distinct(self.parts).count()
+            clusters = self.timed("origins-again", self.origins_again, kept, labels, redo, found, cited, analysed,
+                                  ids, shared)
         parts = self.timed("measure", self.measure, clusters, analysed, shared)
         cluster_list = sorted(clusters.collect(),
                               key=lambda c: (c.members[0].doc, c.members[0].start, c.members[0].end, c.id))
@@ -638,7 +642,8 @@ class _Run:
         return labels, int(verified)
 
     def origins(self, kept, labels, analysed, ids, shared):
-        """Clusters and origins per component; then each document's cited origins."""
+        """Clusters and origins per component (of the documents ``labels`` holds); then the
+        cited origins of those documents: (component clusters, cited clusters)."""
         parts = self.parts
         named = labels.join(ids, parts)  # (doc, (component, id))
         info = _lookup(named, analysed.mapValues(_origin_info), parts)  # the origin rules read no text
@@ -649,8 +654,48 @@ class _Run:
         covered = clusters.flatMap(lambda c: ((m.doc, (m.start, m.end)) for m in c.members))
         claims = analysed.filter(lambda kv: _may_cite(kv[1])).mapValues(
             lambda r: (r.doc, r.attribution, r.cues, r.segments)).join(ids, parts)
-        cited = claims.cogroup(covered, parts).flatMap(lambda kv: _cited(kv[0], kv[1], shared.value))
-        return self.persist(clusters.union(cited))
+        return clusters, self.persist(claims.cogroup(covered, parts).flatMap(lambda kv: _cited(kv[0], kv[1],
+                                                                                               shared.value)))
+
+    def joined_components(self, labels, sources):
+        """The components once the tied copies' sources join them: each component a new
+        span touches merges with the other's (or takes in a document that had no span),
+        labelled by its smallest document as ``components`` labels; the rest keep their
+        labels.  Returns the labels and the components to decide again."""
+        touched = sorted({d for s in sources for d in (s.a, s.b)})
+        wanted = self.broadcast(set(touched))
+        old = dict(labels.filter(lambda kv: kv[0] in wanted.value).collect())
+        parent: dict[int, int] = {}
+
+        def find(x: int) -> int:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for s in sources:
+            a, b = find(old.get(s.a, s.a)), find(old.get(s.b, s.b))
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+        remap = self.broadcast({x: find(x) for x in parent})
+        fresh = [(d, find(d)) for d in touched if d not in old]
+        labels = labels.mapValues(lambda label: remap.value.get(label, label))
+        if fresh:
+            labels = labels.union(self.sc.parallelize(fresh, self.parts))
+        redo = sorted({find(old.get(d, d)) for d in touched})
+        self.timings["components_redone"] = len(redo)
+        return self.persist(labels.partitionBy(self.parts)), redo
+
+    def origins_again(self, kept, labels, redo, found, cited, analysed, ids, shared):
+        """``origins`` for the components a tied copy's source joined (``redo``); the
+        clusters and cited origins of every other component are as they were."""
+        again = self.broadcast(set(redo))
+        labels = labels.filter(lambda kv: kv[1] in again.value)
+        docs = self.broadcast(set(labels.keys().collect()))
+        new_found, new_cited = self.origins(kept, labels, analysed.filter(lambda kv: kv[0] in docs.value), ids,
+                                            shared)
+        # a cluster lies in one component, and a cited origin in its one document
+        old = found.union(cited).filter(lambda c: c.members[0].doc not in docs.value)
+        return self.persist(old.union(new_found).union(new_cited))
 
     def measure(self, clusters, analysed, shared) -> list["Parts"]:
         """Per document: measure over its clusters; with the report's parts of it."""
