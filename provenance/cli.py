@@ -498,14 +498,17 @@ def _parse_exports(values: list[str], corpus: Path, output: Optional[Path],
     return out
 
 
-def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optional[dict[str, str]]) -> None:
+def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optional[dict[str, str]],
+                   source: Optional[Path] = None) -> None:
+    """Write each export; ``source`` is the report file they are made from, named in the
+    error when that report lacks what an export needs."""
     from .export import export as write_export
 
     for fmt, target in exports:
         try:
             write_export(report, fmt, target, texts)
         except ProvenanceError as exc:
-            _fail(str(exc))
+            _fail(f"{source}: {exc}" if source is not None else str(exc))
         except OSError as exc:
             _fail(f"{target}: cannot write {fmt} export: {exc.strerror or exc}", EXIT_WRITE)
         _written.append(str(target))
@@ -533,7 +536,13 @@ def export_command(
     _check_export_target(output, corpus, [])
     try:
         data = load_report(report)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    try:
         check_report(data)
+    except ReportError as exc:  # name the report, as summary and trace do
+        _fail(f"{report}: {exc}")
+    try:
         texts = None
         if corpus is not None:
             opts = data.get("run", {}).get("options") or {}
@@ -547,7 +556,7 @@ def export_command(
             texts = texts_for(data, inventory.documents)
     except ProvenanceError as exc:
         _fail(str(exc))
-    _write_exports(data, [(fmt, output)], texts)
+    _write_exports(data, [(fmt, output)], texts, source=report)
 
 
 def main() -> None:

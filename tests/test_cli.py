@@ -700,6 +700,26 @@ def test_summary_and_trace_refuse_top_level_fields_of_the_wrong_kind(records_rep
         assert f"not a provenance report or damaged: {field!r} is not {kind}" in result.output
 
 
+@pytest.mark.parametrize("fmt", ["csv", "html", "prov-json"])
+def test_export_names_the_report_it_refuses(records_report, tmp_path, fmt):
+    """export refuses an incomplete, foreign or damaged report as summary and trace do: the
+    message names the report file, and nothing is written."""
+    _corpus, _out, report = records_report
+    damaged_origin = json.loads(json.dumps(report))
+    del damaged_origin["clusters"][0]["origin"]
+    for damaged, expected in (({k: v for k, v in report.items() if k != "clusters"}, "missing 'clusters'"),
+                              ({**report, "tool": {"name": "other", "version": "1"}}, "tool.name is 'other'"),
+                              ({**report, "documents": {}}, "'documents' is not a list"),
+                              (damaged_origin, "incomplete or malformed")):
+        path = tmp_path / "damaged.json"
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        target = tmp_path / f"out.{fmt}"
+        result = invoke("export", path, "--format", fmt, "-o", target)
+        assert result.exit_code == 2, result.output
+        assert f"provenance: error: {path}: " in result.output and expected in result.output, result.output
+        assert not target.exists()
+
+
 def test_the_library_checks_a_report_before_rendering_it(records_report):
     from provenance.errors import ReportError
     from provenance.summary import render_summary
