@@ -219,6 +219,30 @@ def test_summary_command_reads_a_saved_report(tmp_path):
     assert bad.exit_code == 2 and "bad.json" in bad.output
 
 
+def test_summary_lists_each_rejection_under_its_own_code(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(SYNDICATION, corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "notes.doc").write_bytes(b"not an article")
+    (corpus / "other.doc").write_bytes(b"not an article either")
+    out = tmp_path / "r.json"
+    assert invoke("audit", corpus, "-o", out, "-q").exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    codes = report["summary"]["rejections_by_code"]
+    assert len(codes) == 2 and list(codes.values()) in ([1, 2], [2, 1])
+    lines = invoke("summary", out).output.splitlines()
+    block = lines[lines.index("Rejected input:") + 1:]
+    heading = None
+    for line in block:
+        if not line.startswith("  "):
+            break
+        if not line.startswith("    "):
+            heading = line.strip().split(":")[0]
+            continue
+        path = line.strip().split(":")[0]
+        assert {r["path"]: r["code"] for r in report["rejections"]}[path] == heading, block
+
+
 def test_terminal_output_strips_control_characters(tmp_path):
     corpus = tmp_path / "c"
     shutil.copytree(SYNDICATION, corpus)
