@@ -177,6 +177,11 @@ def audit_command(
     exports = _parse_exports(export, corpus, output, inputs)
     try:
         params = _params(param, rewrites)
+        # a report or export that cannot be written whatever the audit finds fails now, not
+        # after an audit of hours
+        for what, target in ([("report", output)] if output is not None else []) + \
+                [(f"{fmt} export", target) for fmt, target in exports]:
+            _check_target_folder(target, what)
         options = AuditOptions(
             params=params,
             metadata=metadata,
@@ -469,6 +474,17 @@ def _check_not_an_input(target: Path, what: str, inputs: list[tuple[str, Path]])
     for option, path in inputs:
         if _same_file(target, path):
             _fail(f"{target}: {what} would overwrite the {option} file read by this command; choose another path")
+
+
+def _check_target_folder(target: Path, what: str) -> None:
+    """Exit 4 when ``target`` cannot be written whatever is put in it: it is a folder, or the
+    folder it would go in does not exist or is not a folder."""
+    if target.is_dir():
+        _fail(f"{target}: cannot write {what}: it is a folder", EXIT_WRITE)
+    parent = target.parent
+    if not parent.is_dir():
+        _fail(f"{target}: cannot write {what}: {'not a folder' if parent.exists() else 'no such folder'}: {parent}",
+              EXIT_WRITE)
 
 
 def _check_export_target(target: Path, corpus: Optional[Path], taken: list[Path]) -> None:

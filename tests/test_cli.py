@@ -420,6 +420,30 @@ def test_report_that_cannot_be_written_exits_4(tmp_path):
     assert blocker.read_text() == "not a folder\n"
 
 
+def test_a_report_or_export_that_cannot_be_written_fails_before_the_audit(tmp_path, monkeypatch):
+    """A missing folder, a file where the folder should be, or a folder at the path: exit 4
+    at once, not after the whole corpus was audited."""
+    import provenance.cli as cli
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    (tmp_path / "a-folder").mkdir()
+
+    def no_audit(*args, **kwargs):
+        raise AssertionError("the audit ran")
+
+    monkeypatch.setattr(cli, "audit", no_audit)
+    for args, shown in ((["-o", tmp_path / "missing" / "r.json"], "cannot write report: no such folder"),
+                        (["-o", blocker / "r.json"], "cannot write report: not a folder"),
+                        (["-o", tmp_path / "a-folder"], "cannot write report: it is a folder"),
+                        (["--export", f"csv:{tmp_path / 'missing' / 'p.csv'}"], "cannot write csv export: no such folder")):
+        result = invoke("audit", corpus, *args)
+        assert result.exit_code == 4, result.output
+        assert shown in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder", "corpus"]
+
+
 def test_a_failed_write_keeps_the_previous_report_and_exits_4(tmp_path, monkeypatch):
     from provenance import files
 
