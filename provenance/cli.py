@@ -293,7 +293,9 @@ def index_add(
     from .pipeline import index_corpus
 
     if not corpus.is_dir() and not (engine is Engine.spark and _spark_uri(corpus)):
-        _fail(f"{corpus}: no such folder")
+        _fail(f"{corpus}: {'not a folder' if corpus.exists() else 'no such folder'}")
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1")
     if engine is not Engine.spark and (spark_master or spark_conf):
         _fail("--spark-master and --spark-conf need --engine spark")
     if _inside(index, corpus):

@@ -484,8 +484,21 @@ def test_index_add_needs_a_folder(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("The Fennick market will close early on Friday for the lantern parade.\n")
     result = invoke("index", "add", article, "--index", index)
-    assert result.exit_code == 2 and "article.txt" in result.output
+    assert result.exit_code == 2 and "article.txt: not a folder" in result.output
     assert not index.exists()
+
+
+def test_index_add_checks_jobs_and_the_index_folder_as_audit_does(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    for jobs in ("0", "-3"):
+        result = invoke("index", "add", corpus, "--index", tmp_path / "archive.db", "-j", jobs)
+        assert result.exit_code == 2 and "--jobs must be at least 1" in result.output, result.output
+    missing = tmp_path / "missing" / "archive.db"
+    for args in (("index", "add", corpus, "--index", missing), ("audit", corpus, "--index", missing, "--add")):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert f"{missing}: cannot create the index: no such folder" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
 
 
 @pytest.mark.parametrize("option", ["--index", "--rules", "--outlets"])
