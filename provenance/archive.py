@@ -208,6 +208,9 @@ class ArchiveIndex:
         kind = inspect_index(self.path)
         if kind == "missing" and not create:
             raise ArchiveIndexError(f"{path}: no such index (create one with `provenance index add`)")
+        if kind == "missing" and not self.path.parent.is_dir():
+            why = "not a folder" if self.path.parent.exists() else "no such folder"
+            raise ArchiveIndexError(f"{path}: cannot create the index: {why}: {self.path.parent}")
         if kind == "foreign" or (kind in ("empty", "blank") and not create):
             raise _not_an_index(self.path, kind)
         self.writable = create

@@ -177,6 +177,11 @@ def audit_command(
     exports = _parse_exports(export, corpus, output, inputs)
     try:
         params = _params(param, rewrites)
+        # a report or export that cannot be written whatever the audit finds fails now, not
+        # after an audit of hours
+        for what, target in ([("report", output)] if output is not None else []) + \
+                [(f"{fmt} export", target) for fmt, target in exports]:
+            _check_target_folder(target, what)
         options = AuditOptions(
             params=params,
             metadata=metadata,
@@ -288,7 +293,9 @@ def index_add(
     from .pipeline import index_corpus
 
     if not corpus.is_dir() and not (engine is Engine.spark and _spark_uri(corpus)):
-        _fail(f"{corpus}: no such folder")
+        _fail(f"{corpus}: {'not a folder' if corpus.exists() else 'no such folder'}")
+    if jobs is not None and jobs < 1:
+        _fail("--jobs must be at least 1")
     if engine is not Engine.spark and (spark_master or spark_conf):
         _fail("--spark-master and --spark-conf need --engine spark")
     if _inside(index, corpus):
@@ -471,6 +478,17 @@ def _check_not_an_input(target: Path, what: str, inputs: list[tuple[str, Path]])
             _fail(f"{target}: {what} would overwrite the {option} file read by this command; choose another path")
 
 
+def _check_target_folder(target: Path, what: str) -> None:
+    """Exit 4 when ``target`` cannot be written whatever is put in it: it is a folder, or the
+    folder it would go in does not exist or is not a folder."""
+    if target.is_dir():
+        _fail(f"{target}: cannot write {what}: it is a folder", EXIT_WRITE)
+    parent = target.parent
+    if not parent.is_dir():
+        _fail(f"{target}: cannot write {what}: {'not a folder' if parent.exists() else 'no such folder'}: {parent}",
+              EXIT_WRITE)
+
+
 def _check_export_target(target: Path, corpus: Optional[Path], taken: list[Path]) -> None:
     if corpus is not None and _inside(target, corpus):
         _fail(f"{target}: the export would be written inside the corpus folder; choose a path outside {corpus}")
@@ -498,14 +516,17 @@ def _parse_exports(values: list[str], corpus: Path, output: Optional[Path],
     return out
 
 
-def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optional[dict[str, str]]) -> None:
+def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optional[dict[str, str]],
+                   source: Optional[Path] = None) -> None:
+    """Write each export; ``source`` is the report file they are made from, named in the
+    error when that report lacks what an export needs."""
     from .export import export as write_export
 
     for fmt, target in exports:
         try:
             write_export(report, fmt, target, texts)
         except ProvenanceError as exc:
-            _fail(str(exc))
+            _fail(f"{source}: {exc}" if source is not None else str(exc))
         except OSError as exc:
             _fail(f"{target}: cannot write {fmt} export: {exc.strerror or exc}", EXIT_WRITE)
         _written.append(str(target))
@@ -533,7 +554,13 @@ def export_command(
     _check_export_target(output, corpus, [])
     try:
         data = load_report(report)
+    except ProvenanceError as exc:
+        _fail(str(exc))
+    try:
         check_report(data)
+    except ReportError as exc:  # name the report, as summary and trace do
+        _fail(f"{report}: {exc}")
+    try:
         texts = None
         if corpus is not None:
             opts = data.get("run", {}).get("options") or {}
@@ -547,7 +574,7 @@ def export_command(
             texts = texts_for(data, inventory.documents)
     except ProvenanceError as exc:
         _fail(str(exc))
-    _write_exports(data, [(fmt, output)], texts)
+    _write_exports(data, [(fmt, output)], texts, source=report)
 
 
 def main() -> None:

@@ -209,6 +209,9 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
     for key in raw:
         if key not in _TYPES:
             problems.append(f"{at}: unknown field '{key}'")
+    # an unknown field is reported with the rule's other problems; a missing or wrongly
+    # typed field stops the checks of this rule's values
+    shape = len(problems)
     for key in _REQUIRED:
         if key not in raw:
             problems.append(f"{at}: missing required field '{key}'")
@@ -216,7 +219,7 @@ def _check_rule(raw: dict[str, Any], where: str, problems: list[str]) -> Rule | 
         if key in _TYPES and not isinstance(value, _TYPES[key]) or (key in _TYPES and isinstance(value, bool)
                                                                      and bool not in _TYPES[key]):
             problems.append(f"{at}: field '{key}' must be {_TYPES[key][0].__name__}, got {type(value).__name__}")
-    if len(problems) > before:
+    if len(problems) > shape:
         return None
 
     def choice(key: str, allowed: tuple[str, ...]) -> None:

@@ -152,9 +152,29 @@ def _delimiter(text: str) -> str:
     return ","
 
 
+class _Lines:
+    """The lines of a CSV text, noting when the reader has asked past the last one: a row
+    it gives after that ended inside a quoted field that is never closed."""
+
+    def __init__(self, text: str):
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.exhausted = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        try:
+            return next(self._lines)
+        except StopIteration:
+            self.exhausted = True
+            raise
+
+
 def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=_delimiter(text))
     rows: list[tuple[int, dict]] = []
     try:
         headers = next(reader, None)
@@ -164,6 +184,12 @@ def _csv_rows(data: bytes) -> tuple[list[tuple[int, dict]], list[SidecarIssue]]:
         line = reader.line_num + 1
         for cells in reader:
             start, line = line, reader.line_num + 1
+            if lines.exhausted:
+                # a quote opened on this row is never closed: the lenient reader would make
+                # the rest of the file one cell of it, and every row after it would be lost
+                return rows, [SidecarIssue(start, "sidecar-bad-row",
+                                           f"CSV cannot be parsed from line {start} on (a quoted field opened "
+                                           f"there is never closed); the rows before it are kept")]
             if any(c.strip() for c in cells):
                 rows.append((start, {f: cells[i] for f, i in columns.items() if i < len(cells)}))
     except csv.Error as e:  # rows before the damage are kept

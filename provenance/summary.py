@@ -165,12 +165,17 @@ def _render_summary(report: dict[str, Any]) -> str:
     if report["rejections"]:
         lines.append("")
         lines.append("Rejected input:")
+        # each code's rejections under its count, the first 20 in all
+        shown = 0
         for code, n in s["rejections_by_code"].items():
-            lines.append(f"  {code}: {n}")
-        for r in report["rejections"][:20]:
-            lines.append(f"    {clean_label(r)}: {clean(r['reason'], 100)}")
-        if len(report["rejections"]) > 20:
-            lines.append(f"    ... and {len(report['rejections']) - 20} more (see the report)")
+            lines.append(f"  {clean(code)}: {n}")
+            for r in (r for r in report["rejections"] if r.get("code") == code):
+                if shown == 20:
+                    break
+                lines.append(f"    {clean_label(r)}: {clean(r['reason'], 100)}")
+                shown += 1
+        if len(report["rejections"]) > shown:
+            lines.append(f"    ... and {len(report['rejections']) - shown} more (see the report)")
     issues = report["sidecar"]["issues"]
     if issues:
         lines.append("")

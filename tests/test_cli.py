@@ -219,6 +219,30 @@ def test_summary_command_reads_a_saved_report(tmp_path):
     assert bad.exit_code == 2 and "bad.json" in bad.output
 
 
+def test_summary_lists_each_rejection_under_its_own_code(tmp_path):
+    corpus = tmp_path / "c"
+    shutil.copytree(SYNDICATION, corpus)
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "notes.doc").write_bytes(b"not an article")
+    (corpus / "other.doc").write_bytes(b"not an article either")
+    out = tmp_path / "r.json"
+    assert invoke("audit", corpus, "-o", out, "-q").exit_code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    codes = report["summary"]["rejections_by_code"]
+    assert len(codes) == 2 and list(codes.values()) in ([1, 2], [2, 1])
+    lines = invoke("summary", out).output.splitlines()
+    block = lines[lines.index("Rejected input:") + 1:]
+    heading = None
+    for line in block:
+        if not line.startswith("  "):
+            break
+        if not line.startswith("    "):
+            heading = line.strip().split(":")[0]
+            continue
+        path = line.strip().split(":")[0]
+        assert {r["path"]: r["code"] for r in report["rejections"]}[path] == heading, block
+
+
 def test_terminal_output_strips_control_characters(tmp_path):
     corpus = tmp_path / "c"
     shutil.copytree(SYNDICATION, corpus)
@@ -396,6 +420,30 @@ def test_report_that_cannot_be_written_exits_4(tmp_path):
     assert blocker.read_text() == "not a folder\n"
 
 
+def test_a_report_or_export_that_cannot_be_written_fails_before_the_audit(tmp_path, monkeypatch):
+    """A missing folder, a file where the folder should be, or a folder at the path: exit 4
+    at once, not after the whole corpus was audited."""
+    import provenance.cli as cli
+
+    corpus = invented_corpus(tmp_path / "corpus")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    (tmp_path / "a-folder").mkdir()
+
+    def no_audit(*args, **kwargs):
+        raise AssertionError("the audit ran")
+
+    monkeypatch.setattr(cli, "audit", no_audit)
+    for args, shown in ((["-o", tmp_path / "missing" / "r.json"], "cannot write report: no such folder"),
+                        (["-o", blocker / "r.json"], "cannot write report: not a folder"),
+                        (["-o", tmp_path / "a-folder"], "cannot write report: it is a folder"),
+                        (["--export", f"csv:{tmp_path / 'missing' / 'p.csv'}"], "cannot write csv export: no such folder")):
+        result = invoke("audit", corpus, *args)
+        assert result.exit_code == 4, result.output
+        assert shown in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file", "a-folder", "corpus"]
+
+
 def test_a_failed_write_keeps_the_previous_report_and_exits_4(tmp_path, monkeypatch):
     from provenance import files
 
@@ -436,8 +484,21 @@ def test_index_add_needs_a_folder(tmp_path):
     article = tmp_path / "article.txt"
     article.write_text("The Fennick market will close early on Friday for the lantern parade.\n")
     result = invoke("index", "add", article, "--index", index)
-    assert result.exit_code == 2 and "article.txt" in result.output
+    assert result.exit_code == 2 and "article.txt: not a folder" in result.output
     assert not index.exists()
+
+
+def test_index_add_checks_jobs_and_the_index_folder_as_audit_does(tmp_path):
+    corpus = invented_corpus(tmp_path / "corpus")
+    for jobs in ("0", "-3"):
+        result = invoke("index", "add", corpus, "--index", tmp_path / "archive.db", "-j", jobs)
+        assert result.exit_code == 2 and "--jobs must be at least 1" in result.output, result.output
+    missing = tmp_path / "missing" / "archive.db"
+    for args in (("index", "add", corpus, "--index", missing), ("audit", corpus, "--index", missing, "--add")):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        assert f"{missing}: cannot create the index: no such folder" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
 
 
 @pytest.mark.parametrize("option", ["--index", "--rules", "--outlets"])
@@ -698,6 +759,26 @@ def test_summary_and_trace_refuse_top_level_fields_of_the_wrong_kind(records_rep
         result = invoke(command, path)
         assert result.exit_code == 2, (field, result.output)
         assert f"not a provenance report or damaged: {field!r} is not {kind}" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "html", "prov-json"])
+def test_export_names_the_report_it_refuses(records_report, tmp_path, fmt):
+    """export refuses an incomplete, foreign or damaged report as summary and trace do: the
+    message names the report file, and nothing is written."""
+    _corpus, _out, report = records_report
+    damaged_origin = json.loads(json.dumps(report))
+    del damaged_origin["clusters"][0]["origin"]
+    for damaged, expected in (({k: v for k, v in report.items() if k != "clusters"}, "missing 'clusters'"),
+                              ({**report, "tool": {"name": "other", "version": "1"}}, "tool.name is 'other'"),
+                              ({**report, "documents": {}}, "'documents' is not a list"),
+                              (damaged_origin, "incomplete or malformed")):
+        path = tmp_path / "damaged.json"
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        target = tmp_path / f"out.{fmt}"
+        result = invoke("export", path, "--format", fmt, "-o", target)
+        assert result.exit_code == 2, result.output
+        assert f"provenance: error: {path}: " in result.output and expected in result.output, result.output
+        assert not target.exists()
 
 
 def test_the_library_checks_a_report_before_rendering_it(records_report):

@@ -86,6 +86,20 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert len(err.value.problems) == 2
 
 
+def test_an_unknown_field_does_not_hide_the_rules_other_problems(tmp_path):
+    """A mistyped field name is reported with the rule's other problems, not instead of them:
+    the user who fixes it is not sent back for a second round."""
+    body = ('[[rule]]\nid = "x.a"\ndescription = "d"\nsource = "text"\nrole = "credit"\npattern = "(a+)+"\n'
+            'concludes = ["outlet"]\ncolour = "red"\n')
+    with pytest.raises(RuleError) as err:
+        check_rule_file(write(tmp_path, body))
+    problems = err.value.problems
+    assert len(problems) == 3, problems
+    for fragment in ("unknown field 'colour'", "field 'pattern' has a nested quantifier",
+                     "concludes 'outlet' but its pattern has no group"):
+        assert any(f"rule x.a: {fragment}" in p for p in problems), problems
+
+
 def test_shipped_rules_are_valid_and_ordered():
     rs = load_rules()
     assert rs.version and rs.files == ("rules.toml",)

@@ -96,6 +96,23 @@ def test_csv_semicolon_delimiter(tmp_path: Path):
     assert load_sidecar(tmp_path, path, EXISTING).rows == (SidecarRow("a.txt", "Semi News", "2016-10-20", line=2),)
 
 
+def test_csv_quote_never_closed_is_a_bad_row_not_one_cell_of_the_rest(tmp_path: Path):
+    """A quote opened and never closed would make the rest of the file one cell: the rows
+    after it lost without a word, the row before it given that cell as its outlet."""
+    path = tmp_path / "metadata.csv"
+    path.write_text('path,outlet,date\nd.txt,Daily,2016-10-19\na.txt,"Daily One,2016-10-20\n'
+                    "sub/c.txt,Wire,2016-10-21\n")
+    sidecar = load_sidecar(tmp_path, path, EXISTING)
+    assert sidecar.rows == (SidecarRow("d.txt", "Daily", "2016-10-19", line=2),)
+    assert issues(sidecar) == [(3, "sidecar-bad-row", None)]
+    assert "line 3" in sidecar.issues[0].reason and "never closed" in sidecar.issues[0].reason
+    # a quoted cell closed on the last line, with or without a line end, is a row like any other
+    for ending in ("", "\n"):
+        path.write_text('path,outlet\na.txt,"Multi\nline"' + ending)
+        sidecar = load_sidecar(tmp_path, path, EXISTING)
+        assert sidecar.rows == (SidecarRow("a.txt", "Multi\nline", line=2),) and not sidecar.issues
+
+
 def test_jsonl_sidecar(tmp_path: Path):
     lines = [
         json.dumps({"filename": "a.txt", "media_name": "One", "date": "2016-10-20", "title": "T"}),
