@@ -100,8 +100,23 @@ _URL_VALUE_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^www\.|^[\w-]+(?:\.[\w-]
 # has at least this many.
 _TEASER_WORDS = 40
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# A page title names its site after its headline: "Headline | Site", "Headline - Site".
-_TITLE_SEPARATOR = re.compile(r"\s*[|·•»]\s*|\s+(?:[-–—]|::)\s+")
+# A page title names its site and sections around its headline: "Headline | Site",
+# "Headline - World - Site", "Site | Headline", "Site › World › Headline", "Site: Headline".
+_TITLE_SEPARATOR = re.compile(r"\s*[|·•»›]\s*|\s+(?:[-–—]|::)\s+|\s*:\s+")
+# A title is split in at most this many parts: real ones have three or four, and its forms
+# (``_title_forms``) grow as the square of its parts.
+_TITLE_PARTS = 8
+# A title cut short ends with an ellipsis and names the headline it starts, when it keeps at
+# least this many words: sites cut a title at a line (60 to 70 characters, about ten words),
+# and a shorter start would begin too many headlines.
+_CUT_TITLE_WORDS = 4
+# A headline is similar to a title when the words they share are at least this share of
+# all their distinct words: at most one in four is in one only. So a word may be added to a
+# headline of three words (3/4), two to one of six (6/8), two dropped from one of eight
+# (6/8); one word replaced in a headline of five ("Bridge shut..." / "Bridge open...") is
+# 4/6, not similar, nor in one of six (5/7); in one of seven it is (6/8), so a similar
+# headline names a story only when no headline is the title (see ``_own_story``).
+_SIMILAR_TITLE = 0.75
 _TITLE_META = frozenset({"og:title", "twitter:title"})
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -763,12 +778,13 @@ def _kind(article: etree._Element, m: _Measure, outside: int, use_names: bool) -
 
 class _Candidate(NamedTuple):
     """A story the page may call its own: an ``<article>``, or the page's own text (its
-    ``<body>`` outside the articles); its words; whether its headline or first line is the
-    page's title; whether it opens with a heading, as a story of its own does."""
+    ``<body>`` outside the articles); its words; how closely the page's title names its
+    headline or first line (``_naming``); whether it opens with a heading, as a story of its
+    own does."""
 
     element: etree._Element
     words: int
-    named: bool
+    named: int
     headed: bool
 
 
@@ -778,10 +794,11 @@ def _own_story(root: etree._Element, tops: list[etree._Element], rivals: list[tu
     """The page's text when its title names one of its stories as its own; else None.
 
     The candidates are the ``rivals`` (the articles that are stories, or in a related box)
-    and the page's own text when it has 40 words. Exactly one must be named by the title,
-    with 40 words and at least a quarter of the longest other one's (else it is a teaser or
-    a headline box), and every other one must open with a heading: another story beside
-    it, not its standfirst or its body. A named article is read alone. The page's own text
+    and the page's own text when it has 40 words. Exactly one must be named by the title
+    most closely (``_naming``: a headline that is a form of the title outranks one only
+    similar to it), with 40 words and at least a quarter of the longest other one's (else it
+    is a teaser or a headline box), and every other one must open with a heading: another
+    story beside it, not its standfirst or its body. A named article is read alone. The page's own text
     is read without the articles only where one article, as long or longer, would be read
     instead of it or with it: several are the entries of a live blog or the stories of a
     compilation, which its introduction names.
@@ -794,8 +811,9 @@ def _own_story(root: etree._Element, tops: list[etree._Element], rivals: list[tu
     if outside >= _TEASER_WORDS:
         skip = frozenset(tops) | frozenset(h for h in before.values() if h is not None)
         candidates.append(_candidate(body, outside, titles, None, skip, headers))
-    named = [c for c in candidates if c.named]
-    if len(named) != 1:
+    closest = max(c.named for c in candidates)
+    named = [c for c in candidates if c.named == closest]
+    if not closest or len(named) != 1:
         return None
     own, others = named[0], [c for c in candidates if c is not named[0]]
     if own.words < _TEASER_WORDS or 4 * own.words < max(c.words for c in others):
@@ -819,7 +837,7 @@ def _candidate(el: etree._Element, words: int, titles: frozenset[str], heading: 
     if heading is not None:
         heads.append(heading)
     first = _layout(el, skip).partition("\n")[0]
-    named = any(_plain(h.text_content()) in titles for h in heads) or _plain(first) in titles
+    named = max(_naming(text, titles) for text in [first, *(h.text_content() for h in heads)])
     return _Candidate(el, words, named, headed or heading is not None)
 
 
@@ -864,8 +882,9 @@ def _heading_before(article: etree._Element) -> etree._Element | None:
 
 
 def _page_titles(root: etree._Element) -> frozenset[str]:
-    """The page's titles as compared (``_plain``): its ``<title>``, ``og:title``,
-    ``twitter:title`` and JSON-LD headlines, each also without the site name after it."""
+    """The page's titles as compared (``_title_forms``): its ``<title>``, ``og:title``,
+    ``twitter:title`` and JSON-LD headlines, each also without the site and section names
+    around its headline."""
     titles: list[str] = []
     seen_title = False
     for el in root.iter("title", "meta", "script"):
@@ -883,10 +902,48 @@ def _page_titles(root: etree._Element) -> frozenset[str]:
 
 
 def _title_forms(title: str) -> set[str]:
-    """A title as compared, whole and before each separator: without the site or section
-    names after its headline (``Headline | Site``, ``Headline - Section - Site``)."""
-    forms = [title[:m.start()] for m in _TITLE_SEPARATOR.finditer(title)] + [title]
-    return {plain for plain in map(_plain, forms) if plain}
+    """A title as compared (``_plain``): whole; before each separator but a colon, without
+    the names after its headline (``Headline | Section | Site``); and each run of its parts
+    that holds its longest one, the headline between the names around it (``Site |
+    Headline``, ``Section - Headline - Site``, ``Site: Headline``). A shorter part alone is
+    no form: it is a site or section name, or a kicker (``Skarn rock: Headline``), not the
+    headline. A form cut short by an ellipsis, of four words or more, is also kept ending
+    with ``…``: it names the headlines it starts (``_naming``)."""
+    cuts = list(_TITLE_SEPARATOR.finditer(title))[:_TITLE_PARTS - 1]
+    starts, ends = [0, *(m.end() for m in cuts)], [*(m.start() for m in cuts), len(title)]
+    sizes = [len(_plain(title[a:b])) for a, b in zip(starts, ends)]
+    longest = {i for i, size in enumerate(sizes) if size == max(sizes)}
+    spans = {(0, m.start()) for m in cuts if m.group().strip() != ":"} | {(0, len(title))}
+    spans |= {(starts[i], ends[j]) for i in range(len(starts)) for j in range(i, len(ends))
+              if any(i <= k <= j for k in longest)}
+    forms = set()
+    for a, b in spans:
+        plain = _plain(title[a:b])
+        forms.add(plain)
+        if title[a:b].rstrip().endswith(("…", "...")) and len(plain.split()) >= _CUT_TITLE_WORDS:
+            forms.add(plain + "…")
+    forms.discard("")
+    return forms
+
+
+def _naming(text: str, titles: frozenset[str]) -> int:
+    """How closely the page's titles (``_title_forms``) name a headline: 2 when it is one of
+    their forms or starts with one cut short (``…``); 1 when it is similar to a form, a few
+    words added or dropped (a kicker, a place), with at least three in four of their
+    distinct words shared (``_SIMILAR_TITLE``); else 0. Two headlines on one subject differ
+    by more: a word replaced in a short headline is no longer similar."""
+    plain = _plain(text)
+    if not plain:
+        return 0
+    if plain in titles or any(t.endswith("…") and plain.startswith(t[:-1]) for t in titles):
+        return 2
+    words = set(plain.split())
+    for form in titles:
+        if not form.endswith("…"):
+            other = set(form.split())
+            if len(words & other) >= _SIMILAR_TITLE * len(words | other):
+                return 1
+    return 0
 
 
 def _plain(text: str) -> str:
