@@ -5,6 +5,7 @@ Exit codes (docs/cli.md):
   2  usage or input error (missing corpus, bad option or parameter, unreadable sidecar or report)
   3  --strict and some input was rejected (the report is still written)
   4  the report could not be written
+  130 interrupted (Ctrl-C)
 """
 
 from __future__ import annotations
@@ -17,17 +18,21 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-import typer
-
-from . import __version__
-from .engines import Engine
-from .errors import ProvenanceError, ReportError
-from .params import REWRITES, default_params, with_overrides
-from .pipeline import AuditOptions, audit
-from .report import build_report, now_iso, write_report
-from .summary import render_summary
-
 EXIT_OK, EXIT_USAGE, EXIT_STRICT, EXIT_WRITE, EXIT_INTERRUPTED = 0, 2, 3, 4, 130
+
+try:  # loading NumPy, SciPy and Typer takes a moment: Ctrl-C then interrupts a command too
+    import typer
+
+    from . import __version__
+    from .engines import Engine
+    from .errors import ProvenanceError, ReportError
+    from .params import REWRITES, default_params, with_overrides
+    from .pipeline import AuditOptions, audit
+    from .report import build_report, now_iso, write_report
+    from .summary import render_summary
+except KeyboardInterrupt:
+    sys.stderr.write("provenance: interrupted while starting; nothing was written\n")
+    raise SystemExit(EXIT_INTERRUPTED) from None
 
 app = typer.Typer(
     add_completion=False,

@@ -261,3 +261,26 @@ def test_rules_explain_refuses_a_folder_and_reads_a_file(tmp_path):
     result = invoke("rules", "explain", tmp_path / "a.txt")
     assert result.exit_code == 0, result.output
     assert "a.txt (text" in result.output
+
+
+def test_importing_the_package_loads_no_numpy_and_its_entry_points_load_when_used():
+    code = ("import sys, provenance; print('numpy' in sys.modules); "
+            "provenance.audit, provenance.default_params; print('numpy' in sys.modules); "
+            "print(sorted(set(provenance.__all__) - set(dir(provenance))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[:3] == ["False", "True", "[]"]
+
+
+def test_ctrl_c_while_the_command_line_loads_is_an_interruption():
+    # Ctrl-C arriving while NumPy loads, before any command runs
+    code = ("import sys\n"
+            "class Stop:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'numpy':\n"
+            "            raise KeyboardInterrupt\n"
+            "sys.meta_path.insert(0, Stop())\n"
+            "from provenance.cli import main\n"
+            "main()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 130
+    assert done.stderr == "provenance: interrupted while starting; nothing was written\n"
