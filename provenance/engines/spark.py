@@ -600,7 +600,7 @@ class _Run:
         out = met.mapPartitions(lambda it: _tie_block(it, asked.value, shared.value, weights.value)).collect()
         dates = dict(value for tag, value in out if tag == "date")
         matches = sorted((value for tag, value in out if tag == "match"), key=lambda m: (m[0], m[1]))
-        screened = {k: sum(value[k] for tag, value in out if tag == "screened") for k in none}
+        screened = {k: sum(value[k] for tag, value in out if tag == "count") for k in none}
         sources = self.broadcast({m[1] for m in matches})
         holding = clusters.filter(lambda c: any(m.doc in sources.value for m in c.members)).collect()
         matches = apart(matches, claimed_by(holding, sources.value), params.merge_overlap)
@@ -995,9 +995,14 @@ def _brief_block(records, shared: _Shared, weights=None):
     if not pairs:
         return
     tokens = {i: v[0].of(v[1].text) for i, v in items.items()}
-    found = brief_matches(sorted(pairs), tokens, shared.params, weights)
+    yield from _screened(brief_matches(sorted(pairs), tokens, shared.params, weights), items, shared.params)
+
+
+def _screened(found, items, params):
+    """pipeline.screen on a block's verified (x, y, share, span) matches: ("match", match)
+    for each kept, then ("count", the screen's counts)."""
     kept, counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
-                          {i: v[2] for i, v in items.items()}, shared.params)
+                          {i: v[2] for i, v in items.items()}, params)
     keep = {id(s) for s in kept}
     for m in found:
         if id(m[3]) in keep:
@@ -1030,22 +1035,15 @@ def _tie_partners(records, index, passages, tied_dates):
 def _tie_block(records, asked, shared: _Shared, weights=None):
     """pipeline.tie_matches on the (passage, document) pairs of one block join task,
     then pipeline.screen on their spans: ("match", (passage, document, share, span))
-    for each kept, ("date", (document, its date)) for each source document, and
-    ("screened", the screen's counts)."""
+    for each kept, ("count", the screen's counts), and ("date", (document, its date)) for
+    each source document."""
     doc_pairs, items = _split(records)
     if not doc_pairs:
         return
     by_docs, passages = asked
     pairs = sorted(p for dp in doc_pairs for p in by_docs[tuple(dp)])
     tokens = {i: v[0].of(v[1].text) for i, v in items.items()}
-    found = tie_matches(pairs, passages, tokens, shared.params, weights)
-    kept, counts = screen([m[3] for m in found], {i: v[1] for i, v in items.items()},
-                          {i: v[2] for i, v in items.items()}, shared.params)
-    keep = {id(s) for s in kept}
-    for m in found:
-        if id(m[3]) in keep:
-            yield "match", m
-    yield "screened", counts
+    yield from _screened(tie_matches(pairs, passages, tokens, shared.params, weights), items, shared.params)
     for _k, d in pairs:
         yield "date", (d, items[d][2].date)
 
