@@ -134,18 +134,18 @@ def main_callback(
 @_interruptible("the report and each export are written whole or not at all (a file they would replace is "
                 "kept as it was); with --add, the batches of documents already added stay in the index")
 def audit_command(
-    corpus: Path = typer.Argument(..., help="Folder of articles to audit (read recursively)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the JSON report here (atomically). Without it, print a summary."),
-    metadata: Optional[Path] = typer.Option(None, "--metadata", help="Sidecar metadata file (CSV or JSON Lines); default: metadata.csv or metadata.jsonl at the corpus root."),
-    outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
-    rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
+    corpus: Path = typer.Argument(..., readable=False, help="Folder of articles to audit (read recursively)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", readable=False, help="Write the JSON report here (atomically). Without it, print a summary."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", readable=False, help="Sidecar metadata file (CSV or JSON Lines); default: metadata.csv or metadata.jsonl at the corpus root."),
+    outlets: list[Path] = typer.Option([], "--outlets", readable=False, help="Extra outlet registry file (TOML); repeatable."),
+    rules: list[Path] = typer.Option([], "--rules", readable=False, help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter, e.g. align.min_span_tokens=25; repeatable."),
     rewrites: bool = typer.Option(False, "--rewrites", help="Propose rewritten copies anywhere in a text, not only in its lead (content-word windows over the whole text); slower."),
     strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores); the report is the same for any number."),
-    index: Optional[Path] = typer.Option(None, "--index", help="An archive index (SQLite) to audit the corpus against."),
+    index: Optional[Path] = typer.Option(None, "--index", readable=False, help="An archive index (SQLite) to audit the corpus against."),
     add: bool = typer.Option(False, "--add", help="With --index: also add the audited documents to the index."),
     source: Optional[str] = typer.Option(None, "--source", help="The corpus's name in the index (default: its folder name)."),
     summary: bool = typer.Option(False, "--summary", help="Print the summary even when writing a report."),
@@ -258,7 +258,7 @@ def schema_command() -> None:
 
 @app.command("summary")
 @_interruptible("nothing was written")
-def summary_command(report: Path = typer.Argument(..., help="A report written by `provenance audit -o`.")) -> None:
+def summary_command(report: Path = typer.Argument(..., readable=False, help="A report written by `provenance audit -o`.")) -> None:
     """Print the human summary of a saved report."""
     from .report import load_report
 
@@ -280,12 +280,12 @@ app.add_typer(index_app, name="index")
 @index_app.command("add")
 @_interruptible("the batches of documents added before it stay in the index; run it again to add the rest")
 def index_add(
-    corpus: Path = typer.Argument(..., help="Folder of articles to add to the index."),
-    index: Path = typer.Option(..., "--index", help="The index file (SQLite); created when missing."),
+    corpus: Path = typer.Argument(..., readable=False, help="Folder of articles to add to the index."),
+    index: Path = typer.Option(..., "--index", readable=False, help="The index file (SQLite); created when missing."),
     source: Optional[str] = typer.Option(None, "--source", help="The corpus's name in the index (default: its folder name)."),
-    metadata: Optional[Path] = typer.Option(None, "--metadata", help="Sidecar metadata file (CSV or JSON Lines)."),
-    outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file (TOML); repeatable."),
-    rules: list[Path] = typer.Option([], "--rules", help="Extra or replacement evidence rules (TOML); repeatable."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", readable=False, help="Sidecar metadata file (CSV or JSON Lines)."),
+    outlets: list[Path] = typer.Option([], "--outlets", readable=False, help="Extra outlet registry file (TOML); repeatable."),
+    rules: list[Path] = typer.Option([], "--rules", readable=False, help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter; repeatable."),
     rewrites: bool = typer.Option(False, "--rewrites", help="Fingerprint whole texts for rewritten copies, not only their leads (as audit --rewrites); the index records it."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores)."),
@@ -326,7 +326,7 @@ def index_add(
 @index_app.command("info")
 @_interruptible("nothing was written")
 def index_info(
-    index: Path = typer.Option(..., "--index", help="The index file."),
+    index: Path = typer.Option(..., "--index", readable=False, help="The index file."),
 ) -> None:
     """Print what an index holds and the parameters it was built with."""
     from .archive import index_info as read_index_info
@@ -350,7 +350,7 @@ app.add_typer(rules_app, name="rules")
 @rules_app.command("list")
 @_interruptible("nothing was written")
 def rules_list(
-    rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
+    rules: list[Path] = typer.Option([], "--rules", readable=False, help="Also load these rule files; repeatable."),
 ) -> None:
     """List every rule: id, where it looks, what it concludes."""
     from .rules import load_rules
@@ -367,7 +367,7 @@ def rules_list(
 
 @rules_app.command("check")
 @_interruptible("nothing was written")
-def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to validate.")) -> None:
+def rules_check(file: Path = typer.Argument(..., readable=False, help="A rule file (TOML) to validate.")) -> None:
     """Validate a rule file: every problem with its file, rule id and field."""
     from .rules import check_rule_file, load_rules
 
@@ -382,10 +382,10 @@ def rules_check(file: Path = typer.Argument(..., help="A rule file (TOML) to val
 @rules_app.command("explain")
 @_interruptible("nothing was written")
 def rules_explain(
-    document: Path = typer.Argument(..., help="An article file (text, HTML, JSON, XML, WARC or ARC) to explain."),
-    rules: list[Path] = typer.Option([], "--rules", help="Also load these rule files; repeatable."),
-    outlets: list[Path] = typer.Option([], "--outlets", help="Extra outlet registry file; repeatable."),
-    metadata: Optional[Path] = typer.Option(None, "--metadata", help="The corpus's sidecar metadata file (CSV or JSON Lines), whose row for DOCUMENT is read as audit reads it; its paths are relative to its folder."),
+    document: Path = typer.Argument(..., readable=False, help="An article file (text, HTML, JSON, XML, WARC or ARC) to explain."),
+    rules: list[Path] = typer.Option([], "--rules", readable=False, help="Also load these rule files; repeatable."),
+    outlets: list[Path] = typer.Option([], "--outlets", readable=False, help="Extra outlet registry file; repeatable."),
+    metadata: Optional[Path] = typer.Option(None, "--metadata", readable=False, help="The corpus's sidecar metadata file (CSV or JSON Lines), whose row for DOCUMENT is read as audit reads it; its paths are relative to its folder."),
 ) -> None:
     """Show which rules fire on DOCUMENT, on which text, and the outlet and date they decide."""
     from .outlets import load_registry
@@ -443,9 +443,9 @@ def _read_regular_file(path: Path) -> bytes:
 @app.command("trace")
 @_interruptible("nothing was written")
 def trace_command(
-    report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
+    report: Path = typer.Argument(..., readable=False, help="A report written by `provenance audit -o`."),
     document: Optional[str] = typer.Argument(None, help="A document id or path; default: every document with passages."),
-    corpus: Optional[Path] = typer.Option(None, "--corpus", help="The audited folder, to quote each passage's text."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", readable=False, help="The audited folder, to quote each passage's text."),
 ) -> None:
     """For each passage of a document: where it first appeared, who copied it when, credited or not, and why."""
     from .report import load_report
@@ -540,11 +540,11 @@ def _write_exports(report: dict, exports: list[tuple[str, Path]], texts: Optiona
 @app.command("export")
 @_interruptible("the export was not written (a file it would replace is kept as it was)")
 def export_command(
-    report: Path = typer.Argument(..., help="A report written by `provenance audit -o`."),
+    report: Path = typer.Argument(..., readable=False, help="A report written by `provenance audit -o`."),
     fmt: str = typer.Option(..., "--format", metavar="FORMAT",
                             help="prov-json, prov-n, prov-xml (W3C PROV), csv (one row per republished or undetermined passage) or html."),
-    output: Path = typer.Option(..., "--output", "-o", help="Write the export here (atomically)."),
-    corpus: Optional[Path] = typer.Option(None, "--corpus",
+    output: Path = typer.Option(..., "--output", "-o", readable=False, help="Write the export here (atomically)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", readable=False,
                                           help="The audited folder: show passage texts side by side in the HTML export."),
 ) -> None:
     """Export a saved report as W3C PROV, CSV or a self-contained HTML page."""

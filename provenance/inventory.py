@@ -97,15 +97,15 @@ def build_inventory(
 def open_root(root: Path) -> os.stat_result:
     """The corpus root's stat; CorpusError when it is missing, not a folder or unlistable."""
     if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root}")
+        raise CorpusError(f"{root}: no such folder")
     if not root.is_dir():
-        raise CorpusError(f"corpus path is not a folder: {root}")
+        raise CorpusError(f"{root}: not a folder")
     try:
         root_stat = root.stat()
         with os.scandir(root):
             pass
     except OSError as e:
-        raise CorpusError(f"cannot list corpus folder {root}: {e.strerror or e}")
+        raise CorpusError(f"{root}: cannot list the folder: {e.strerror or e}")
     return root_stat
 
 

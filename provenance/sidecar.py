@@ -75,11 +75,11 @@ def load_sidecar(root: Path, path: Path, existing: set[str]) -> Sidecar:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SidecarError(f"metadata file not found: {path}")
+        raise SidecarError(f"{path}: no such metadata file")
     except IsADirectoryError:
-        raise SidecarError(f"metadata file is a folder, not a file: {path}")
+        raise SidecarError(f"{path}: is a folder, not a metadata file")
     except OSError as e:
-        raise SidecarError(f"cannot read metadata file {path}: {e.strerror or e}")
+        raise SidecarError(f"{path}: cannot read metadata file: {e.strerror or e}")
     if path.suffix.lower() in _JSONL_SUFFIXES:
         raw_rows, issues = _jsonl_rows(data)
     else:

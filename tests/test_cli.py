@@ -159,6 +159,21 @@ def test_missing_corpus_is_a_usage_error(tmp_path):
     assert "no such folder" in result.output
 
 
+def test_every_command_words_a_missing_or_wrong_corpus_alike(tmp_path):
+    out = tmp_path / "r.json"
+    assert invoke("audit", SYNDICATION, "-q", "-o", out).exit_code == 0
+    missing, plain = tmp_path / "nope", tmp_path / "plain.txt"
+    plain.write_text("a file\n")
+    for folder, problem in ((missing, "no such folder"), (plain, "not a folder")):
+        for args in (["audit", folder],
+                     ["trace", out, "--corpus", folder],
+                     ["export", out, "--format", "html", "-o", tmp_path / "x.html", "--corpus", folder]):
+            result = invoke(*args)
+            assert result.exit_code == 2, (args, result.output)
+            assert f"provenance: error: {folder}: {problem}" in result.output, (args, result.output)
+    assert not (tmp_path / "x.html").exists()
+
+
 def test_bad_parameter_is_a_usage_error():
     result = invoke("audit", SYNDICATION, "--param", "align.min_span_tokens=-3")
     assert result.exit_code == 2 and "min_span_tokens" in result.output

@@ -202,7 +202,7 @@ def test_explicit_sidecar_outside_corpus_still_counts_once(tmp_path: Path, corpu
 
 
 def test_bad_roots_and_missing_explicit_sidecar(tmp_path: Path, corpus: Path):
-    with pytest.raises(CorpusError, match="not found"):
+    with pytest.raises(CorpusError, match="missing: no such folder"):
         build_inventory(tmp_path / "missing")
     with pytest.raises(CorpusError, match="not a folder"):
         build_inventory(corpus / "B.txt")

@@ -284,3 +284,34 @@ def test_ctrl_c_while_the_command_line_loads_is_an_interruption():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 130
     assert done.stderr == "provenance: interrupted while starting; nothing was written\n"
+
+
+def test_an_unreadable_looking_input_is_read_by_the_command(tmp_path, monkeypatch):
+    """The option parser would test each path's readability itself and print its own usage
+    box; every path is left to the command, whose error names the file and the problem."""
+    corpus = corpus_with(tmp_path, "metadata.csv", b"path,outlet\na.txt,Daily Planet\n")
+    out = tmp_path / "report.json"
+    monkeypatch.setattr(os, "access", lambda *a, **k: False)  # what a parser's readability check sees
+    result = invoke("audit", corpus, "-q", "-o", out, "--metadata", corpus / "metadata.csv")
+    assert result.exit_code == 0, result.output
+    result = invoke("summary", out)
+    assert result.exit_code == 0 and "documents: 1" in result.output, result.output
+    for args in (["trace", out, "--corpus", corpus], ["export", out, "--format", "csv", "-o", tmp_path / "p.csv"],
+                 ["rules", "explain", corpus / "a.txt", "--metadata", corpus / "metadata.csv"]):
+        result = invoke(*args)
+        assert result.exit_code == 0, (args, result.output)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_report_or_metadata_file_is_named_with_the_problem(tmp_path):
+    corpus = corpus_with(tmp_path)
+    out = tmp_path / "report.json"
+    assert invoke("audit", corpus, "-q", "-o", out).exit_code == 0
+    sidecar = tmp_path / "meta.csv"
+    sidecar.write_text("path,outlet\n")
+    for f in (out, sidecar):
+        f.chmod(0)
+    result = invoke("summary", out)
+    assert result.exit_code == 2 and f"{out}: cannot read report: Permission denied" in result.output
+    result = invoke("audit", corpus, "-q", "--metadata", sidecar)
+    assert result.exit_code == 2 and f"{sidecar}: cannot read metadata file: Permission denied" in result.output

@@ -138,13 +138,13 @@ def list_remote(sc, uri: str, *, metadata: Path | None, max_file_bytes: int) -> 
     fs = root.getFileSystem(sc._jsc.hadoopConfiguration())
     try:
         if not fs.exists(root):
-            raise CorpusError(f"corpus folder not found: {uri}")
+            raise CorpusError(f"{uri}: no such folder")
         if not fs.getFileStatus(root).isDirectory():
-            raise CorpusError(f"corpus path is not a folder: {uri}")
+            raise CorpusError(f"{uri}: not a folder")
     except CorpusError:
         raise
     except Exception as e:  # a Py4J error carrying Hadoop's message
-        raise CorpusError(f"cannot list corpus folder {uri}: {_java_message(e)}") from None
+        raise CorpusError(f"{uri}: cannot list the folder: {_java_message(e)}") from None
     qualified = fs.makeQualified(root).toString().rstrip("/")
 
     staged = None
