@@ -400,7 +400,7 @@ def rules_explain(
     except ProvenanceError as exc:
         _fail(str(exc))
     data = _read_regular_file(document)
-    rel, rows, sidecar_path = document.name, {}, None
+    rel, rows, sidecar_path, issues = document.name, {}, None, ()
     if metadata is not None:
         root = metadata.resolve().parent
         rel = relative_inside(root, document.resolve())
@@ -410,14 +410,15 @@ def rules_explain(
             sidecar = load_sidecar(root, metadata, {rel})
         except ProvenanceError as exc:
             _fail(str(exc))
-        rows, sidecar_path = {r.path: r for r in sidecar.rows}, sidecar.path
+        rows, sidecar_path, issues = {r.path: r for r in sidecar.rows}, sidecar.path, sidecar.issues
     docs, rejections = read_file(rel, data)
     for r in rejections:
         typer.echo(f"{document}{'#' + r.record if r.record else ''}: rejected ({r.code}): {r.reason}", err=True)
     if not docs:
         raise typer.Exit(EXIT_USAGE)
     typer.echo("\n\n".join(explain_document(described(d, row_for(rows, d)), rule_set, registry, row_for(rows, d),
-                                              sidecar_path) for d in docs))
+                                              sidecar_path, [i for i in issues if i.path == d.label])
+                             for d in docs))
 
 
 def _read_regular_file(path: Path) -> bytes:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .attribution import attribute
 from .cues import CueReader, captured_date
 from .errors import ProvenanceError
-from .model import Document, SidecarRow
+from .model import Document, SidecarIssue, SidecarRow
 from .outlets import Registry
 from .rules import RuleSet
 from .segments import find_segments
@@ -191,14 +191,18 @@ def trace_report(report: dict[str, Any], key: str | None = None, corpus: Path | 
 
 
 def explain_document(doc: Document, rules: RuleSet, registry: Registry, row: SidecarRow | None = None,
-                     sidecar_path: str | None = None) -> str:
+                     sidecar_path: str | None = None, issues: Sequence[SidecarIssue] = ()) -> str:
     """Which rules fired on one document (with its sidecar row, when given), on which
-    text, and what was decided."""
+    text, and what was decided.  ``issues`` are the sidecar's complaints about the rows
+    naming this document: a date the audit dropped explains an undetermined date."""
     cues = CueReader(rules, registry).read(doc, row, sidecar_path)
     segments = find_segments(doc.text, cues)
     att = attribute(cues, segments, registry, captured_date(doc))
     lines = [f"{clean(doc.label)} ({doc.format}, {len(doc.text)} characters)",
              f"  {len(cues)} rule match(es) of {len(rules.enabled())} enabled rules"]
+    for issue in issues:
+        lines.append(f"  sidecar issue at {clean(sidecar_path or 'the sidecar', 40)}:{issue.line} ({issue.code}): "
+                     f"{clean(issue.reason, 120)}")
     for c in cues:
         result = ", ".join(c.outlets) if c.outlets else ""
         if c.date is not None:

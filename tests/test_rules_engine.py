@@ -352,3 +352,19 @@ def test_rules_explain_reads_the_documents_sidecar_row_as_audit_does(tmp_path):
     outside.write_text("Another note.\n", encoding="utf-8")
     refused = runner.invoke(app, ["rules", "explain", str(outside), "--metadata", str(corpus / "metadata.csv")])
     assert refused.exit_code == 2 and "not inside" in refused.output
+
+
+def test_rules_explain_shows_the_sidecar_issue_of_the_documents_row(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    page, other = corpus / "note.txt", corpus / "other.txt"
+    page.write_text("A short note about the ferry timetable and the winter service.\n", encoding="utf-8")
+    other.write_text("Another note about the ferry.\n", encoding="utf-8")
+    (corpus / "metadata.csv").write_text("path,outlet,date\nnote.txt,Eastbrook Gazette,32/13/2021\n"
+                                         "other.txt,Eastbrook Gazette,2021-02-30\n", encoding="utf-8")
+    read = CliRunner().invoke(app, ["rules", "explain", str(page), "--metadata", str(corpus / "metadata.csv")])
+    assert read.exit_code == 0, read.output
+    assert ("sidecar issue at metadata.csv:2 (sidecar-bad-date): date '32/13/2021' is not a recognised date"
+            in read.output)
+    assert "2021-02-30" not in read.output  # another row's issue is not this document's
+    assert "date: undetermined" in read.output
