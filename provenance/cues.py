@@ -26,6 +26,16 @@ _MONTHS = {m: i for i, m in enumerate(
 _YEARLESS = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})$|^(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?$")
 _NUMERIC = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+# Spaces other than U+0020 (no-break, thin, narrow, ideographic...): a web page's "&nbsp;"
+# between "(Reuters)" and "-" is a space to a reader, and the rules' ``[ \t]`` means any.
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
+_PLAIN_SPACES = str.maketrans(_ODD_SPACES, " " * len(_ODD_SPACES))
+
+
+def plain_spaces(text: str) -> str:
+    """``text`` with every space character made U+0020, one for one: offsets are unchanged."""
+    return text.translate(_PLAIN_SPACES) if _ODD_SPACE.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -256,7 +266,10 @@ class CueReader:
 
     # -- the text ------------------------------------------------------------
 
-    def _text(self, rule: Rule, text: str, anchor: DateValue | None) -> list[Cue]:
+    def _text(self, rule: Rule, text: str, anchor: DateValue | None, raw: str | None = None) -> list[Cue]:
+        """The rule's cues in ``text`` (the document's text with ``plain_spaces``); each
+        quotes ``raw``, the text as read, at the same offsets."""
+        raw = text if raw is None else raw
         pattern = self._patterns[rule.id]
         assert pattern is not None
         offset = 0
@@ -282,14 +295,15 @@ class CueReader:
                     reached = m.end()
                 if len(out) >= _MAX_MATCHES:
                     return out
-                cue = self._from_match(rule, m, offset, anchor, text)
+                cue = self._from_match(rule, m, offset, anchor, raw)
                 if cue is not None:
                     out.append(cue)
         return out
 
     def _from_match(self, rule: Rule, m: re.Match[str], offset: int, anchor: DateValue | None,
                     text: str) -> Cue | None:
-        """A cue from a match in ``text`` (found in the part of it starting at ``offset``)."""
+        """A cue from a match in ``text`` (found in the part of it starting at ``offset``),
+        quoting ``text``: the match may have read its odd spaces as plain ones."""
         groups = {k: v for k, v in m.groupdict().items() if v}
         names: list[str] = []
         for key, value in groups.items():
@@ -313,9 +327,10 @@ class CueReader:
         if raw_date is not None:
             date, note = resolve_date(raw_date, day_first=_day_first(rule, outlets, self.registry), anchor=anchor)
         start, end = m.start() + offset, m.end() + offset
-        matched = m.group(0).strip()
-        lead = len(m.group(0)) - len(m.group(0).lstrip())
-        trail = len(m.group(0)) - len(m.group(0).rstrip())
+        whole = text[start:end]
+        matched = whole.strip()
+        lead = len(whole) - len(whole.lstrip())
+        trail = len(whole) - len(whole.rstrip())
         first, last = start + lead, end - trail  # the characters beside it: from the whole text, not
         # the part a head or tail rule reads, which may end just there
         return Cue(rule.id, rule.role, "text", f"chars {first}-{last}", matched, tuple(outlets),
@@ -367,15 +382,17 @@ class CueReader:
         if anchor is None:  # a capture time anchors yearless dates (a date cannot follow it)
             anchor = captured_date(doc)
         text_cues: list[Cue] = []
+        plain = plain_spaces(doc.text)
         for rule in self.rules:
             if rule.source == "text":
-                text_cues += self._text(rule, doc.text, anchor)
+                text_cues += self._text(rule, plain, anchor, doc.text)
         for rule in self.rules:
             if rule.source == "url" and rule.part != "domain":
                 cues += self._url(rule, url, where)
         if anchor is None:  # a URL date can anchor yearless datelines
             anchor = next((c.date for c in cues if c.role == "publisher" and c.date is not None), None)
             if anchor is not None:
-                text_cues = [c for rule in self.rules if rule.source == "text" for c in self._text(rule, doc.text, anchor)]
+                text_cues = [c for rule in self.rules if rule.source == "text"
+                             for c in self._text(rule, plain, anchor, doc.text)]
         text_cues.sort(key=lambda c: (c.start, c.rule))
         return cues + text_cues

@@ -44,11 +44,16 @@ class Match:
     match: str
 
 
+_COMPANY = re.compile(r"(?: (?:limited|ltd|inc|incorporated|llc|plc|co))+$")
+
+
 def name_key(name: str) -> str:
-    """Comparable form of an outlet name: case, punctuation and a leading 'the' ignored."""
+    """Comparable form of an outlet name: case, punctuation, a leading 'the' and a trailing
+    company form (Limited, Ltd, Inc, LLC, plc) ignored: "Guardian News & Media Limited"
+    is "Guardian News & Media"."""
     key = re.sub(r"[^\w&]+", " ", name.casefold()).strip()
     key = re.sub(r"^the ", "", key)
-    return key
+    return _COMPANY.sub("", key) or key
 
 
 def domain_of(url: str) -> str | None:

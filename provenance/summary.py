@@ -25,6 +25,15 @@ def clean(text: object, limit: int = 80) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+_BLANK = re.compile(r"[\s\u2028\u2029]")
+
+
+def quoted(text: object, limit: int = 80) -> str:
+    """``clean`` text between quotes, as it reads: a no-break or thin space is a space,
+    not the escape ``repr`` would print."""
+    return "'" + _BLANK.sub(" ", clean(text, limit)) + "'"
+
+
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 

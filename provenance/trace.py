@@ -19,7 +19,7 @@ from .model import Document, SidecarIssue, SidecarRow
 from .outlets import Registry
 from .rules import RuleSet
 from .segments import find_segments
-from .summary import SHAPE_ERRORS, check_report, clean, clean_label, malformed
+from .summary import SHAPE_ERRORS, check_report, clean, clean_label, malformed, quoted
 
 
 class DocumentNotFound(ProvenanceError):
@@ -65,7 +65,7 @@ def registry_note(items: Any, limit: int = 240) -> str:
     """The outlet registry entries an evidence item's outlets were named by, on one line:
     ``registry ./outlets.toml: domain 'valleycourier.example' = Valley Courier``; empty when
     the registry named none."""
-    parts = [f"{clean(f, 120)}: {clean(by, 10)} {clean(match, 60)!r}" + (f" = {clean(o, 40)}" if o else "")
+    parts = [f"{clean(f, 120)}: {clean(by, 10)} {quoted(match, 60)}" + (f" = {clean(o, 40)}" if o else "")
              for f, by, match, o in registry_entries(items)]
     return clean("registry " + "; ".join(parts), limit) if parts else ""
 
@@ -129,7 +129,7 @@ def trace_document(report: dict[str, Any], doc: dict[str, Any], texts: Texts | N
                 read_in = by_id.get(e.get("document") or "")
                 where = f"{clean_label(read_in)} {clean(e['location'], 40)}" if read_in else clean(e["location"], 40)
                 note = registry_note(e.get("registry"))
-                lines.append(f"      evidence: {e['rule']} at {where}: {clean(e['text'], 80)!r}"
+                lines.append(f"      evidence: {e['rule']} at {where}: {quoted(e['text'], 80)}"
                              + (f" [{note}]" if note else ""))
             for conflict in o["conflicts"]:
                 lines.append(f"      conflict: {clean(conflict, 200)}")
@@ -207,7 +207,7 @@ def explain_document(doc: Document, rules: RuleSet, registry: Registry, row: Sid
         result = ", ".join(c.outlets) if c.outlets else ""
         if c.date is not None:
             result = (result + " " if result else "") + c.date.iso
-        lines.append(f"  {c.rule} [{c.role}] at {clean(c.location, 30)}: {clean(c.text, 70)!r}"
+        lines.append(f"  {c.rule} [{c.role}] at {clean(c.location, 30)}: {quoted(c.text, 70)}"
                      + (f" -> {clean(result, 60)}" if result else ""))
         if c.date_note:
             lines.append(f"      note: {clean(c.date_note, 120)}")
@@ -225,6 +225,6 @@ def explain_document(doc: Document, rules: RuleSet, registry: Registry, row: Sid
     if any(c.role == "reposter" for c in cues):
         lines.append("  the page reposts other outlets' material (fair-use notice)")
     for s in segments:
-        lines.append(f"  block chars {s.start}-{s.end}: {clean(s.title or '(untitled)', 60)!r} cites "
+        lines.append(f"  block chars {s.start}-{s.end}: {quoted(s.title or '(untitled)', 60)} cites "
                      f"{clean(s.outlet or 'no outlet', 40)}, {s.date.iso if s.date else 'no date'}")
     return "\n".join(lines)

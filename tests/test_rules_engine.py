@@ -368,3 +368,46 @@ def test_rules_explain_shows_the_sidecar_issue_of_the_documents_row(tmp_path):
             in read.output)
     assert "2021-02-30" not in read.output  # another row's issue is not this document's
     assert "date: undetermined" in read.output
+
+
+@pytest.mark.parametrize("line,outlet,year", [
+    ("Copyright © 2016 Reuters. All rights reserved.", "Reuters", "2016"),
+    ("Copyright © 2016 Reuters — All rights reserved.", "Reuters", "2016"),
+    ("Copyright 2016 Reuters - All rights reserved.", "Reuters", "2016"),
+    ("© Copyright 2016 Reuters", "Reuters", "2016"),
+    ("Copyright (c) 2016 The Guardian", "The Guardian", "2016"),
+    ("©2016 Guardian News & Media Limited", "The Guardian", "2016"),
+    ("© 2016 Guardian News & Media Limited or its affiliated companies. All rights reserved.", "The Guardian", "2016"),
+    ("Copyright © 2016 The Associated Press. All rights reserved.", "Associated Press", "2016"),
+    ("© 2016 Reuters | All rights reserved", "Reuters", "2016"),
+    ("(Copyright The Financial Times Limited 2016)", "Financial Times", "2016"),
+    ("© Reuters 2016", "Reuters", "2016"),
+    ("Copyright 2016 Agence France-Presse. All rights reserved.", "Agence France-Presse", "2016"),
+    # a site's range of years dates no story
+    ("© 2010-2016 Reuters. All rights reserved.", "Reuters", None),
+])
+def test_copyright_notices_as_sites_print_them(line, outlet, year):
+    cues = _by("text.copyright", _cues("The council said on Tuesday it would reopen the bridge.\n\n" + line + "\n"))
+    assert [(c.outlets, c.date.iso if c.date else None) for c in cues] == [((outlet,), year)]
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u3000"])
+def test_a_no_break_or_thin_space_is_a_space_to_the_rules(space):
+    line = f"LONDON (Reuters){space}- The council said on Tuesday it would reopen the bridge."
+    text = f"Bridge\n{line}\n\nCopyright{space}©{space}2016{space}Reuters.\n"
+    cues = _cues(text)
+    (dateline,) = _by("text.dateline.wire", cues)
+    assert dateline.outlets == ("Reuters",) and dateline.text == f"LONDON (Reuters){space}-"  # quoted as read
+    assert text[dateline.start:dateline.end] == dateline.text
+    (notice,) = _by("text.copyright", cues)
+    assert notice.outlets == ("Reuters",) and notice.date.iso == "2016"
+    assert text[notice.start:notice.end] == notice.text
+
+
+def test_rules_explain_prints_a_no_break_space_as_a_space(tmp_path):
+    page = tmp_path / "wire.txt"
+    page.write_text("LONDON (Reuters)\u00a0- The council said on Tuesday it would reopen the bridge.\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "explain", str(page)])
+    assert result.exit_code == 0, result.output
+    assert "text.dateline.wire [dateline] at chars 0-18: 'LONDON (Reuters) -' -> Reuters" in result.output
+    assert "\\xa0" not in result.output

@@ -469,3 +469,14 @@ def test_an_undated_page_captured_before_the_origin_was_published_is_not_in_its_
     # captured after the origin was published: it may be a copy
     atts[2] = replace(atts[2], captured=parse_date_value("2023-04-20T12:00:00Z"))
     assert [l.member for l in build_chain(OriginContext(c, ds, atts), origin, 0.8)] == [1, 2]
+
+
+def test_a_company_form_is_no_part_of_an_outlet_name():
+    from provenance.outlets import load_registry, name_key
+
+    assert name_key("Guardian News & Media Limited") == name_key("Guardian News & Media")
+    assert name_key("Reuters Ltd.") == name_key("Reuters") == name_key("The Reuters plc")
+    assert name_key("Limited") == "limited"  # a name that is only the form keeps it
+    registry = load_registry()
+    assert registry.match_name("Guardian News and Media Ltd").outlet == "The Guardian"
+    assert registry.match_name("Thomson Reuters Inc").outlet == "Reuters"
