@@ -279,6 +279,8 @@ def test_every_shipped_requires_word_is_in_the_examples_it_guards():
         "text.source-line": "Source: Reuters",
         "text.byline.slash": "Martin Chulov / The Guardian",
         "text.byline.by-outlet": "By Martin Chulov, The Guardian",
+        "text.credit.trailer": "Reporting by Maria Tsvetkova; Editing by Richard Balmforth",
+        "text.posted-on": "Published: 20 October 2016 10:15 BST",
     }
     rules = load_rules()
     reader = CueReader(rules, load_registry())
