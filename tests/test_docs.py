@@ -62,6 +62,15 @@ def test_every_rule_is_documented():
         assert f"| `{role}` |" in text, f"role {role} missing from docs/rules.md"
 
 
+def test_shipped_rule_descriptions_match_the_docs_table():
+    from provenance.rules import load_rules
+
+    text = (DOCS / "rules.md").read_text(encoding="utf-8").split("## Shipped rules", 1)[1].split("\n## ", 1)[0]
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([^`]+)` \| \w+ \| \w+ \| (.*) \|$", text, re.M)}
+    for rule in load_rules().rules:
+        assert rows.get(rule.id) == rule.description, f"docs/rules.md's row for {rule.id} differs from rules.toml"
+
+
 def test_every_registry_entry_is_documented():
     text = (DOCS / "outlets.md").read_text(encoding="utf-8")
     for outlet in load_registry().outlets:
