@@ -204,7 +204,8 @@ class CueReader:
     def _structured(self, rule: Rule, value: str, source: str, where: str,
                     day_first: bool | None = None) -> list[Cue]:
         pattern = self._patterns[rule.id]
-        m = pattern.search(value) if pattern is not None else None
+        plain = plain_spaces(value)  # read as the text rules read; quoted as given
+        m = pattern.search(plain) if pattern is not None else None
         if pattern is not None and m is None:
             return []
         groups = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()} if m else {}
@@ -213,13 +214,13 @@ class CueReader:
         date = note = url = None
         if "outlet" in rule.concludes:
             # a named group reads the outlet out of the field ("Jane Doe / Valley Courier")
-            outlets, matches = _canonical([groups.get("outlet", value)], rule, self.registry)
+            outlets, matches = _canonical([groups.get("outlet", plain)], rule, self.registry)
             if not outlets:
                 return []
         if "date" in rule.concludes:
             # an unreadable date stays a cue, without a date, so that attribution reports it
             order = _day_first(rule, [], self.registry)
-            date, note = resolve_date(groups.get("date", value), day_first=day_first if order is None else order,
+            date, note = resolve_date(groups.get("date", plain), day_first=day_first if order is None else order,
                                       anchor=None)
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None

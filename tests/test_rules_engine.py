@@ -411,3 +411,20 @@ def test_rules_explain_prints_a_no_break_space_as_a_space(tmp_path):
     assert result.exit_code == 0, result.output
     assert "text.dateline.wire [dateline] at chars 0-18: 'LONDON (Reuters) -' -> Reuters" in result.output
     assert "\\xa0" not in result.output
+
+
+def test_a_metadata_rule_reads_a_no_break_space_as_a_space(tmp_path):
+    rules = write(tmp_path, '''
+[[rule]]
+id = "meta.author-agency"
+description = "An author field naming an agency after a slash"
+source = "meta"
+field = "author"
+pattern = '/[ \\t]*(?P<outlet>[A-Z][A-Za-z]+)$'
+role = "byline"
+concludes = ["outlet"]
+''')
+    d = Document(path="a.html", record=None, sha256="0" * 64, text="Body.", format="html", encoding="utf-8",
+                 metadata=(MetaField("author", "Jane Doe\u00a0/\u00a0Reuters", 'html:meta[name="author"]'),))
+    (cue,) = [c for c in CueReader(load_rules([rules]), load_registry()).read(d) if c.rule == "meta.author-agency"]
+    assert cue.outlets == ("Reuters",) and cue.text == "Jane Doe\u00a0/\u00a0Reuters"
