@@ -84,7 +84,7 @@ class Cue:
 def _meta_source(where: str) -> str:
     """The kind of metadata a field came from, by the reader's location prefix."""
     for prefix, kind in (("jsonld", "json-ld"), ("html", "html-meta"), ("nitf", "xml"), ("newsml", "xml"),
-                         ("warc", "warc"), ("json", "json")):
+                         ("rss", "xml"), ("rdf", "xml"), ("atom", "xml"), ("warc", "warc"), ("json", "json")):
         if where.startswith(prefix):
             return kind
     return "metadata"

@@ -52,6 +52,8 @@ SUPPORTED: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".xml": "xml",
+    ".rss": "xml",  # RSS and Atom feeds are XML
+    ".atom": "xml",
     # web archives: many documents per file, each read as "html" or "text"
     ".warc": "warc",
     ".warc.gz": "warc",
