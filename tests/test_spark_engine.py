@@ -576,9 +576,13 @@ def test_quiet_spark_still_prints_errors(error, tmp_path):
         assert done.returncode == 2
         assert "Master must either be yarn or start with spark" in done.stderr  # Spark's own words
         assert "provenance: error: --engine spark needs pyspark" in done.stderr and "Spark did not start" in done.stderr
-    else:
+    else:  # Spark's log at ERROR, then one line of ours: no Python traceback
+        assert done.returncode == 2
         assert " ERROR TaskSetManager: Task 0 in stage 0.0 failed 1 times; aborting job" in done.stderr
         assert "No module named no_such_daemon_module" in done.stderr
+        last = done.stderr.strip().splitlines()[-1]
+        assert last.startswith("provenance: error: the audit failed on Spark: Job aborted due to stage failure")
+        assert "Traceback" not in done.stderr
     assert not (tmp_path / "report.json").exists()
     assert chatter(done.stderr) == [], done.stderr
 

@@ -2,7 +2,8 @@
 ``spark`` (engines/spark.py, the same stages on an Apache Spark cluster).
 
 Importing this package never imports PySpark; ``audit_spark`` raises
-``EngineUnavailable`` (a ProvenanceError) when PySpark or Java is missing.
+``EngineUnavailable`` (a ProvenanceError) when PySpark or Java is missing, and
+``SparkJobFailed`` (one too, in ``engines.spark``) when a job of the audit fails.
 """
 
 from __future__ import annotations

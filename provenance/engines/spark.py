@@ -87,6 +87,42 @@ class EngineUnavailable(ProvenanceError):
     """PySpark is not installed, Java is missing, or Spark did not start."""
 
 
+class SparkJobFailed(ProvenanceError):
+    """A Spark job of the audit failed (a task failed too often, executors were lost, a
+    setting stopped the workers): Spark's own message, its first line."""
+
+
+@contextmanager
+def _job_errors(what: str) -> Iterator[None]:
+    """Spark's and Py4J's failures while jobs run, as ``SparkJobFailed``; the full Java
+    trace is Spark's own log's (stderr, at ERROR)."""
+    from py4j.protocol import Py4JError
+
+    try:
+        from pyspark.errors import PySparkException
+    except ImportError:  # pragma: no cover - pyspark before 3.4
+        PySparkException = Py4JError  # noqa: N806
+    try:
+        yield
+    except (Py4JError, PySparkException) as e:
+        message = _spark_message(e)
+        raise SparkJobFailed(f"{what} failed on Spark: {message}") from None
+
+
+def _spark_message(e: Exception) -> str:
+    """The Java exception's message, else the error's first line, at most 400 characters."""
+    java = getattr(e, "java_exception", None)
+    text = ""
+    if java is not None:
+        try:
+            text = str(java.getMessage() or "")
+        except Exception:  # the gateway is gone
+            text = ""
+    text = text or str(e)
+    line = next((l.strip() for l in text.splitlines() if l.strip()), type(e).__name__)
+    return line if len(line) <= 400 else line[:399] + "…"
+
+
 # --------------------------------------------------------------------------
 # Settings and the Spark session
 # --------------------------------------------------------------------------
@@ -246,7 +282,8 @@ def audit_spark(corpus: str | Path, options: AuditOptions | None = None, master:
         spark = spark_session(master, conf, quiet=quiet)
         run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
         try:
-            return run.audit(index)
+            with _job_errors("the audit"):
+                return run.audit(index)
         finally:
             run.release()
     finally:
@@ -266,7 +303,8 @@ def index_corpus_spark(corpus: str | Path, index_path: Path, options: AuditOptio
         spark = spark_session(master, conf, quiet=quiet)
         run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
         try:
-            return run.index_add(index, options.source or _name(run.location))
+            with _job_errors("adding to the index"):
+                return run.index_add(index, options.source or _name(run.location))
         finally:
             run.release()
     finally:
