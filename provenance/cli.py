@@ -203,9 +203,8 @@ def audit_command(
         if engine is Engine.spark:
             from .engines.spark import audit_spark, corpus_location, parse_spark_conf
 
-            conf = {**({"spark.ui.showConsoleProgress": "false", "spark.log.level": "ERROR"} if quiet else {}),
-                    **parse_spark_conf(spark_conf)}
-            result = audit_spark(corpus_location(corpus), options, spark_master, conf=conf)
+            result = audit_spark(corpus_location(corpus), options, spark_master, conf=parse_spark_conf(spark_conf),
+                                 quiet=quiet)
         else:
             result = audit(corpus, options, progress=_progress(quiet))
         finished = now_iso()
@@ -311,9 +310,8 @@ def index_add(
         if engine is Engine.spark:
             from .engines.spark import corpus_location, index_corpus_spark, parse_spark_conf
 
-            conf = {**({"spark.ui.showConsoleProgress": "false", "spark.log.level": "ERROR"} if quiet else {}),
-                    **parse_spark_conf(spark_conf)}
-            stats, inventory = index_corpus_spark(corpus_location(corpus), index, options, spark_master, conf=conf)
+            stats, inventory = index_corpus_spark(corpus_location(corpus), index, options, spark_master,
+                                                  conf=parse_spark_conf(spark_conf), quiet=quiet)
         else:
             stats, inventory = index_corpus(corpus, index, options, progress=_progress(quiet))
     except ProvenanceError as exc:

@@ -33,6 +33,12 @@ _ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
 _PLAIN_SPACES = str.maketrans(_ODD_SPACES, " " * len(_ODD_SPACES))
 
 
+# An outlet field that holds an address: a web address, or a bare lower-case domain
+# ("theguardian.com", as many exports name a site)
+_WEB_ADDRESS = re.compile(r"https?://\S+", re.I)
+_BARE_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?")
+
+
 def plain_spaces(text: str) -> str:
     """``text`` with every space character made U+0020, one for one: offsets are unchanged."""
     return text.translate(_PLAIN_SPACES) if _ODD_SPACE.search(text) else text
@@ -78,7 +84,7 @@ class Cue:
 def _meta_source(where: str) -> str:
     """The kind of metadata a field came from, by the reader's location prefix."""
     for prefix, kind in (("jsonld", "json-ld"), ("html", "html-meta"), ("nitf", "xml"), ("newsml", "xml"),
-                         ("warc", "warc"), ("json", "json")):
+                         ("rss", "xml"), ("rdf", "xml"), ("atom", "xml"), ("warc", "warc"), ("json", "json")):
         if where.startswith(prefix):
             return kind
     return "metadata"
@@ -204,7 +210,8 @@ class CueReader:
     def _structured(self, rule: Rule, value: str, source: str, where: str,
                     day_first: bool | None = None) -> list[Cue]:
         pattern = self._patterns[rule.id]
-        m = pattern.search(value) if pattern is not None else None
+        plain = plain_spaces(value)  # read as the text rules read; quoted as given
+        m = pattern.search(plain) if pattern is not None else None
         if pattern is not None and m is None:
             return []
         groups = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()} if m else {}
@@ -213,13 +220,15 @@ class CueReader:
         date = note = url = None
         if "outlet" in rule.concludes:
             # a named group reads the outlet out of the field ("Jane Doe / Valley Courier")
-            outlets, matches = _canonical([groups.get("outlet", value)], rule, self.registry)
+            name = groups.get("outlet", plain)
+            address = self._address_outlet(name) if rule.role != "pointer" else None
+            outlets, matches = address if address is not None else _canonical([name], rule, self.registry)
             if not outlets:
                 return []
         if "date" in rule.concludes:
             # an unreadable date stays a cue, without a date, so that attribution reports it
             order = _day_first(rule, [], self.registry)
-            date, note = resolve_date(groups.get("date", value), day_first=day_first if order is None else order,
+            date, note = resolve_date(groups.get("date", plain), day_first=day_first if order is None else order,
                                       anchor=None)
         if rule.role == "pointer":
             url = value if value.startswith(("http://", "https://")) else None
@@ -228,6 +237,25 @@ class CueReader:
         return [Cue(rule.id, rule.role, source, where, value, tuple(outlets), date, note, url,
                     concludes=rule.concludes, relation=rule.relation, confidence=rule.confidence,
                     priority=rule.priority, registry=tuple(matches))]
+
+    def _address_outlet(self, value: str) -> tuple[list[str], list[Match]] | None:
+        """The outlet an address in an outlet field stands for, or None when the value is a
+        name.  A registered site's address names it; an unregistered bare domain names its
+        site by the domain; an unregistered page's address (a social-media page, an article)
+        names no outlet: its site need not be the publisher."""
+        value = value.strip()
+        web = _WEB_ADDRESS.fullmatch(value)
+        if not web and not _BARE_DOMAIN.fullmatch(value):
+            return None
+        known = self.registry.match_url(value if web else "http://" + value)
+        if known is not None:
+            return [known.outlet], [known]
+        host = domain_of(value if web else "http://" + value)
+        try:
+            path = urlsplit(value).path if web else ""
+        except ValueError:
+            return [], []
+        return ([host], []) if host and path.strip("/") == "" else ([], [])
 
     def _meta(self, rule: Rule, doc: Document) -> list[Cue]:
         out: list[Cue] = []

@@ -360,3 +360,37 @@ def test_unexpected_parser_errors_become_unreadable(monkeypatch):
     monkeypatch.setattr(html_reader, "_content", boom)
     r = rejection("x.html", b"<p>hello</p>")
     assert r.code == "unreadable" and "parser exploded" in r.reason
+
+
+# --------------------------------------------------------------------------
+# The JSON that article extractors write
+# --------------------------------------------------------------------------
+
+BODY = ("The county council said on Tuesday that the footbridge over the river would reopen next month "
+        "after engineers replaced the corroded supports.")
+
+
+def test_trafilatura_json_gives_the_sites_name_and_the_pages_address():
+    doc = read_one("t.json", json.dumps({
+        "title": "Bridge", "author": "Jane Doe", "hostname": "theguardian.com", "date": "2016-10-20",
+        "source": "https://www.theguardian.com/uk/2016/oct/20/bridge", "source-hostname": "The Guardian",
+        "text": BODY, "filedate": "2016-11-01", "id": None}).encode())
+    assert doc.text == BODY and doc.url == "https://www.theguardian.com/uk/2016/oct/20/bridge"
+    assert ("outlet", "The Guardian", "json:source-hostname") in meta(doc)
+    assert ("published", "2016-10-20", "json:date") in meta(doc)
+    assert not any(m[1] == "2016-11-01" for m in meta(doc))  # the file's date is no publication date
+
+
+def test_news_please_json_is_read():
+    doc = read_one("n.json", json.dumps({
+        "title": "Bridge", "authors": ["Jane Doe"], "maintext": BODY, "date_publish": "2016-10-20 10:15:00",
+        "date_download": "2016-11-01 09:00:00", "source_domain": "www.theguardian.com",
+        "url": "https://www.theguardian.com/uk/2016/oct/20/bridge", "language": "en"}).encode())
+    assert doc.text == BODY
+    assert ("published", "2016-10-20 10:15:00", "json:date_publish") in meta(doc)
+    assert ("outlet", "www.theguardian.com", "json:source_domain") in meta(doc)  # an address, named below
+
+
+def test_a_source_field_holding_a_name_is_no_address():
+    doc = read_one("s.json", json.dumps({"text": BODY, "source": "Valley Courier"}).encode())
+    assert doc.url is None and ("outlet", "Valley Courier", "json:source") in meta(doc)

@@ -171,9 +171,9 @@ def test_newsml_message_without_items():
 
 
 def test_other_xml_root_is_unsupported_and_named():
-    docs, [rej] = read_file("feed.xml", b'<?xml version="1.0"?><rss version="2.0"><channel/></rss>')
+    docs, [rej] = read_file("map.xml", b'<?xml version="1.0"?><kml><Document/></kml>')
     assert docs == [] and rej.code == "unsupported-format"
-    assert "<rss>" in rej.reason
+    assert "<kml>" in rej.reason
 
 
 def test_malformed_xml_reports_line_and_column():
@@ -584,7 +584,7 @@ def mixed_corpus(tmp_path: Path) -> tuple[Path, Built]:
     (root / "nothing.warc").write_bytes(b"")
     for name in ("nitf-reuters.xml", "newsml-g2-afp.xml", "billion-laughs.xml", "external-entity.xml"):
         (root / "wire" / name).write_bytes((FORMATS / name).read_bytes())
-    (root / "wire" / "feed.xml").write_bytes(b"<rss/>")
+    (root / "wire" / "feed.xml").write_bytes(b"<kml/>")
     (root / "note.txt").write_text("A plain note about the harbour.\n")
     return root, built
 

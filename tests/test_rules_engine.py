@@ -411,3 +411,38 @@ def test_rules_explain_prints_a_no_break_space_as_a_space(tmp_path):
     assert result.exit_code == 0, result.output
     assert "text.dateline.wire [dateline] at chars 0-18: 'LONDON (Reuters) -' -> Reuters" in result.output
     assert "\\xa0" not in result.output
+
+
+def test_a_metadata_rule_reads_a_no_break_space_as_a_space(tmp_path):
+    rules = write(tmp_path, '''
+[[rule]]
+id = "meta.author-agency"
+description = "An author field naming an agency after a slash"
+source = "meta"
+field = "author"
+pattern = '/[ \\t]*(?P<outlet>[A-Z][A-Za-z]+)$'
+role = "byline"
+concludes = ["outlet"]
+''')
+    d = Document(path="a.html", record=None, sha256="0" * 64, text="Body.", format="html", encoding="utf-8",
+                 metadata=(MetaField("author", "Jane Doe\u00a0/\u00a0Reuters", 'html:meta[name="author"]'),))
+    (cue,) = [c for c in CueReader(load_rules([rules]), load_registry()).read(d) if c.rule == "meta.author-agency"]
+    assert cue.outlets == ("Reuters",) and cue.text == "Jane Doe\u00a0/\u00a0Reuters"
+
+
+@pytest.mark.parametrize("value,outlet", [
+    ("https://www.theguardian.com/uk/2016/oct/20/bridge", "The Guardian"),  # a registered site's page
+    ("www.theguardian.com", "The Guardian"),
+    ("theguardian.com", "The Guardian"),
+    ("valleycourier.example", "valleycourier.example"),  # an unregistered site: its domain
+    ("https://valleycourier.example/", "valleycourier.example"),
+    ("https://www.facebook.example/valleycourier", None),  # a page on another site names no outlet
+    ("Valley Courier", "Valley Courier"),
+    ("Reuters.com", "Reuters.com"),  # capitals: written as a name
+])
+def test_an_outlet_field_holding_an_address_names_the_site(value, outlet):
+    d = Document(path="a.json", record=None, sha256="0" * 64, text="Body.", format="json", encoding="utf-8",
+                 metadata=(MetaField("outlet", value, "json:source"),))
+    cues = [c for c in CueReader(load_rules(), load_registry()).read(d) if c.rule == "meta.outlet"]
+    assert [c.outlets for c in cues] == ([(outlet,)] if outlet else [])
+    assert all(c.text == value for c in cues)

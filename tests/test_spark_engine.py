@@ -514,6 +514,111 @@ def test_cli_spark_without_pyspark_or_java_is_a_usage_error(missing, tmp_path):
     assert ("pyspark is not installed" if missing == "pyspark" else "no java") in done.stderr
 
 
+# The Java runtime prints this itself, before Spark's code runs, for the module Spark's
+# launcher always adds (Spark 4 on Java 17+): no log configuration reaches it.
+JVM_NOTICE = "WARNING: Using incubator modules: jdk.incubator.vector"
+# What Spark prints below ERROR: start-up notices, log records, the progress bar
+SPARK_CHATTER = ("Using Spark's default log4j profile", "Setting default log level", "To adjust logging level",
+                 "Setting Spark log level", "[Stage ")
+
+
+def run_cli(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The command line in a process of its own: Spark's JVM starts with it, as for a user."""
+    script = "import sys\nfrom provenance.cli import main\nsys.argv = ['provenance'] + sys.argv[1:]\nmain()\n"
+    env = {k: v for k, v in (env or os.environ).items() if k not in ("LOG4J_CONFIGURATION_FILE", "PYSPARK_SUBMIT_ARGS")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    return subprocess.run([sys.executable, "-c", script, *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=600)
+
+
+def chatter(stderr: str) -> list[str]:
+    """The lines of stderr that are neither errors nor the Java runtime's own notice."""
+    import re
+
+    below_error = re.compile(r"^\d\d/\d\d/\d\d \d\d:\d\d:\d\d (WARN|INFO|DEBUG|TRACE) ")
+    return [line for line in stderr.splitlines()
+            if below_error.match(line) or any(marker in line for marker in SPARK_CHATTER)]
+
+
+@pytest.mark.parametrize("command", ["audit", "index add"])
+def test_quiet_spark_prints_nothing(command, tmp_path):
+    """`--engine spark -q` in a cron job: nothing on stdout, and on stderr at most the Java
+    runtime's own notice; nothing written in the corpus or the current folder."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(GOLDEN / "syndication" / "corpus", corpus)
+    before = sorted(p.relative_to(corpus) for p in corpus.rglob("*"))
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    args = (["audit", str(corpus), "-o", str(out / "report.json")] if command == "audit"
+            else ["index", "add", str(corpus), "--index", str(out / "archive.db")])
+    done = run_cli(args + ["--engine", "spark", "-q", "--spark-master", "local[1]"], cwd)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert [line for line in done.stderr.splitlines() if line != JVM_NOTICE] == [], done.stderr
+    assert list(cwd.iterdir()) == []
+    assert sorted(p.relative_to(corpus) for p in corpus.rglob("*")) == before
+    assert sorted(p.name for p in out.iterdir()) == (["report.json"] if command == "audit" else ["archive.db"])
+
+
+@pytest.mark.parametrize("error", ["bad master", "failing job"])
+def test_quiet_spark_still_prints_errors(error, tmp_path):
+    """With -q, Spark's errors still reach stderr (and nothing below them)."""
+    if error == "bad master":
+        extra = ["--spark-master", "nowhere://x"]
+    else:  # the Python workers cannot start: the first task fails, and the job with it
+        extra = ["--spark-master", "local[1]", "--spark-conf", "spark.python.daemon.module=no_such_daemon_module"]
+    done = run_cli(["audit", str(GOLDEN / "ties" / "corpus"), "-o", str(tmp_path / "report.json"),
+                    "--engine", "spark", "-q"] + extra, tmp_path)
+    assert done.returncode != 0 and done.stdout == ""
+    if error == "bad master":
+        assert done.returncode == 2
+        assert "Master must either be yarn or start with spark" in done.stderr  # Spark's own words
+        assert "provenance: error: --engine spark needs pyspark" in done.stderr and "Spark did not start" in done.stderr
+    else:  # Spark's log at ERROR, then one line of ours: no Python traceback
+        assert done.returncode == 2
+        assert " ERROR TaskSetManager: Task 0 in stage 0.0 failed 1 times; aborting job" in done.stderr
+        assert "No module named no_such_daemon_module" in done.stderr
+        last = done.stderr.strip().splitlines()[-1]
+        assert last.startswith("provenance: error: the audit failed on Spark: Job aborted due to stage failure")
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "report.json").exists()
+    assert chatter(done.stderr) == [], done.stderr
+
+
+def test_quiet_spark_keeps_a_log_configuration_the_user_names(tmp_path):
+    """-Dlog4j.configurationFile in the user's spark.driver.extraJavaOptions wins over -q's."""
+    config = tmp_path / "my log4j2.properties"
+    config.write_text("rootLogger.level = info\nrootLogger.appenderRef.out.ref = out\n"
+                      "appender.out.type = Console\nappender.out.name = out\nappender.out.target = SYSTEM_ERR\n"
+                      "appender.out.layout.type = PatternLayout\nappender.out.layout.pattern = MINE %p %c{1}: %m%n\n"
+                      "logger.shell.name = org.apache.spark.api.python.PythonGatewayServer\nlogger.shell.level = info\n",
+                      encoding="utf-8")
+    done = run_cli(["audit", str(GOLDEN / "ties" / "corpus"), "-o", str(tmp_path / "report.json"),
+                    "--engine", "spark", "-q", "--spark-master", "local[1]",
+                    "--spark-conf", f"spark.driver.extraJavaOptions=-Dlog4j.configurationFile={config.as_uri()}"],
+                   tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert any(line.startswith("MINE ") for line in done.stderr.splitlines()), done.stderr  # theirs was used
+
+
+def test_quiet_log_configuration_is_shipped_and_named_only_while_spark_starts(monkeypatch):
+    from provenance.engines import spark as engine
+
+    uri = engine.quiet_log_config()
+    assert uri is not None and uri.startswith("file:") and uri.endswith("/provenance/data/log4j2-quiet.properties")
+    monkeypatch.delenv(engine.LOG4J_ENV, raising=False)
+    with engine._log_config(uri):
+        assert os.environ[engine.LOG4J_ENV] == uri
+    assert engine.LOG4J_ENV not in os.environ
+    monkeypatch.setenv(engine.LOG4J_ENV, "file:///the/users/own.properties")  # the user's own wins
+    with engine._log_config(uri):
+        assert os.environ[engine.LOG4J_ENV] == "file:///the/users/own.properties"
+    assert os.environ[engine.LOG4J_ENV] == "file:///the/users/own.properties"
+
+
 @pytest.mark.parametrize("case", ["syndication", "chaining"])
 def test_rewrites_with_corpus_word_rarity_same_report(spark, case):
     from provenance.params import REWRITES, with_overrides

@@ -36,9 +36,11 @@ import shutil
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Iterator, NamedTuple
 
 import numpy as np
 
@@ -85,6 +87,42 @@ class EngineUnavailable(ProvenanceError):
     """PySpark is not installed, Java is missing, or Spark did not start."""
 
 
+class SparkJobFailed(ProvenanceError):
+    """A Spark job of the audit failed (a task failed too often, executors were lost, a
+    setting stopped the workers): Spark's own message, its first line."""
+
+
+@contextmanager
+def _job_errors(what: str) -> Iterator[None]:
+    """Spark's and Py4J's failures while jobs run, as ``SparkJobFailed``; the full Java
+    trace is Spark's own log's (stderr, at ERROR)."""
+    from py4j.protocol import Py4JError
+
+    try:
+        from pyspark.errors import PySparkException
+    except ImportError:  # pragma: no cover - pyspark before 3.4
+        PySparkException = Py4JError  # noqa: N806
+    try:
+        yield
+    except (Py4JError, PySparkException) as e:
+        message = _spark_message(e)
+        raise SparkJobFailed(f"{what} failed on Spark: {message}") from None
+
+
+def _spark_message(e: Exception) -> str:
+    """The Java exception's message, else the error's first line, at most 400 characters."""
+    java = getattr(e, "java_exception", None)
+    text = ""
+    if java is not None:
+        try:
+            text = str(java.getMessage() or "")
+        except Exception:  # the gateway is gone
+            text = ""
+    text = text or str(e)
+    line = next((l.strip() for l in text.splitlines() if l.strip()), type(e).__name__)
+    return line if len(line) <= 400 else line[:399] + "…"
+
+
 # --------------------------------------------------------------------------
 # Settings and the Spark session
 # --------------------------------------------------------------------------
@@ -125,10 +163,45 @@ def _java() -> str | None:
     return shutil.which("java")
 
 
-def spark_session(master: str | None = None, conf: dict[str, str] | None = None):
+# Spark's settings for a quiet run; the caller's own settings win over them
+QUIET_CONF = {"spark.ui.showConsoleProgress": "false", "spark.log.level": "ERROR"}
+QUIET_LOG4J = "data/log4j2-quiet.properties"  # in the package: log4j 2, errors only, to stderr
+LOG4J_ENV = "LOG4J_CONFIGURATION_FILE"  # log4j 2's own variable for its configuration file
+
+
+def quiet_log_config() -> str | None:
+    """The shipped log4j 2 configuration that logs errors only, as a ``file:`` URI
+    (None when the package is not installed as files)."""
+    path = Path(str(resources.files("provenance").joinpath(QUIET_LOG4J)))
+    return path.as_uri() if path.is_file() else None
+
+
+@contextmanager
+def _log_config(uri: str | None) -> Iterator[None]:
+    """A JVM started inside reads its log4j configuration from ``uri``, unless the
+    environment names one already.  Java options win over it: a
+    ``-Dlog4j.configurationFile`` in ``spark.driver.extraJavaOptions`` (from
+    ``--spark-conf``, ``--driver-java-options`` or spark-defaults.conf) is used instead."""
+    if uri is None or LOG4J_ENV in os.environ:
+        yield
+        return
+    os.environ[LOG4J_ENV] = uri  # pyspark starts spark-submit with a copy of os.environ
+    try:
+        yield
+    finally:
+        os.environ.pop(LOG4J_ENV, None)
+
+
+def spark_session(master: str | None = None, conf: dict[str, str] | None = None, *, quiet: bool = False):
     """The active SparkSession, or a new one on ``master`` (default: $SPARK_MASTER, else
     spark-submit's master when run by it, else ``local[*]``) with ``conf``; raises
-    EngineUnavailable when Spark cannot run."""
+    EngineUnavailable when Spark cannot run.
+
+    ``quiet``: Spark prints nothing but errors.  A driver JVM started here logs with
+    the shipped errors-only configuration from its start (its start-up notices and
+    warnings included), and the session gets ``QUIET_CONF`` under ``conf``.  A JVM
+    already running in the process (an active session, one stopped earlier, or
+    spark-submit's) keeps the log configuration it started with."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -138,7 +211,7 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
         return active
     if _java() is None:
         raise EngineUnavailable(f"{NEEDS}: no java on PATH or in JAVA_HOME")
-    conf = dict(conf or {})
+    conf = {**(QUIET_CONF if quiet else {}), **(conf or {})}
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # under spark-submit: its master and settings
     master = master or os.environ.get("SPARK_MASTER") or (None if submitted else "local[*]")
     if master is not None and master.startswith("local"):
@@ -152,7 +225,8 @@ def spark_session(master: str | None = None, conf: dict[str, str] | None = None)
     for key, value in conf.items():
         builder = builder.config(key, value)
     try:
-        spark = builder.getOrCreate()
+        with _log_config(quiet_log_config() if quiet else None):
+            spark = builder.getOrCreate()
     except Exception as e:
         message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise EngineUnavailable(f"{NEEDS}: Spark did not start: {message}") from None
@@ -195,8 +269,9 @@ class _Shared:
 
 
 def audit_spark(corpus: str | Path, options: AuditOptions | None = None, master: str | None = None, *,
-                conf: dict[str, str] | None = None) -> AuditResult:
-    """Audit a corpus on Spark and return what ``pipeline.audit`` returns for it."""
+                conf: dict[str, str] | None = None, quiet: bool = False) -> AuditResult:
+    """Audit a corpus on Spark and return what ``pipeline.audit`` returns for it
+    (``quiet``: Spark prints nothing but errors, see ``spark_session``)."""
     options = options or AuditOptions()
     registry = load_registry(options.outlet_files)
     rules = load_rules(options.rule_files)  # validated as a whole before any work starts
@@ -204,10 +279,11 @@ def audit_spark(corpus: str | Path, options: AuditOptions | None = None, master:
     if options.index is not None:  # opened (and checked) before Spark starts, on the driver
         index = ArchiveIndex(options.index, options.params, rules.digest(), create=options.add_to_index)
     try:
-        spark = spark_session(master, conf)
+        spark = spark_session(master, conf, quiet=quiet)
         run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
         try:
-            return run.audit(index)
+            with _job_errors("the audit"):
+                return run.audit(index)
         finally:
             run.release()
     finally:
@@ -216,7 +292,7 @@ def audit_spark(corpus: str | Path, options: AuditOptions | None = None, master:
 
 
 def index_corpus_spark(corpus: str | Path, index_path: Path, options: AuditOptions | None = None,
-                       master: str | None = None, *, conf: dict[str, str] | None = None
+                       master: str | None = None, *, conf: dict[str, str] | None = None, quiet: bool = False
                        ) -> tuple[AddStats, Inventory]:
     """``provenance index add --engine spark``: read, fingerprint on Spark; store on the driver."""
     options = options or AuditOptions()
@@ -224,10 +300,11 @@ def index_corpus_spark(corpus: str | Path, index_path: Path, options: AuditOptio
     rules = load_rules(options.rule_files)
     index = ArchiveIndex(index_path, options.params, rules.digest(), create=True)
     try:
-        spark = spark_session(master, conf)
+        spark = spark_session(master, conf, quiet=quiet)
         run = _Run(spark.sparkContext, corpus_location(corpus), options, rules, registry)
         try:
-            return run.index_add(index, options.source or _name(run.location))
+            with _job_errors("adding to the index"):
+                return run.index_add(index, options.source or _name(run.location))
         finally:
             run.release()
     finally:

@@ -39,6 +39,7 @@ class Parsed:
     metadata: tuple[MetaField, ...] = ()
     record: str | None = None
     raw: bytes | None = None  # the record's own bytes, for multi-record files
+    format: str | None = None  # what it was read as, when not the file's format (a saved MHTML page: "html")
 
 
 # extension -> Document.format
@@ -52,6 +53,10 @@ SUPPORTED: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".xml": "xml",
+    ".mht": "mhtml",  # a page saved as one file (MHTML), read as "html" or "text"
+    ".mhtml": "mhtml",
+    ".rss": "xml",  # RSS and Atom feeds are XML
+    ".atom": "xml",
     # web archives: many documents per file, each read as "html" or "text"
     ".warc": "warc",
     ".warc.gz": "warc",
@@ -124,7 +129,7 @@ def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejectio
             record=p.record,
             sha256=hashlib.sha256(p.raw).hexdigest() if p.raw is not None else file_hash,
             text=p.text,
-            format=fmt,
+            format=p.format or fmt,
             encoding=p.encoding,
             title=p.title,
             url=p.url,
@@ -162,7 +167,9 @@ def _dispatch(fmt: str, data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
         return [html.read_html(data)], []
     if fmt == "xml":
         return xml.read_xml(data)
+    if fmt == "mhtml":
+        return [mhtml.read_mhtml(data)], []
     return jsonrec.read_json(data, lines=(fmt == "jsonl"))
 
 
-from . import html, jsonrec, text, warc, xml  # noqa: E402  (submodules need ReadFailure defined first)
+from . import html, jsonrec, mhtml, text, warc, xml  # noqa: E402  (submodules need ReadFailure defined first)

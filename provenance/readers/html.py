@@ -223,6 +223,22 @@ def read_html(data: bytes) -> Parsed:
     )
 
 
+def fragment_text(markup: str) -> str:
+    """The text of an HTML fragment, such as a feed item's content, as blank-line separated
+    paragraphs: scripts, styles, embedded frames and forms dropped, nothing else judged."""
+    if "<" not in markup and "&" not in markup:  # plain text: its own paragraphs
+        paragraphs = (_collapse(p) for p in markup.replace("\r\n", "\n").split("\n\n"))
+        return "\n\n".join(p for p in paragraphs if p)
+    try:
+        root = _parse(markup)
+    except ReadFailure:
+        return ""
+    _drop([el for el in root.iter() if isinstance(el.tag, str) and (el.tag.lower() in _DROP_TAGS
+                                                                     or el.tag.lower() == "form")])
+    body = root.find("body")
+    return _layout(body if body is not None else root)
+
+
 def _address(fields: list[MetaField]) -> str | None:
     """The page's address: its canonical link, the preferred form of its own address
     (an AMP or print version names the plain page), unless the page states an address of

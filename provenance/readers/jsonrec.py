@@ -21,13 +21,18 @@ from .text import decode_bytes, replace_lone_surrogates
 
 __all__ = ["read_json", "record_from_object", "loads_clean"]
 
-_TEXT_KEYS = ("text", "body", "content", "article", "full_text")
+# besides the plain names: news-please's ``maintext``, schema.org's ``articleBody``;
+# trafilatura's JSON has ``text``, ``date``, ``source`` (the address) and
+# ``source-hostname`` (the site's name), news-please's ``date_publish`` and ``source_domain``
+_TEXT_KEYS = ("text", "body", "content", "article", "full_text", "maintext", "articleBody")
 _CONTAINER_KEYS = ("articles", "items", "documents")
 # normalised MetaField key -> accepted JSON keys, in order of preference
 _FIELDS = (
-    ("outlet", ("outlet", "source", "publisher", "media_name", "site_name")),
-    ("published", ("date", "published", "publish_date", "date_published", "datePublished", "pubdate")),
-    ("url", ("url", "link", "canonical_url")),
+    ("outlet", ("outlet", "source", "publisher", "media_name", "site_name", "sitename", "source-hostname",
+                "source_domain")),
+    ("published", ("date", "published", "publish_date", "date_published", "datePublished", "pubdate",
+                   "date_publish")),
+    ("url", ("url", "link", "canonical_url", "source")),
     ("title", ("title", "headline")),
     ("id", ("id",)),
 )
@@ -205,9 +210,16 @@ def _as_text(value) -> str | None:
     return text if text.strip() else None
 
 
+_ADDRESS = re.compile(r"\s*https?://\S+\s*", re.I)
+_BARE_DOMAIN = re.compile(r"\s*(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?\s*")
+
+
 def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]) -> MetaField | None:
     """The first alias with a usable value; for a date, the first that parses as one
-    (``"date": "n/a"`` must not hide a valid ``"published"``), else the first given."""
+    (``"date": "n/a"`` must not hide a valid ``"published"``), else the first given; for
+    an outlet, the first that is a name, else the first address (trafilatura's
+    ``source`` is the page's address, its ``source-hostname`` the site's name); for an
+    address, only a web address (``source`` may hold a name)."""
     fallback = None
     for alias in aliases:
         key = keys.get(alias.lower())
@@ -222,10 +234,15 @@ def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]
         if field == "id" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip():
+            if field == "url" and alias == "source" and not _ADDRESS.fullmatch(value):
+                continue
             found = MetaField(field, " ".join(value.split()), source)
-            if field != "published" or parse_date_value(found.value) is not None:
+            if field == "published" and parse_date_value(found.value) is None:
+                fallback = fallback or found
+            elif field == "outlet" and (_ADDRESS.fullmatch(value) or _BARE_DOMAIN.fullmatch(value)):
+                fallback = fallback or found
+            else:
                 return found
-            fallback = fallback or found
     return fallback
 
 

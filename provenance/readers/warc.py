@@ -47,7 +47,7 @@ from . import Parsed, ReadFailure
 from .html import read_html
 from .text import decode_mostly_utf8, read_text, text_codec
 
-__all__ = ["ARCHIVE_SUFFIXES", "archive_suffix", "read_archive", "read_archive_stream"]
+__all__ = ["ARCHIVE_SUFFIXES", "archive_suffix", "read_archive", "read_archive_stream", "read_payload"]
 
 ARCHIVE_SUFFIXES = (".warc.gz", ".arc.gz", ".warc", ".arc")  # longest first
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -394,7 +394,7 @@ class _ArchiveReader:
             return
         fmt = "html" if media in _HTML_TYPES else "text"
         try:
-            parsed, encoding = _read_payload(payload, fmt, charset)
+            parsed, encoding = read_payload(payload, fmt, charset)
         except ReadFailure as f:
             self.reject(offset, f.code, f.reason)  # the document kept for an earlier record stays
             return
@@ -526,7 +526,7 @@ def _http_charset(label: str | None) -> str | None:
     return name
 
 
-def _read_payload(payload: bytes, fmt: str, charset: str | None) -> tuple[Parsed, str | None]:
+def read_payload(payload: bytes, fmt: str, charset: str | None) -> tuple[Parsed, str | None]:
     """Parse a page; the HTTP charset decides unless a BOM does or the bytes are valid UTF-8.
 
     The readers prefer valid UTF-8 to any declaration (mislabelled UTF-8 is common);

@@ -1,4 +1,5 @@
-"""Read news-agency XML: NITF articles and IPTC NewsML-G2 items.
+"""Read news-agency XML: NITF articles and IPTC NewsML-G2 items (and, through
+``feeds``, RSS and Atom feeds).
 
 Agency feeds deliver each story with its metadata in the same file: the
 headline, byline and dateline, the issue date, the copyright holder and the
@@ -28,6 +29,7 @@ from lxml import etree
 
 from ..model import MetaField
 from . import Parsed, ReadFailure
+from .feeds import FEED_ROOTS, read_feed
 
 __all__ = ["read_xml", "nitf_date"]
 
@@ -101,12 +103,14 @@ def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
         return [_read_newsitem(root, encoding, record=None, raw=None)], []
     if name == "newsMessage":
         return _read_newsmessage(root, encoding)
+    if name in FEED_ROOTS:
+        return read_feed(root, FEED_ROOTS[name], encoding)
     namespace = etree.QName(root).namespace
     shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
     raise ReadFailure(
         "unsupported-format",
         f"XML root element {shown} is not a supported news format (supported: NITF <nitf>, "
-        "NewsML-G2 <newsItem> or <newsMessage>)",
+        "NewsML-G2 <newsItem> or <newsMessage>, an RSS <rss> or <rdf:RDF> feed, an Atom <feed>)",
     )
 
 
