@@ -140,8 +140,9 @@ def test_a_feed_without_text_is_a_rejected_file_and_entities_are_refused():
     empty = '<rss version="2.0"><channel><title>X</title><item><title>Only a title</title></item></channel></rss>'
     docs, rejections = read_file("empty.rss", empty.encode())
     assert docs == [] and [(r.record, r.code) for r in rejections] == [(None, "no-text"), ("item 0", "no-text")]
-    docs, rejections = read_file("none.rss", b'<rss version="2.0"><channel><title>X</title></channel></rss>')
-    assert docs == [] and rejections[0].code == "no-text" and "no <item>" in rejections[0].reason
+    for bare in (b'<rss version="2.0"><channel><title>X</title></channel></rss>', b'<rss version="2.0"/>'):
+        docs, rejections = read_file("none.rss", bare)
+        assert docs == [] and rejections[0].code == "no-text" and "no <item>" in rejections[0].reason
     bomb = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">]>'
             '<rss><channel><item><description>&a;</description></item></channel></rss>')
     docs, rejections = read_file("bomb.rss", bomb.encode())

@@ -27,9 +27,9 @@ import re
 
 from lxml import etree
 
-from ..model import MetaField
 from . import Parsed, ReadFailure
 from .html import fragment_text
+from .xml import _child, _children, _collapse, _Fields, _local
 
 __all__ = ["FEED_ROOTS", "read_feed"]
 
@@ -39,36 +39,9 @@ FEED_ROOTS = {"rss": "rss", "RDF": "rdf", "feed": "atom"}
 _SECTION_TITLE = re.compile(r"[|:›»–—·•]|\s-\s")
 
 
-def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def _children(el, name: str) -> list:
-    return [c for c in el if isinstance(c.tag, str) and _local(c) == name] if el is not None else []
-
-
-def _child(el, name: str):
-    found = _children(el, name)
-    return found[0] if found else None
-
-
-def _collapse(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def _value(el) -> str:
     """The element's text (what a feed element holds: characters, or escaped markup)."""
     return "" if el is None else "".join(el.itertext())
-
-
-class _Fields:
-    def __init__(self) -> None:
-        self.items: list[MetaField] = []
-
-    def add(self, key: str, value: str | None, source: str) -> None:
-        value = _collapse(value)
-        if value:
-            self.items.append(MetaField(key, value, source))
 
 
 def read_feed(root, kind: str, encoding: str | None) -> tuple[list[Parsed], list[ReadFailure]]:
@@ -78,7 +51,8 @@ def read_feed(root, kind: str, encoding: str | None) -> tuple[list[Parsed], list
         name = "entry"
     else:
         channel = _child(root, "channel")
-        items = _children(channel, "item") if kind == "rss" else _children(root, "item")
+        items = (_children(channel, "item") if channel is not None else []) if kind == "rss" else \
+            _children(root, "item")
         prefix, name = kind, "item"
     site = _collapse(_value(_child(channel, "title")))
     site = site if site and len(site) <= 60 and not _SECTION_TITLE.search(site) else ""

@@ -29,7 +29,6 @@ from lxml import etree
 
 from ..model import MetaField
 from . import Parsed, ReadFailure
-from .feeds import FEED_ROOTS, read_feed
 
 __all__ = ["read_xml", "nitf_date"]
 
@@ -103,6 +102,8 @@ def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
         return [_read_newsitem(root, encoding, record=None, raw=None)], []
     if name == "newsMessage":
         return _read_newsmessage(root, encoding)
+    from .feeds import FEED_ROOTS, read_feed  # feeds reads trees with this module's helpers
+
     if name in FEED_ROOTS:
         return read_feed(root, FEED_ROOTS[name], encoding)
     namespace = etree.QName(root).namespace
