@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from .dates import compare_dates, parse_date_value
 from .model import DateValue, Document, Evidence, SidecarRow
-from .outlets import Match, Registry, domain_of
+from .outlets import Match, Registry, address_kind, domain_of
 from .rules import Rule, RuleSet
 
 _MAX_MATCHES = 50  # per rule and document: a pathological page cannot flood the report
@@ -31,12 +31,6 @@ _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
 _PLAIN_SPACES = str.maketrans(_ODD_SPACES, " " * len(_ODD_SPACES))
-
-
-# An outlet field that holds an address: a web address, or a bare lower-case domain
-# ("theguardian.com", as many exports name a site)
-_WEB_ADDRESS = re.compile(r"https?://\S+", re.I)
-_BARE_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?")
 
 
 def plain_spaces(text: str) -> str:
@@ -244,9 +238,10 @@ class CueReader:
         site by the domain; an unregistered page's address (a social-media page, an article)
         names no outlet: its site need not be the publisher."""
         value = value.strip()
-        web = _WEB_ADDRESS.fullmatch(value)
-        if not web and not _BARE_DOMAIN.fullmatch(value):
+        kind = address_kind(value)
+        if kind is None:
             return None
+        web = kind == "web"
         known = self.registry.match_url(value if web else "http://" + value)
         if known is not None:
             return [known.outlet], [known]

@@ -56,6 +56,20 @@ def name_key(name: str) -> str:
     return _COMPANY.sub("", key) or key
 
 
+# A value that is an address rather than a name: a web address, or a bare lower-case domain
+# ("theguardian.com", as many exports and sidecars name a site)
+_WEB_ADDRESS = re.compile(r"https?://\S+", re.I)
+_BARE_DOMAIN = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?")
+
+
+def address_kind(value: str) -> str | None:
+    """``"web"`` for a web address, ``"domain"`` for a bare domain, None for a name."""
+    value = value.strip()
+    if _WEB_ADDRESS.fullmatch(value):
+        return "web"
+    return "domain" if _BARE_DOMAIN.fullmatch(value) else None
+
+
 def domain_of(url: str) -> str | None:
     try:
         host = urlsplit(url.strip()).hostname

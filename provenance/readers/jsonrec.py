@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from ..dates import parse_date_value
 from ..model import MetaField
+from ..outlets import address_kind
 from . import Parsed, ReadFailure
 from .text import decode_bytes, replace_lone_surrogates
 
@@ -210,10 +211,6 @@ def _as_text(value) -> str | None:
     return text if text.strip() else None
 
 
-_ADDRESS = re.compile(r"\s*https?://\S+\s*", re.I)
-_BARE_DOMAIN = re.compile(r"\s*(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/?\s*")
-
-
 def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]) -> MetaField | None:
     """The first alias with a usable value; for a date, the first that parses as one
     (``"date": "n/a"`` must not hide a valid ``"published"``), else the first given; for
@@ -234,12 +231,12 @@ def _field(obj: dict, keys: dict[str, str], field: str, aliases: tuple[str, ...]
         if field == "id" and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
         if isinstance(value, str) and value.strip():
-            if field == "url" and alias == "source" and not _ADDRESS.fullmatch(value):
+            if field == "url" and alias == "source" and address_kind(value) != "web":
                 continue
             found = MetaField(field, " ".join(value.split()), source)
             if field == "published" and parse_date_value(found.value) is None:
                 fallback = fallback or found
-            elif field == "outlet" and (_ADDRESS.fullmatch(value) or _BARE_DOMAIN.fullmatch(value)):
+            elif field == "outlet" and address_kind(value) is not None:
                 fallback = fallback or found
             else:
                 return found
