@@ -42,20 +42,29 @@ GOLDEN = ROOT / "fixtures" / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "corpus").is_dir())
 
 
+# The tests' JVMs run short jobs: the quick compiler alone and one garbage-collector
+# thread start them in half the time (spark-submit passes SPARK_SUBMIT_OPTS to the
+# driver's JVM, and prints nothing about it).
+QUICK_JVM = {"SPARK_SUBMIT_OPTS": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"}
+
+
 @pytest.fixture(scope="module")
 def spark():
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("provenance tests")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.shuffle.partitions", "4")
-               .config("spark.default.parallelism", "4")
-               .config("spark.driver.memory", "1g")
-               # workers fork from a daemon that has imported provenance (see engines/sparkdaemon.py)
-               .config("spark.python.daemon.module", "provenance.engines.sparkdaemon")
-               .getOrCreate())
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in QUICK_JVM.items():
+            patch.setenv(name, os.environ.get(name, value))
+        session = (SparkSession.builder.master("local[2]").appName("provenance tests")
+                   .config("spark.ui.enabled", "false")
+                   .config("spark.ui.showConsoleProgress", "false")
+                   .config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.default.parallelism", "4")
+                   .config("spark.driver.memory", "1g")
+                   # workers fork from a daemon that has imported provenance (see engines/sparkdaemon.py)
+                   .config("spark.python.daemon.module", "provenance.engines.sparkdaemon")
+                   .getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -527,6 +536,7 @@ def run_cli(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.C
     script = "import sys\nfrom provenance.cli import main\nsys.argv = ['provenance'] + sys.argv[1:]\nmain()\n"
     env = {k: v for k, v in (env or os.environ).items() if k not in ("LOG4J_CONFIGURATION_FILE", "PYSPARK_SUBMIT_ARGS")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + [p for p in [env.get("PYTHONPATH")] if p])
+    env = {**QUICK_JVM, **env}
     return subprocess.run([sys.executable, "-c", script, *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=600)
 
