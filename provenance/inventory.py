@@ -26,7 +26,7 @@ from typing import Iterable
 
 from .errors import CorpusError, SidecarError
 from .files import too_large
-from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
+from .model import PAGE_RESOURCE, Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import SUPPORTED, format_for, is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
 from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, relative_inside, row_for, settle_sidecar,
@@ -36,7 +36,6 @@ from .spool import TextSpool
 __all__ = ["PAGE_RESOURCE", "build_inventory", "display_path", "input_problems", "page_resource_folders"]
 
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
-PAGE_RESOURCE = "page-resource"  # the rejection code of a file saved with a page
 
 
 def display_path(rel: str) -> str:

@@ -157,6 +157,20 @@ def test_pages_sharing_an_embedded_frame_are_not_copies_and_strict_does_not_coun
     assert failed.exit_code == 3 and "1 input problem(s)" in failed.output
 
 
+def test_the_summary_lists_files_saved_with_a_page_after_the_problems(tmp_path: Path):
+    root = tmp_path / "corpus"
+    for i in range(5):  # 25 files saved with pages: more than the summary lists
+        save_page(root, f"page{i}", f"{STORY_A} Page {i}.")
+    (root / "table.csv").write_text("a,b\n1,2\n")
+    out = tmp_path / "r.json"
+    assert runner.invoke(app, ["audit", str(root), "-q", "-o", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["summary", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("Rejected input:\n", 1)[1].splitlines()
+    assert lines[0] == "  unsupported-format: 1" and lines[1].startswith("    table.csv: extension '.csv' is not")
+    assert lines[2] == "  page-resource: 25" and lines[-1] == "    ... and 6 more (see the report)"
+
+
 def test_index_add_reads_the_pages_only(corpus: Path, tmp_path: Path):
     index = tmp_path / "archive.db"
     result = runner.invoke(app, ["index", "add", str(corpus), "--index", str(index)])
