@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
@@ -273,3 +275,64 @@ def test_the_inventory_sums_item_recaptures_over_archives(tmp_path: Path):
     inv = build_inventory(corpus)
     assert len(inv.documents) == 6 and inv.rejections == ()
     assert dict(inv.skipped_records) == {"recaptured_item": 4, "warcinfo": 2}
+
+
+# --------------------------------------------------------------------------
+# Any sequence of captures: each item once, its earliest capture; every record counted once
+# --------------------------------------------------------------------------
+
+ITEMS = (A, B, C, ("Bad item", ""))  # the last has no text: a rejection wherever it is
+DATES = (T0, T1, T2, T3, T4, None)  # None: no WARC-Date, captured after every dated capture
+captures = st.lists(st.tuples(st.sampled_from([FEED_URL, "https://mirror.example/feed"]),
+                              st.lists(st.sampled_from(ITEMS), min_size=1, max_size=4),
+                              st.sampled_from(DATES)), min_size=1, max_size=7)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(captures=captures)
+def test_any_sequence_of_feed_captures(captures):
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    offsets = []
+    for uri, items, date in captures:
+        http = StatusAndHeaders("200 OK", [("Content-Type", "application/rss+xml")], protocol="HTTP/1.1")
+        headers = {"WARC-Date": date} if date else {}
+        record = writer.create_warc_record(uri, "response", payload=io.BytesIO(rss(*items)), http_headers=http,
+                                           warc_headers_dict=headers)
+        if not date:
+            record.rec_headers.remove_header("WARC-Date")
+        offsets.append(buf.tell())
+        writer.write_record(record)
+    docs, rejections, counts = read(buf.getvalue())
+    record_kinds = ("documents", "rejected", "recapture", "non_text")
+    assert counts["records"] == len(captures) == sum(counts[k] for k in record_kinds)
+    assert counts["documents"] == len({d.record.split(" item ")[0] for d in docs})
+
+    def order(date):  # as the reader orders captures: dated ones by date, then undated
+        return (0, date) if date else (1, "")
+
+    for uri in {u for u, _i, _d in captures}:
+        for title, text in {i for _u, items, _d in captures for i in items if i[1]}:
+            holding = [(order(d), n) for n, (u, items, d) in enumerate(captures) if u == uri
+                       and (title, text) in items]
+            kept = [d for d in docs if d.title == title and next(m.value for m in d.metadata if m.key == "url"
+                                                                   and m.source.startswith("warc:")) == uri]
+            if not holding:
+                assert kept == []
+                continue
+            first = min(holding)[1]  # the earliest capture; of equal ones, the first in the file
+            assert [d.record.split(" item ")[0] for d in kept] == [f"offset {offsets[first]}"]
+    # items with no text are rejected in every capture read that holds them; a capture is not
+    # read when a capture no later of the same address, holding a document, had the same payload
+    bad, read_at = 0, {}
+    for uri, items, date in captures:
+        earlier = read_at.get((uri, tuple(items)))
+        if earlier is not None and not order(date) < earlier:
+            continue
+        bad += items.count(ITEMS[3])
+        if any(text for _title, text in items):
+            read_at[(uri, tuple(items))] = order(date)
+    items_rejected = [r for r in rejections if r.record is not None]
+    assert len(items_rejected) == bad and all(r.code == "no-text" for r in rejections)
+    assert len(rejections) - len(items_rejected) == (0 if docs else 1)  # no document: the file is rejected too
+    assert [d.record for d in docs] == [d.record for d in read(buf.getvalue())[0]]  # deterministic
