@@ -27,7 +27,7 @@ from typing import Iterable
 from .errors import CorpusError, SidecarError
 from .files import too_large
 from .model import PAGE_RESOURCE, Document, Inventory, Rejection, Sidecar, SidecarIssue
-from .readers import SUPPORTED, format_for, is_archive, read_file, unsupported_reason
+from .readers import format_for, is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
 from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, relative_inside, row_for, settle_sidecar,
                       sidecar_label)

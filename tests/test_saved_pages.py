@@ -122,6 +122,22 @@ def test_a_hidden_page_leaves_its_folder_hidden(tmp_path: Path):
     assert all("hidden" in r.reason for r in inv.rejections) and inv.files_seen == 6
 
 
+def test_links_in_a_saved_folder(tmp_path: Path):
+    """A link there is reported as a link; followed, what it leads to is the page's too."""
+    root = tmp_path / "corpus"
+    saved = save_page(root, "story", STORY_A)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "widget.html").write_text(f"<html><body><p>{AD}</p></body></html>")
+    (saved / "widget.html").symlink_to(tmp_path / "elsewhere" / "widget.html")
+    (saved / "more").symlink_to(tmp_path / "elsewhere")
+    codes = {r.path: r.code for r in build_inventory(root).rejections}
+    assert codes["story_files/widget.html"] == codes["story_files/more"] == "symlink"
+    followed = build_inventory(root, follow_symlinks=True)
+    assert [d.label for d in followed.documents] == ["story.html"]
+    linked = {r.path: r.code for r in followed.rejections if r.path.startswith(("story_files/w", "story_files/m"))}
+    assert linked == {"story_files/more/widget.html": "page-resource", "story_files/widget.html": "page-resource"}
+
+
 def test_every_listed_suffix_is_recognised_and_the_browsers_own_are_listed():
     text = resources.files("provenance").joinpath("data/saved-pages.toml").read_text(encoding="utf-8")
     suffixes = tomllib.loads(text)["folder_suffixes"]
