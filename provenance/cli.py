@@ -141,7 +141,7 @@ def audit_command(
     rules: list[Path] = typer.Option([], "--rules", readable=False, help="Extra or replacement evidence rules (TOML); repeatable."),
     param: list[str] = typer.Option([], "--param", help="Override a detection parameter, e.g. align.min_span_tokens=25; repeatable."),
     rewrites: bool = typer.Option(False, "--rewrites", help="Propose rewritten copies anywhere in a text, not only in its lead (content-word windows over the whole text); slower."),
-    strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected."),
+    strict: bool = typer.Option(False, "--strict", help="Exit with code 3 when any file, record or sidecar row is rejected (files saved with a page, page-resource, are not counted)."),
     max_file_mb: float = typer.Option(64.0, "--max-file-mb", help="Files larger than this are rejected (too-large) without being read."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symbolic links (loops are detected)."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Processes to use (default: all cores); the report is the same for any number."),
@@ -239,7 +239,9 @@ def audit_command(
     elif not quiet:
         s = report["summary"]
         typer.echo(f"{output}: {s['documents']} documents, {s['clusters']} clusters, {s['rejections']} rejections")
-    problems = len(result.inventory.rejections) + len(result.inventory.sidecar.issues)
+    from .inventory import input_problems
+
+    problems = input_problems(result.inventory)  # files saved with a page are not problems
     if strict and problems:
         typer.echo(f"provenance: --strict: {problems} input problem(s); see the report's rejections and sidecar issues",
                    err=True)

@@ -3,26 +3,37 @@
 An audit that silently skips files cannot be trusted, so each entry found
 becomes a document, the sidecar, or a rejection with a reason. The walk is
 sorted at every level so two runs over the same folder give the same report.
+
+A page saved as "Web page, complete" comes with a folder of what it loads
+(``story.html`` and ``story_files/``: stylesheets, scripts, images, frames). Every
+file under such a folder is a ``page-resource`` rejection naming its page, and none
+is read: a frame of the page (an advertisement, an embedded post) is not an article,
+and two pages that embed the same frame have not republished each other. The folder
+suffixes browsers use are data (``data/saved-pages.toml``).
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 from .errors import CorpusError, SidecarError
 from .files import too_large
-from .model import Document, Inventory, Rejection, Sidecar, SidecarIssue
-from .readers import is_archive, read_file, unsupported_reason
+from .model import PAGE_RESOURCE, Document, Inventory, Rejection, Sidecar, SidecarIssue
+from .readers import format_for, is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
 from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, relative_inside, row_for, settle_sidecar,
                       sidecar_label)
 from .spool import TextSpool
 
-__all__ = ["build_inventory", "display_path"]
+__all__ = ["PAGE_RESOURCE", "build_inventory", "display_path", "input_problems", "page_resource_folders"]
 
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -56,6 +67,69 @@ class _Walk:
     def regular(self, path: str, rel: str, st: os.stat_result) -> None:
         """A file met by the walk: read it now (the Spark engine plans the read instead)."""
         _read_regular(self, path, rel, st)
+
+    def resource(self, rel: str, page: str) -> None:
+        """A file in the folder saved beside the page ``page``: accounted for, never read."""
+        self.reject(rel, PAGE_RESOURCE, page_resource_reason(page))
+
+
+@lru_cache(maxsize=1)
+def folder_suffixes() -> tuple[str, ...]:
+    """The suffixes of the folders saved beside a page (``_files``, ``-Dateien``...)."""
+    text = resources.files("provenance").joinpath("data/saved-pages.toml").read_text(encoding="utf-8")
+    listed: dict[str, str] = {}
+    for suffix in tomllib.loads(text)["folder_suffixes"]:
+        if suffix:
+            listed.setdefault(suffix.casefold(), suffix)
+    return tuple(listed.values())
+
+
+def _page_stem(rel: str) -> str | None:
+    """The name a saved page gives its folder (``story`` for ``story.html``), or None when
+    ``rel`` is not a page the audit reads as HTML (a hidden page is not read: its folder
+    and everything in it are hidden too)."""
+    if format_for(rel) != "html":
+        return None
+    name = PurePosixPath(rel).name
+    return name[: -len(PurePosixPath(name).suffix)] or None
+
+
+def page_resource_folders(entries: Iterable[tuple[str, bool]], folder: str = "") -> dict[str, str]:
+    """Of one folder's entries, as (name, whether it is a file), the names that are the
+    folder of a page saved beside it, each with the page's name: ``story_files`` (or
+    ``story-Dateien``...) when ``story.html`` or ``story.htm`` is a file there. ``folder``
+    is the folder's path from the corpus root, ending in ``/`` (empty at the root). A name
+    that is not a folder never matters, since only folders are walked into; of two pages
+    with the same stem, the first in name order is named."""
+    entries = list(entries)
+    pages: dict[str, str] = {}
+    for name, is_file in sorted(entries):
+        stem = _page_stem(folder + name) if is_file else None
+        if stem is not None:
+            pages.setdefault(stem, name)
+    if not pages:
+        return {}
+    found: dict[str, str] = {}
+    suffixes = folder_suffixes()
+    for name, _is_file in entries:
+        for suffix in suffixes:  # the suffix in any case, the stem exactly
+            cut = len(name) - len(suffix)
+            if cut > 0 and name[cut:].casefold() == suffix.casefold() and name[:cut] in pages:
+                found[name] = pages[name[:cut]]
+                break
+    return found
+
+
+def page_resource_reason(page: str) -> str:
+    return (f"saved with the page {page}: a stylesheet, script, image or frame the page loads; "
+            "not read as an article")
+
+
+def input_problems(inventory: Inventory) -> int:
+    """The rejections and sidecar issues ``--strict`` counts: all but the files saved with a
+    page (the page itself is read or rejected on its own; nothing of it is lost)."""
+    rejected = sum(1 for r in inventory.rejections if r.code != PAGE_RESOURCE)
+    return rejected + len(inventory.sidecar.issues)
 
 
 def build_inventory(
@@ -130,18 +204,34 @@ def walk_tree(walk: _Walk) -> None:
     listed = _list(walk, walk.root, "")
     if listed is None:
         return
-    # each frame: a folder's path prefix, its sorted entries, the next index to visit
-    frames: list[tuple[str, list[os.DirEntry], int]] = [("", listed, 0)]
+    # each frame: a folder's path prefix, its sorted entries, the next index to visit, the
+    # page whose saved folder this is (or lies in), and the folders here saved beside a page
+    frames: list[tuple[str, list[os.DirEntry], int, str | None, dict[str, str]]] = [
+        ("", listed, 0, None, _saved_folders(listed))]
     while frames:
-        prefix, entries, i = frames.pop()
+        prefix, entries, i, page, saved = frames.pop()
         if i >= len(entries):
             continue
-        frames.append((prefix, entries, i + 1))
+        frames.append((prefix, entries, i + 1, page, saved))
         entry = entries[i]
         rel = prefix + display_path(entry.name)
-        child = _visit(walk, entry, rel)
+        child = _visit(walk, entry, rel, page)
         if child is not None:
-            frames.append((rel + "/", child, 0))
+            owner = page
+            if owner is None and entry.name in saved:
+                owner = prefix + display_path(saved[entry.name])
+            frames.append((rel + "/", child, 0, owner, _saved_folders(child, rel + "/") if owner is None else {}))
+
+
+def _saved_folders(entries: list[os.DirEntry], folder: str = "") -> dict[str, str]:
+    """``page_resource_folders`` of a listed folder (a link to a page counts as the page)."""
+    def is_file(entry: os.DirEntry) -> bool:
+        try:
+            return entry.is_file()
+        except OSError:
+            return False
+
+    return page_resource_folders(((e.name, is_file(e)) for e in entries), folder)
 
 
 def _list(walk: _Walk, path: str, rel: str) -> list[os.DirEntry] | None:
@@ -155,13 +245,14 @@ def _list(walk: _Walk, path: str, rel: str) -> list[os.DirEntry] | None:
     return None
 
 
-def _visit(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
-    """Account for one entry; returns the sorted children when it is a folder to descend."""
+def _visit(walk: _Walk, entry: os.DirEntry, rel: str, page: str | None = None) -> list[os.DirEntry] | None:
+    """Account for one entry; returns the sorted children when it is a folder to descend.
+    ``page``: the page whose saved folder the entry lies in, if any."""
     if rel == walk.sidecar_rel:
         return None  # the sidecar: accounted for as Inventory.sidecar
     try:
         if entry.is_symlink():
-            return _visit_symlink(walk, entry, rel)
+            return _visit_symlink(walk, entry, rel, page)
         if entry.is_dir(follow_symlinks=False):
             return _enter_dir(walk, entry.path, rel, entry.stat(follow_symlinks=False))
         st = entry.stat(follow_symlinks=False)
@@ -171,7 +262,10 @@ def _visit(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | Non
     except OSError as e:
         walk.reject(rel, "unreadable", f"cannot be examined: {e.strerror or e}")
         return None
-    walk.regular(entry.path, rel, st)
+    if page is not None:
+        walk.resource(rel, page)
+    else:
+        walk.regular(entry.path, rel, st)
     return None
 
 
@@ -184,7 +278,7 @@ def _enter_dir(walk: _Walk, path: str, rel: str, st: os.stat_result) -> list[os.
     return _list(walk, path, rel)
 
 
-def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntry] | None:
+def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str, page: str | None) -> list[os.DirEntry] | None:
     try:
         target = os.readlink(entry.path)
     except OSError:
@@ -201,7 +295,10 @@ def _visit_symlink(walk: _Walk, entry: os.DirEntry, rel: str) -> list[os.DirEntr
     if walk.follow_symlinks:
         if stat.S_ISDIR(st.st_mode):
             return _enter_dir(walk, entry.path, rel, st)
-        walk.regular(entry.path, rel, st)
+        if page is not None:
+            walk.resource(rel, page)
+        else:
+            walk.regular(entry.path, rel, st)
         return None
     real_root = os.path.realpath(walk.root)
     real_target = os.path.realpath(entry.path)

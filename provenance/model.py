@@ -53,6 +53,11 @@ class Document:
         return self.path if self.record is None else f"{self.path}#{self.record}"
 
 
+# the rejection code of a file saved with a page (in the folder of what the page loads):
+# accounted for like any rejection, but not an input problem (``--strict`` ignores it)
+PAGE_RESOURCE = "page-resource"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """A file (or a record inside a file) that could not be read as a document."""

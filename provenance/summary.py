@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from .errors import ReportError
+from .model import PAGE_RESOURCE
 
 # what reading a report that lacks a field, or has one of the wrong type, raises
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
@@ -174,9 +175,10 @@ def _render_summary(report: dict[str, Any]) -> str:
     if report["rejections"]:
         lines.append("")
         lines.append("Rejected input:")
-        # each code's rejections under its count, the first 20 in all
+        # each code's rejections under its count, the first 20 in all; the files saved with
+        # a page last, so that they never hide an input problem
         shown = 0
-        for code, n in s["rejections_by_code"].items():
+        for code, n in sorted(s["rejections_by_code"].items(), key=lambda item: item[0] == PAGE_RESOURCE):
             lines.append(f"  {clean(code)}: {n}")
             for r in (r for r in report["rejections"] if r.get("code") == code):
                 if shown == 20:

@@ -379,7 +379,8 @@ def test_warc_pages_become_documents(archive):
     assert resource.text == "Notes kept as a resource record." and resource.url == "urn:example:notes"
 
     assert counts == {"records": 8, "documents": 4, "rejected": 0, "revisit": 1, "recapture": 0, "request": 1,
-                      "metadata": 0, "warcinfo": 1, "other_type": 0, "non_text": 1, "http_error": 0}
+                      "metadata": 0, "warcinfo": 1, "other_type": 0, "non_text": 1, "http_error": 0,
+                      "recaptured_item": 0}
 
 
 def test_record_offsets_match_warcio(archive):

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CorpusError
-from ..inventory import _Walk, admit, documents_from_bytes, open_root, read_admitted, sidecar_of, walk_tree
+from ..inventory import (_Walk, admit, documents_from_bytes, open_root, page_resource_folders, read_admitted, sidecar_of,
+                         walk_tree)
 from ..model import Document, Rejection, Sidecar
 from ..sidecar import SIDECAR_NAMES, find_sidecar, relative_inside
 
@@ -166,21 +167,33 @@ def list_remote(sc, uri: str, *, metadata: Path | None, max_file_bytes: int) -> 
             walk.reject(rel, "unreadable", f"folder cannot be listed: {_java_message(e)}")
             return None
 
+    def saved(entries, folder: str) -> dict[str, str]:  # as inventory.walk_tree finds a page's folder
+        return page_resource_folders(((s.getPath().getName(), bool(s.isFile())) for s in entries), folder)
+
+    def shown(name: str) -> str:
+        return name.replace("\\", "\\\\")  # as inventory.display_path shows it
+
     top = listing(root, "")
-    frames = [("", top, 0)] if top is not None else []
+    # as in inventory.walk_tree: prefix, entries, next index, the page whose saved folder
+    # this is (or lies in), the folders here saved beside a page
+    frames = [("", top, 0, None, saved(top, ""))] if top is not None else []
     while frames:
-        prefix, entries, i = frames.pop()
+        prefix, entries, i, page, pages = frames.pop()
         if i >= len(entries):
             continue
-        frames.append((prefix, entries, i + 1))
+        frames.append((prefix, entries, i + 1, page, pages))
         status = entries[i]
-        rel = prefix + status.getPath().getName().replace("\\", "\\\\")  # as inventory.display_path shows it
+        name = status.getPath().getName()
+        rel = prefix + shown(name)
         if rel == sidecar_rel:
             continue
         if status.isDirectory():
             children = listing(status.getPath(), rel)
             if children is not None:
-                frames.append((rel + "/", children, 0))
+                owner = page if page is not None else (prefix + shown(pages[name]) if name in pages else None)
+                frames.append((rel + "/", children, 0, owner, saved(children, rel + "/") if owner is None else {}))
+        elif page is not None:
+            walk.resource(rel, page)
         elif status.isFile():
             walk.regular(status.getPath().toString(), rel, _RemoteFile(status.getLen()))
         else:

@@ -31,7 +31,7 @@ from . import Parsed, ReadFailure
 from .html import fragment_text
 from .xml import _child, _children, _collapse, _Fields, _local
 
-__all__ = ["FEED_ROOTS", "read_feed"]
+__all__ = ["FEED_ROOTS", "feed_kind", "read_feed"]
 
 # root element (local name) -> feed kind
 FEED_ROOTS = {"rss": "rss", "RDF": "rdf", "feed": "atom"}
@@ -42,6 +42,16 @@ _SECTION_TITLE = re.compile(r"[|:›»–—·•]|\s-\s")
 def _value(el) -> str:
     """The element's text (what a feed element holds: characters, or escaped markup)."""
     return "" if el is None else "".join(el.itertext())
+
+
+def feed_kind(root) -> str | None:
+    """The kind of feed an element is the root of (``rss``, ``rdf``, ``atom``), or None.
+    An ``<rdf:RDF>`` is an RSS 1.0 feed when it holds a ``<channel>`` or an ``<item>``:
+    other RDF (a FOAF profile, a licence) is data, not a feed."""
+    kind = FEED_ROOTS.get(_local(root))
+    if kind == "rdf" and _child(root, "channel") is None and _child(root, "item") is None:
+        return None
+    return kind
 
 
 def read_feed(root, kind: str, encoding: str | None) -> tuple[list[Parsed], list[ReadFailure]]:

@@ -21,6 +21,20 @@ further on may displace the document kept for an earlier one; the document is th
 wholly that record's (its offset, address, id and capture time), and it takes its
 record's place in the file's order. Deciding this holds nothing more than the documents
 already kept and, for each, its page's key and capture time; no record is read twice.
+A feed (RSS 2.0, RSS 1.0 or Atom: a payload typed ``application/rss+xml``,
+``application/atom+xml`` or ``application/rdf+xml``, or ``text/xml`` or
+``application/xml`` whose root element is ``<rss>``, ``<rdf:RDF>`` or ``<feed>``) gives
+a document per item, read by ``feeds.read_feed`` from a tree parsed by
+``xml.parse_xml`` with the XML reader's protections (entity declarations refused), and
+named ``offset N item K``: the record's offset, then the item as a saved feed names it.
+An item's ``url`` is its own link, else the WARC-Target-URI (the feed's address);
+``captured`` is the WARC-Date, as for a page, and its publication time is the item's own.
+A feed captured again holds again the items it held: an item of a capture of the same
+WARC-Target-URI with the same text and metadata as one already kept is a recapture too,
+its document the earliest capture's (as for pages), counted as ``recaptured_item``.
+A feed payload that is not well-formed, declares entities or holds no item is one
+rejection of its record; an item with no text, a rejection named by the item.
+
 A record that is truncated or cannot be decoded is a ``corrupt-record``
 rejection; the pages read before it are kept. A file that is not an archive at
 all, or whose first record is already broken, is one ``invalid-warc`` rejection
@@ -34,6 +48,7 @@ import contextlib
 import gzip
 import hashlib
 import io
+import json
 import zlib
 from collections import Counter
 from pathlib import Path
@@ -44,24 +59,29 @@ from ..dates import latest_instant, parse_date_value
 from ..files import too_large
 from ..model import Document, MetaField, Rejection
 from . import Parsed, ReadFailure
+from .feeds import FEED_ROOTS, feed_kind, read_feed
 from .html import read_html
 from .text import decode_mostly_utf8, read_text, text_codec
+from .xml import _local, parse_xml, root_name, shown_root
 
 __all__ = ["ARCHIVE_SUFFIXES", "archive_suffix", "read_archive", "read_archive_stream", "read_payload"]
 
 ARCHIVE_SUFFIXES = (".warc.gz", ".arc.gz", ".warc", ".arc")  # longest first
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _TEXT_TYPES = frozenset({"text/plain"})
+_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+_XML_TYPES = frozenset({"text/xml", "application/xml"})  # a feed when its root element is one
 _CHUNK = 64 * 1024
 _UTF_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 # counts returned for each archive; every record read lands in exactly one of
-# documents / rejected / the skip reasons
+# documents / rejected / the skip reasons (recaptured_item aside: it counts feed items,
+# not records, of records counted as documents or recaptures)
 COUNT_KEYS = (
     "records", "documents", "rejected", "revisit", "recapture", "request", "metadata", "warcinfo",
-    "other_type", "non_text", "http_error",
+    "other_type", "non_text", "http_error", "recaptured_item",
 )
-SKIPPED_KINDS = COUNT_KEYS[3:]  # records that are neither documents nor rejected
+SKIPPED_KINDS = COUNT_KEYS[3:]  # records (and feed items) that are neither documents nor rejected
 
 
 def skipped_records(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
@@ -235,14 +255,18 @@ class _ArchiveReader:
         self.limit = max_record_bytes
         self.is_arc = is_arc
         self.head = head  # the file's first bytes, to say why it is not an archive
-        # the documents kept, by the sequence number of their record: insertion order is
-        # the file's order, and a recapture that displaces one is deleted and re-added
-        self.kept: dict[int, Document] = {}
+        # the documents kept, by the sequence number of their record and their place in it
+        # (0 for a page, the item's for a feed): insertion order is the file's order, and a
+        # recapture that displaces one is deleted and re-added
+        self.kept: dict[tuple[int, int], Document] = {}
+        self.holding: Counter = Counter()  # sequence number -> documents kept from that record
         self.rejections: list[Rejection] = []
         self.counts = _counts()
         self.intact = 0  # records read whole (documents, skipped, or rejected for their content)
-        # (target URI, payload SHA-256) of each page kept -> its sequence number and capture order key
-        self.captured: dict[tuple[str, str], tuple[int, tuple]] = {}
+        # what a capture holds -> the document kept for it (None for a feed) and its capture order key:
+        # ("page", target URI, payload SHA-256), ("feed", target URI, payload SHA-256) and
+        # ("item", target URI, the item's digest)
+        self.captured: dict[tuple[str, str, str], tuple[tuple[int, int] | None, tuple]] = {}
 
     @property
     def documents(self) -> list[Document]:
@@ -322,7 +346,7 @@ class _ArchiveReader:
             if records == 0:
                 self.rejections.append(Rejection(self.rel_path, "invalid-warc", self._no_record()))
             else:
-                reason = f"none of the archive's {records} records is an HTML or plain-text page ({skipped})"
+                reason = f"none of the archive's {records} records is an HTML or plain-text page or a feed ({skipped})"
                 self.rejections.append(Rejection(self.rel_path, "no-text", reason))
         elif self.intact == 0 and len(self.rejections) == 1:
             # its first record is already broken: not an archive, or cut or damaged there
@@ -374,39 +398,107 @@ class _ArchiveReader:
             self.counts["http_error"] += 1
             self._finish_record(record, iterator)
             return
-        if media not in _HTML_TYPES and media not in _TEXT_TYPES:
+        if media in _HTML_TYPES or media in _TEXT_TYPES:
+            fmt = "html" if media in _HTML_TYPES else "text"
+        elif media in _FEED_TYPES or media in _XML_TYPES:
+            fmt = "xml"
+        else:
             self.counts["non_text"] += 1
             self._finish_record(record, iterator)
             return
 
         payload, over = self._payload(record, iterator)
         self._finish_record(record, iterator)  # raises _Corrupt when the record is cut short
+        if media in _XML_TYPES and root_name(payload) not in FEED_ROOTS:
+            self.counts["non_text"] += 1  # XML other than a feed (a sitemap, an API's answer)
+            return
         if over:
             self.reject(offset, "too-large", f"record payload is {too_large(self.limit)}; not read")
             return
         # the same page fetched again, unchanged, as a full response rather than a revisit:
         # one document, the earliest capture; the others are counted as recaptures
-        capture = (_clean(record.rec_headers.get_header("WARC-Target-URI")) or "", hashlib.sha256(payload).hexdigest())
+        target = _clean(record.rec_headers.get_header("WARC-Target-URI")) or ""
+        capture = ("feed" if fmt == "xml" else "page", target, hashlib.sha256(payload).hexdigest())
         when = _capture_order(record)
-        earlier = self.captured.get(capture) if capture[0] else None
+        earlier = self.captured.get(capture) if target else None
         if earlier is not None and not when < earlier[1]:  # captured no earlier: ties keep the file's order
             self.counts["recapture"] += 1
             return
-        fmt = "html" if media in _HTML_TYPES else "text"
+        if fmt == "xml":
+            self._feed(record, offset, payload, media, charset, capture, when)
+            return
         try:
             parsed, encoding = read_payload(payload, fmt, charset)
         except ReadFailure as f:
             self.reject(offset, f.code, f.reason)  # the document kept for an earlier record stays
             return
-        if earlier is not None:  # an earlier capture of the page kept: it displaces the record read before
-            del self.kept[earlier[0]]
-            self.counts["recapture"] += 1
-        else:
-            self.counts["documents"] += 1
         seq = self.counts["records"]  # this record's number in the run: increasing, unique
-        self.kept[seq] = self._document(record, offset, payload, parsed, encoding, fmt)
-        if capture[0]:
-            self.captured[capture] = (seq, when)
+        document = self._document(record, f"offset {offset}", hashlib.sha256(payload).hexdigest(), parsed, encoding,
+                                  fmt)
+        self._keep((seq, 0), document, capture, when, earlier[0] if earlier is not None else None)
+        self._close(seq)
+
+    def _feed(self, record, offset: int, payload: bytes, media: str, charset: str | None,
+              capture: tuple[str, str, str], when: tuple) -> None:
+        """A feed's items, each a document unless the same item was captured no later."""
+        try:
+            root, encoding = parse_xml(payload, what="payload", fallback=_http_charset(charset))
+        except ReadFailure as f:
+            self.reject(offset, f.code, f.reason)
+            return
+        kind = feed_kind(root)
+        if kind is None:
+            if media in _XML_TYPES or FEED_ROOTS.get(_local(root)) == "rdf":
+                self.counts["non_text"] += 1  # XML, or RDF data, that is not a feed after all
+            else:
+                self.reject(offset, "unsupported-format", f"payload typed {media} is not an RSS or Atom feed: "
+                            f"its root element is {shown_root(root)}")
+            return
+        try:
+            parsed, failures = read_feed(root, kind, encoding)
+        except ReadFailure as f:  # a feed with no item
+            self.reject(offset, f.code, f.reason)
+            return
+        self.rejections.extend(Rejection(self.rel_path, f.code, f.reason, f"offset {offset} {f.record}")
+                               for f in failures)
+        if not parsed:  # every item rejected: the record is rejected, through its items
+            self.counts["rejected"] += 1
+            return
+        seq = self.counts["records"]
+        target = capture[1]
+        for i, item in enumerate(parsed):
+            key = ("item", target, _item_digest(item))
+            earlier = self.captured.get(key) if target else None
+            if earlier is not None and not when < earlier[1]:
+                self.counts["recaptured_item"] += 1  # kept from a capture no later than this one
+                continue
+            if earlier is not None:
+                self.counts["recaptured_item"] += 1  # the later capture's item gives way
+            document = self._document(record, f"offset {offset} {item.record}",
+                                      hashlib.sha256(item.raw or b"").hexdigest(), item, encoding, "xml")
+            self._keep((seq, i), document, key, when, earlier[0] if earlier is not None else None)
+        self._close(seq)
+        if target:
+            self.captured[capture] = (None, when)
+
+    def _keep(self, key: tuple[int, int], document: Document, capture: tuple[str, str, str], when: tuple,
+              displaced: tuple[int, int] | None) -> None:
+        """Keep a document; it displaces the document kept for a later capture of the same
+        page or item, whose record becomes a recapture when it keeps nothing else."""
+        if displaced is not None and displaced in self.kept:
+            del self.kept[displaced]
+            self.holding[displaced[0]] -= 1
+            if not self.holding[displaced[0]]:
+                self.counts["documents"] -= 1
+                self.counts["recapture"] += 1
+        self.kept[key] = document
+        self.holding[key[0]] += 1
+        if capture[1]:
+            self.captured[capture] = (key, when)
+
+    def _close(self, seq: int) -> None:
+        """Count a record read: documents when it keeps one, else a recapture."""
+        self.counts["documents" if self.holding[seq] else "recapture"] += 1
 
     def _payload(self, record, iterator) -> tuple[bytes, bool]:
         """The HTTP entity (de-chunked, content-decoded), at most limit+1 bytes."""
@@ -437,7 +529,7 @@ class _ArchiveReader:
             raise _Corrupt(f"record is truncated: {missing} of its {_declared_length(record)} bytes are missing "
                            "(the file ends or its compressed data breaks off inside it)", True)
 
-    def _document(self, record, offset: int, payload: bytes, parsed: Parsed, encoding: str | None,
+    def _document(self, record, name: str, sha256: str, parsed: Parsed, encoding: str | None,
                   fmt: str) -> Document:
         headers = record.rec_headers
         target = _clean(headers.get_header("WARC-Target-URI"))
@@ -450,15 +542,15 @@ class _ArchiveReader:
         captured = _clean(headers.get_header("WARC-Date"))
         if captured:
             fields.append(MetaField("captured", captured, "warc:WARC-Date"))
-        # the page's own address as the HTML reader worked it out: a copy's canonical link
-        # to its original elsewhere is a pointer, not the copy's address
+        # the page's own address as the HTML reader worked it out (a copy's canonical link
+        # to its original elsewhere is a pointer, not the copy's address), a feed item's link
         url = target
         if parsed.url:
             url = urljoin(target, parsed.url) if target else parsed.url
         return Document(
             path=self.rel_path,
-            record=f"offset {offset}",
-            sha256=hashlib.sha256(payload).hexdigest(),
+            record=name,
+            sha256=sha256,
             text=parsed.text,
             format=fmt,
             encoding=encoding,
@@ -466,6 +558,15 @@ class _ArchiveReader:
             url=url or None,
             metadata=tuple(fields),
         )
+
+
+def _item_digest(item: Parsed) -> str:
+    """What makes two captures of a feed item the same item: its text and what it says
+    of itself (the item's XML is not compared: its surrounding white space changes as
+    items come and go)."""
+    fields = [[m.key, m.value, m.source] for m in item.metadata]
+    blob = json.dumps([item.text, item.title, item.url, fields], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _capture_order(record) -> tuple:

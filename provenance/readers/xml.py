@@ -30,7 +30,7 @@ from lxml import etree
 from ..model import MetaField
 from . import Parsed, ReadFailure
 
-__all__ = ["read_xml", "nitf_date"]
+__all__ = ["read_xml", "nitf_date", "parse_xml", "root_name", "shown_root"]
 
 _ENTITY_DECL_RE = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -68,33 +68,7 @@ def _parser(*, huge: bool = False, encoding: str | None = None) -> etree.XMLPars
 
 def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
     """One Parsed per article (NITF: one; NewsML-G2: one per newsItem); failures per item."""
-    if not data.strip():
-        raise ReadFailure("empty", "file is empty" if not data else "file holds only whitespace")
-    prolog = _ascii_view(data)
-    if prolog is not None:
-        _refuse_entity_declarations(prolog)
-    override = _utf8_override(data)
-    try:
-        tree = _parse(data, override, huge=False)
-    except etree.XMLSyntaxError as e:
-        message = _syntax_message(e)
-        lowered = message.lower()
-        if any(sign in lowered for sign in _EXPANSION_SIGNS):  # libxml2's own guard tripped
-            raise ReadFailure("unsafe-xml", f"{_UNSAFE_REASON} (parser: {message})")
-        if not any(sign in lowered for sign in _HUGE_SIGNS):
-            raise ReadFailure("invalid-xml", f"not well-formed XML: {message}")
-        if prolog is None:  # entity declarations could not be ruled out: keep the guard
-            raise ReadFailure("too-large", "a text node is over the XML parser's 10 MB limit, and the "
-                              "file's encoding hides whether it declares entities; not read")
-        try:  # a text node over 10 MB: safe without entities, so read without the limit
-            tree = _parse(data, override, huge=True)
-        except etree.XMLSyntaxError as e2:
-            raise ReadFailure("invalid-xml", f"not well-formed XML: {_syntax_message(e2)}")
-    except ValueError as e:  # e.g. an encoding declaration lxml cannot honour
-        raise ReadFailure("invalid-xml", f"not well-formed XML: {e}")
-    _refuse_declared_entities(tree)
-    root = tree.getroot()
-    encoding = "utf-8" if override else _encoding(tree)
+    root, encoding = parse_xml(data)
     name = _local(root)
     if name == "nitf":
         return [_read_nitf(root, encoding)], []
@@ -106,17 +80,99 @@ def read_xml(data: bytes) -> tuple[list[Parsed], list[ReadFailure]]:
 
     if name in FEED_ROOTS:
         return read_feed(root, FEED_ROOTS[name], encoding)
-    namespace = etree.QName(root).namespace
-    shown = f"<{name}>" + (f" (namespace {namespace})" if namespace else "")
     raise ReadFailure(
         "unsupported-format",
-        f"XML root element {shown} is not a supported news format (supported: NITF <nitf>, "
+        f"XML root element {shown_root(root)} is not a supported news format (supported: NITF <nitf>, "
         "NewsML-G2 <newsItem> or <newsMessage>, an RSS <rss> or <rdf:RDF> feed, an Atom <feed>)",
     )
 
 
-def _parse(data: bytes, utf8: bool, *, huge: bool) -> etree._ElementTree:
-    return etree.ElementTree(etree.fromstring(data, parser=_parser(huge=huge, encoding="utf-8" if utf8 else None)))
+def shown_root(root) -> str:
+    """A root element as a reason names it: ``<kml> (namespace http://...)``."""
+    namespace = etree.QName(root).namespace
+    return f"<{_local(root)}>" + (f" (namespace {namespace})" if namespace else "")
+
+
+def parse_xml(data: bytes, *, what: str = "file", fallback: str | None = None) -> tuple[etree._Element, str | None]:
+    """The root element of an XML document and the encoding it was read in, parsed with
+    every protection of this module: no DTD, no network, entity declarations refused
+    (``unsafe-xml``). Raises ReadFailure (``empty``, ``invalid-xml``, ``unsafe-xml``,
+    ``too-large``); ``what`` names the input in reasons (a web archive's "payload").
+    ``fallback``: the encoding to read bytes in that name none of their own (no byte-order
+    mark, no encoding declaration) and are not UTF-8 (a web archive's HTTP charset)."""
+    if not data.strip():
+        raise ReadFailure("empty", f"{what} is empty" if not data else f"{what} holds only whitespace")
+    prolog = _ascii_view(data)
+    if prolog is not None:
+        _refuse_entity_declarations(prolog)
+    override = "utf-8" if _utf8_override(data) else None
+    declared = _fallback_encoding(data, fallback)
+    if declared is not None:  # read in the fallback encoding, handed to the parser as UTF-8
+        data = data.decode(declared, "replace").encode("utf-8")
+        override = "utf-8"
+    try:
+        tree = _parse(data, override, huge=False)
+    except etree.XMLSyntaxError as e:
+        message = _syntax_message(e)
+        lowered = message.lower()
+        if any(sign in lowered for sign in _EXPANSION_SIGNS):  # libxml2's own guard tripped
+            raise ReadFailure("unsafe-xml", f"{_UNSAFE_REASON} (parser: {message})")
+        if not any(sign in lowered for sign in _HUGE_SIGNS):
+            raise ReadFailure("invalid-xml", f"not well-formed XML: {message}")
+        if prolog is None:  # entity declarations could not be ruled out: keep the guard
+            raise ReadFailure("too-large", f"a text node is over the XML parser's 10 MB limit, and the "
+                              f"{what}'s encoding hides whether it declares entities; not read")
+        try:  # a text node over 10 MB: safe without entities, so read without the limit
+            tree = _parse(data, override, huge=True)
+        except etree.XMLSyntaxError as e2:
+            raise ReadFailure("invalid-xml", f"not well-formed XML: {_syntax_message(e2)}")
+    except ValueError as e:  # e.g. an encoding declaration lxml cannot honour
+        raise ReadFailure("invalid-xml", f"not well-formed XML: {e}")
+    _refuse_declared_entities(tree)
+    return tree.getroot(), declared or override or _encoding(tree)
+
+
+def root_name(data: bytes) -> str | None:
+    """The local name of the root element (``rss``, ``RDF`` for ``<rdf:RDF>``), read from
+    the first bytes without parsing them: what a web archive's payload of a generic XML
+    type is, before it is parsed. None when it cannot be told."""
+    view = _ascii_view(data[:_SNIFF_BYTES])
+    if view is None:
+        return None
+    rest = view.removeprefix(codecs.BOM_UTF8)
+    while True:
+        m = _PROLOG_ITEM.match(rest)
+        if m is None or not m.group():
+            break
+        rest = rest[m.end():]
+    m = _ROOT_TAG.match(rest)
+    return m.group(1).decode("ascii").rpartition(":")[2] if m else None
+
+
+_SNIFF_BYTES = 64 * 1024
+# what may come before the root element: white space, the XML declaration and other
+# processing instructions, comments, and a DOCTYPE (with its internal subset)
+_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>", re.S | re.I)
+_ROOT_TAG = re.compile(rb"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)")
+
+
+def _fallback_encoding(data: bytes, fallback: str | None) -> str | None:
+    """``fallback`` (a Python codec name) for bytes that name no encoding of their own and
+    are not UTF-8 (which the parser would then reject), else None: the bytes' own
+    encoding decides."""
+    if not fallback or _XML_DECL_RE.match(data) or data.startswith((codecs.BOM_UTF8, *(b for b, _ in _WIDE_BOMS))):
+        return None
+    if any(data.startswith(start) for start, _ in _WIDE_STARTS):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return fallback
+    return None
+
+
+def _parse(data: bytes, encoding: str | None, *, huge: bool) -> etree._ElementTree:
+    return etree.ElementTree(etree.fromstring(data, parser=_parser(huge=huge, encoding=encoding)))
 
 
 def _ascii_view(data: bytes) -> bytes | None:
