@@ -94,9 +94,13 @@ def captured_date(doc: Document) -> DateValue | None:
     return None
 
 
-def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[str], list[Match]]:
+def _canonical(names: list[str], rule: Rule, registry: Registry,
+               in_text: bool = False) -> tuple[list[str], list[Match]]:
     """The outlets the names stand for (canonical names of registered ones, others as found),
-    and the registry entries that named the registered ones."""
+    and the registry entries that named the registered ones.  A name read out of running text
+    (``in_text``) that begins with a small letter names an outlet only as a registry entry
+    writes it ("dpa"): registry names are compared without case, and a small-letter word in a
+    text (an "express" delivery, the "times") is no name."""
     out: list[str] = []
     matches: list[Match] = []
     for raw in names:
@@ -104,6 +108,8 @@ def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[s
         if not raw:
             continue
         match = registry.match_name(raw)
+        if in_text and raw[0].islower() and not _as_written(raw, registry):
+            continue
         if match is None:
             if rule.registry_only or rule.outlet_kinds:
                 continue
@@ -117,6 +123,13 @@ def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[s
             if match is not None:
                 matches.append(match)
     return out, matches
+
+
+def _as_written(name: str, registry: Registry) -> bool:
+    """Whether a registry entry spells ``name`` exactly so (its spaces aside)."""
+    known = registry.by_name(name)
+    spelt = " ".join(name.split())
+    return known is not None and any(" ".join(a.split()) == spelt for a in (known.name, *known.aliases))
 
 
 def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
@@ -336,7 +349,7 @@ class CueReader:
                 names.append(value)
         if rule.outlet:
             names.append(rule.outlet)
-        outlets, matches = _canonical(names, rule, self.registry)
+        outlets, matches = _canonical(names, rule, self.registry, in_text=True)
         if names and not outlets:
             return None  # the named outlet is not allowed by this rule (allow-list, registry only)
         date = note = url = None

@@ -101,6 +101,22 @@ def test_a_day_first_yearless_dateline_needs_an_anchor():
     assert "left unresolved" in cue.date_note
 
 
+def test_a_name_in_small_letters_is_read_as_a_registry_file_writes_it(tmp_path):
+    extra = tmp_path / "papers.toml"
+    extra.write_text('[[outlet]]\nname = "de Havenkrant"\nkind = "newspaper"\n', encoding="utf-8")
+    reader = CueReader(load_rules(), load_registry([extra]))
+
+    def read(line, where):
+        doc = Document(path="a.txt", record=None, sha256="0" * 64, text=page(line, where), format="text",
+                       encoding="utf-8")
+        return [(c.rule, c.outlets) for c in reader.read(doc) if c.role in EVIDENCE and c.outlets]
+
+    assert read("© 2016 de Havenkrant", "tail") == [("text.copyright", ("de Havenkrant",))]
+    assert read("Source: de Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]
+    assert read("Source: De Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]  # capitalised: as any
+    assert read("Source: de havenkrant", "tail") == []  # not as the registry writes it
+
+
 @pytest.mark.parametrize("line,date", [
     ("GENEVA (20 October 2016) – ", "2016-10-20"),
     ("AMMAN and BERLIN (Oct. 20, 2016) — ", "2016-10-20"),
@@ -130,6 +146,9 @@ def test_dated_datelines_with_a_day_first_or_abbreviated_date(line, date):
     ("text.byline.staff", "By AFP", "Agence France-Presse"),
     ("text.byline.staff", "By Press Association Reporter", "Press Association"),
     ("text.byline.staff", "By PA Reporters", "Press Association"),
+    ("text.byline.staff", "By dpa", "dpa"),
+    ("text.byline.slash", "Jane Doe / dpa", "dpa"),
+    ("text.outlet-line", "dpa", "dpa"),
     ("text.outlet-line", "By JANE DOE\n\nAP Business Writer", "Associated Press"),
 ])
 def test_bylines_name_the_outlet(rule, line, outlet):
@@ -159,6 +178,10 @@ def test_bylines_name_the_outlet(rule, line, outlet):
     ("text.credit.signoff", "(AFP)", "tail", ("Agence France-Presse",)),
     ("text.credit.signoff", "(AFP)", "end", ("Agence France-Presse",)),
     ("text.credit.signoff", "(PA)", "end", ("Press Association",)),
+    ("text.credit.signoff", "(dpa)", "end", ("dpa",)),
+    ("text.credit.signoff", "— dpa", "tail", ("dpa",)),
+    ("text.source-line", "Source: dpa", "tail", ("dpa",)),
+    ("text.source-line", "Sources: dpa, Reuters", "tail", ("dpa", "Reuters")),
     ("text.source-line", "SOURCE: Reuters", "tail", ("Reuters",)),
     ("text.source-line", "Source: AFP, Reuters", "tail", ("Agence France-Presse", "Reuters")),
     ("text.source-line", "Source: Reuters and AP", "tail", ("Reuters", "Associated Press")),
@@ -190,6 +213,8 @@ def test_trailers_and_sign_offs_are_wire_copy():
     ("© 2016 Thomson Reuters Corp.", "Reuters", "2016"),
     ("Copyright 2016 U.S. News & World Report", "U.S. News & World Report", "2016"),
     ("All content © 2016 Northfield Herald", "Northfield Herald", "2016"),
+    ("© 2016 dpa", "dpa", "2016"),
+    ("Copyright 2016 dpa. All rights reserved.", "dpa", "2016"),
 ])
 def test_copyright_notices_name_the_holder(line, outlet, year):
     (cue,) = [c for c in cues(line, "tail") if c.rule == "text.copyright"]
@@ -299,11 +324,19 @@ def test_a_publication_stamp_names_no_original():
     ("— Abraham Lincoln", "tail"),
     ("“A triumph.” — The Guardian", "tail"),
     ("— Reuters, 2015", "tail"),
+    # a word in small letters is no outlet unless the registry writes the name so
+    ("The parcel came by the overnight service. (express)", "end"),
+    ("— times", "tail"),
+    ("Source: times", "tail"),
+    ("By sun", "head"),
+    ("Jane Doe / mirror", "head"),
+    ("guardian", "mid"),
     ("Source: company filings", "tail"),
     ("The parcel went via the Post Office in Riverton.", "mid"),
     ("Officials sent the plan via email on Monday.", "mid"),
     # no copyright holder, no republication, no posting date
     ("Copyright © 2016 by Jane Doe", "tail"),
+    ("© 2016 times newspapers", "tail"),
     ("The board said copyright in the survey belonged to the council.", "tail"),
     ("This article first appeared in the print edition.", "tail"),
     ("Updated 28 Oct 2016", "head"),
