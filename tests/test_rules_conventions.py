@@ -90,6 +90,15 @@ def readings(rule: str, line: str, where: str, anchored: bool = False):
     ("Caracas, 28 Oct (EFE).- ", True, "EFE", "2016-10-28"),
     ("Oct. 28 (UPI) -- ", True, "United Press International", "2016-10-28"),
     ("MOSCOW, October 28. /TASS/. ", True, "TASS", "2016-10-28"),
+    # several words in capitals and small letters: a known form of place
+    ("New York (AFP) - ", False, "Agence France-Presse", None),
+    ("Hong Kong (AFP) - ", False, "Agence France-Presse", None),
+    ("Abu Dhabi (AFP) - ", False, "Agence France-Presse", None),
+    ("Mexico City (AFP) - ", False, "Agence France-Presse", None),
+    ("Ho Chi Minh City (AFP) - ", False, "Agence France-Presse", None),
+    ("United Nations (AFP) - ", False, "Agence France-Presse", None),
+    ("Cedar Rapids, Iowa (AP) — ", False, "Associated Press", None),
+    ("Palm Springs, Oct 28 (AP) — ", True, "Associated Press", "2016-10-28"),
 ])
 def test_wire_datelines_name_the_agency_and_date(line, anchored, agency, date):
     assert readings("text.dateline.wire", line, "lead", anchored) == [((agency,), date)]
@@ -301,6 +310,11 @@ def test_a_publication_stamp_names_no_original():
     ("The board said (AP) — nothing more was known.", "mid"),
     ("Ferry fares (AFP) - the board has no view.", "mid"),
     ("Sales rose (October 2016) — the highest in years.", "mid"),
+    # a person's name before an agency in brackets: a byline, not a dateline
+    ("Jane Doe (AP) — ", "lead"),
+    ("Mary Ann Smith (Reuters) - ", "lead"),
+    ("Jane Q. Doe (AFP) - ", "lead"),
+    ("By Jane Doe (AP) — ", "lead"),
     # not bylines
     ("By Jane Doe", "head"),
     ("By Jane Doe, Special Correspondent", "head"),
