@@ -110,6 +110,30 @@ def test_a_day_first_yearless_dateline_needs_an_anchor():
     assert "left unresolved" in cue.date_note
 
 
+@pytest.mark.parametrize("line,anchored,agency,date", [
+    ("london (Reuters) - ", False, "Reuters", None),
+    ("new york, Oct 28 (Reuters) - ", True, "Reuters", "2016-10-28"),
+    ("rio de janeiro (AFP) - ", False, "Agence France-Presse", None),
+    ("berlin (dpa) - ", False, "dpa", None),
+])
+def test_a_place_in_small_letters_opening_a_paragraph_is_a_wire_dateline(line, anchored, agency, date):
+    found = [c for c in cues(line, "lead", anchored) if c.role == "dateline"]
+    assert [(c.rule, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.lower", (agency,), date)]
+    assert found[0].relation == "copy"
+
+
+@pytest.mark.parametrize("line,agency,date", [
+    ("TOKYO, Oct. 28 Kyodo - ", "Kyodo News", "2016-10-28"),
+    ("OSAKA, Oct. 28, 2016 Kyodo — ", "Kyodo News", "2016-10-28"),
+    ("NAHA, Okinawa, Oct. 28 Kyodo - ", "Kyodo News", "2016-10-28"),
+])
+def test_an_agency_out_of_brackets_after_a_date_is_a_wire_dateline(line, agency, date):
+    found = [c for c in cues(line, "lead", anchored=True) if c.role == "dateline"]
+    assert [(c.rule, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.unbracketed", (agency,), date)]
+
+
 def test_a_name_in_small_letters_is_read_as_a_registry_file_writes_it(tmp_path):
     extra = tmp_path / "papers.toml"
     extra.write_text('[[outlet]]\nname = "de Havenkrant"\nkind = "newspaper"\n', encoding="utf-8")
@@ -315,6 +339,16 @@ def test_a_publication_stamp_names_no_original():
     ("Mary Ann Smith (Reuters) - ", "lead"),
     ("Jane Q. Doe (AFP) - ", "lead"),
     ("By Jane Doe (AP) — ", "lead"),
+    # a place in small letters: only opening a paragraph, with no common word in it
+    ("officials said (Reuters) - ", "lead"),
+    ("from london (Reuters) - ", "lead"),
+    ("london (Reuters) - the talks had failed.", "mid"),
+    ("london (reuters) - ", "lead"),
+    # an agency out of brackets: a place in capitals and a date before it
+    ("TOKYO Kyodo - ", "lead"),
+    ("Tokyo, Oct. 28 Kyodo - ", "lead"),
+    ("TOKYO, Oct. 28 Toyota - ", "lead"),
+    ("The quake struck TOKYO, Oct. 28 Kyodo - The city shook.", "mid"),
     # not bylines
     ("By Jane Doe", "head"),
     ("By Jane Doe, Special Correspondent", "head"),
@@ -375,3 +409,12 @@ def test_lines_near_the_widened_forms_stay_unread(line, where):
 def test_a_numeric_stamp_of_unknown_order_gives_no_date():
     (cue,) = [c for c in cues("Published on 03/04/2016", "head") if c.rule == "text.posted-on"]
     assert cue.date is None and "ambiguous" in cue.date_note
+
+
+@pytest.mark.parametrize("line,where", [
+    ("the agency said in London (Reuters reported) - ", "lead"),
+    ("The agency said in London (Reuters reported) that the talks had failed.", "mid"),
+    ("the agency said in london (Reuters reported) - The talks had failed.", "mid"),
+])
+def test_a_place_before_a_bracket_in_running_text_is_a_citation_not_a_dateline(line, where):
+    assert _evidence(line, where) == [("text.citation", "Reuters reported")]
