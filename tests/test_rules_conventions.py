@@ -134,6 +134,35 @@ def test_an_agency_out_of_brackets_after_a_date_is_a_wire_dateline(line, agency,
         ("text.dateline.unbracketed", (agency,), date)]
 
 
+@pytest.mark.parametrize("line,anchored,outlet,date", [
+    ("WASHINGTON (CNN) — ", False, "CNN", None),
+    ("(CNN) — ", False, "CNN", None),
+    ("NEW YORK, Oct. 28 (CNN) — ", True, "CNN", "2016-10-28"),
+    ("LONDON (BBC) - ", False, "BBC News", None),
+    ("DOHA, 28 October (Al Jazeera) - ", True, "Al Jazeera", "2016-10-28"),
+])
+def test_an_outlets_own_dateline_credits_it_as_the_source_and_is_no_wire_dateline(line, anchored, outlet, date):
+    found = [c for c in cues(line, "lead", anchored) if c.role in EVIDENCE]
+    assert [(c.rule, c.role, c.relation, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.outlet", "credit", "source", (outlet,), date)]
+
+
+def test_a_wire_in_the_bracket_is_read_as_a_wire_dateline_only():
+    found = [c for c in cues("WASHINGTON (AP) — ", "lead") if c.role in EVIDENCE]
+    assert [(c.rule, c.role, c.outlets) for c in found] == [("text.dateline.wire", "dateline", ("Associated Press",))]
+
+
+def test_a_call_sign_names_its_station_once_a_registry_file_holds_it(tmp_path):
+    extra = tmp_path / "stations.toml"
+    extra.write_text('[[outlet]]\nname = "KMIZ"\nkind = "broadcaster"\n', encoding="utf-8")
+    reader = CueReader(load_rules(), load_registry([extra]))
+    doc = Document(path="a.txt", record=None, sha256="0" * 64, text=page("COLUMBIA, Mo. (KMIZ) - ", "lead"),
+                   format="text", encoding="utf-8")
+    found = [c for c in reader.read(doc) if c.role in EVIDENCE and c.source == "text"]
+    assert [(c.rule, c.outlets) for c in found] == [("text.dateline.outlet", ("KMIZ",))]
+    assert _evidence("COLUMBIA, Mo. (KMIZ) - ", "lead") == []  # not in the shipped registry
+
+
 def test_a_name_in_small_letters_is_read_as_a_registry_file_writes_it(tmp_path):
     extra = tmp_path / "papers.toml"
     extra.write_text('[[outlet]]\nname = "de Havenkrant"\nkind = "newspaper"\n', encoding="utf-8")
@@ -349,6 +378,11 @@ def test_a_publication_stamp_names_no_original():
     ("Tokyo, Oct. 28 Kyodo - ", "lead"),
     ("TOKYO, Oct. 28 Toyota - ", "lead"),
     ("The quake struck TOKYO, Oct. 28 Kyodo - The city shook.", "mid"),
+    # an outlet's own dateline: its place in capitals, the outlet registered, a capital after the dash
+    ("Washington (CNN) — ", "lead"),
+    ("WASHINGTON (CNN) — the talks had failed.", "mid"),
+    ("Ratings at the BBC (CNN) — The figures fell.", "mid"),
+    ("NEW YORK (Riverton Ledger) — ", "lead"),
     # not bylines
     ("By Jane Doe", "head"),
     ("By Jane Doe, Special Correspondent", "head"),
