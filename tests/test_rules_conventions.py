@@ -292,6 +292,9 @@ def test_copyright_notices_name_the_holder(line, outlet, year):
     ("This article was originally published in The Northfield Herald on Thu 20 Oct 2016.",
      "The Northfield Herald", "2016-10-20"),
     ("This article originally appeared in the Northfield Herald in March 2016.", "Northfield Herald", "2016-03"),
+    ("First published in the New Zealand Herald on 3 May 2016.", "New Zealand Herald", "2016-05-03"),
+    ("This article first appeared in India Today.", "India Today", None),
+    ("This story first ran in US Weekly.", "US Weekly", None),
 ])
 def test_republication_notices_give_the_original_date(line, outlet, date):
     assert readings("text.republished", line, "tail") == [((outlet,), date)]
@@ -343,6 +346,13 @@ def _evidence(line: str, where: str):
     ("It first appeared on Broadway in 1998 and ran for a decade.", "mid"),
     ("It first appeared in Europe in the 1300s.", "mid"),
     ("This story originally ran on Thu 20 Oct 2016.", "tail"),
+    # a country or region is no outlet
+    ("First published in Great Britain in 2016 by Harbour Books.", "tail"),
+    ("First published in the United States of America by Harbour Books", "tail"),
+    ("First published in Northern Ireland", "tail"),
+    ("This essay was first published in Britain and has been revised.", "tail"),
+    ("This article originally appeared in the UK edition.", "tail"),
+    ("This column originally ran in the U.S. last year.", "tail"),
 ])
 def test_lines_that_name_no_outlet_and_no_date(line, where):
     assert _evidence(line, where) == []
