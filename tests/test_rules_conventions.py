@@ -126,7 +126,8 @@ def test_a_place_in_small_letters_opening_a_paragraph_is_a_wire_dateline(line, a
 @pytest.mark.parametrize("line,agency,date", [
     ("TOKYO, Oct. 28 Kyodo - ", "Kyodo News", "2016-10-28"),
     ("OSAKA, Oct. 28, 2016 Kyodo — ", "Kyodo News", "2016-10-28"),
-    ("NAHA, Okinawa, Oct. 28 Kyodo - ", "Kyodo News", "2016-10-28"),
+    ("NAHA, Okinawa, Oct. 28 Kyodo News - ", "Kyodo News", "2016-10-28"),
+    ("TOKYO, Oct. 28 KYODO - ", "Kyodo News", "2016-10-28"),
 ])
 def test_an_agency_out_of_brackets_after_a_date_is_a_wire_dateline(line, agency, date):
     found = [c for c in cues(line, "lead", anchored=True) if c.role == "dateline"]
@@ -387,6 +388,7 @@ def test_a_publication_stamp_names_no_original():
     ("TOKYO Kyodo - ", "lead"),
     ("Tokyo, Oct. 28 Kyodo - ", "lead"),
     ("TOKYO, Oct. 28 Toyota - ", "lead"),
+    ("BEIJING, Oct. 28 Xinhua - ", "lead"),
     ("The quake struck TOKYO, Oct. 28 Kyodo - The city shook.", "mid"),
     # an outlet's own dateline: its place in capitals, the outlet registered, a capital after the dash
     ("Washington (CNN) — ", "lead"),
