@@ -94,22 +94,16 @@ def captured_date(doc: Document) -> DateValue | None:
     return None
 
 
-def _canonical(names: list[str], rule: Rule, registry: Registry,
-               in_text: bool = False) -> tuple[list[str], list[Match]]:
+def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[str], list[Match]]:
     """The outlets the names stand for (canonical names of registered ones, others as found),
-    and the registry entries that named the registered ones.  A name read out of running text
-    (``in_text``) that begins with a small letter names an outlet only as a registry entry
-    writes it ("dpa"): registry names are compared without case, and a small-letter word in a
-    text (an "express" delivery, the "times") is no name."""
+    and the registry entries that named the registered ones."""
     out: list[str] = []
     matches: list[Match] = []
     for raw in names:
-        raw = raw.strip(" \t.,;:'’\"")
+        raw = _bare(raw)
         if not raw:
             continue
         match = registry.match_name(raw)
-        if in_text and raw[0].islower() and not _as_written(raw, registry):
-            continue
         if match is None:
             if rule.registry_only or rule.outlet_kinds:
                 continue
@@ -125,8 +119,18 @@ def _canonical(names: list[str], rule: Rule, registry: Registry,
     return out, matches
 
 
-def _as_written(name: str, registry: Registry) -> bool:
-    """Whether a registry entry spells ``name`` exactly so (its spaces aside)."""
+def _bare(name: str) -> str:
+    return name.strip(" \t.,;:'’\"")
+
+
+def _may_name(name: str, registry: Registry) -> bool:
+    """Whether a name read out of a text may name an outlet: one that begins with a small
+    letter does so only as a registry entry writes it ("dpa"), its spaces aside. The registry
+    compares names without case, and a word of running text (an "express" delivery, the
+    "times") is no name."""
+    name = _bare(name)
+    if not name[:1].islower():
+        return True
     known = registry.by_name(name)
     spelt = " ".join(name.split())
     return known is not None and any(" ".join(a.split()) == spelt for a in (known.name, *known.aliases))
@@ -347,9 +351,11 @@ class CueReader:
                 names += [n for n in _SPLIT.split(value) if n]
             elif key.startswith("outlet"):
                 names.append(value)
+        read = [n for n in names if _may_name(n, self.registry)]  # a rule's fixed outlet is as its author wrote it
         if rule.outlet:
             names.append(rule.outlet)
-        outlets, matches = _canonical(names, rule, self.registry, in_text=True)
+            read.append(rule.outlet)
+        outlets, matches = _canonical(read, rule, self.registry)
         if names and not outlets:
             return None  # the named outlet is not allowed by this rule (allow-list, registry only)
         date = note = url = None
