@@ -123,17 +123,18 @@ def _bare(name: str) -> str:
     return name.strip(" \t.,;:'’\"")
 
 
-def _may_name(name: str, registry: Registry) -> bool:
+def _small_letter_names(registry: Registry) -> frozenset[str]:
+    """The registry's names and aliases that begin with a small letter, spaces made single."""
+    return frozenset(" ".join(a.split()) for o in registry.outlets for a in (o.name, *o.aliases) if a[:1].islower())
+
+
+def _may_name(name: str, written: frozenset[str]) -> bool:
     """Whether a name read out of a text may name an outlet: one that begins with a small
-    letter does so only as a registry entry writes it ("dpa"), its spaces aside. The registry
-    compares names without case, and a word of running text (an "express" delivery, the
-    "times") is no name."""
+    letter does so only as a registry entry writes it (``written``: "dpa"), its spaces aside.
+    The registry compares names without case, and a word of running text (an "express"
+    delivery, the "times") is no name."""
     name = _bare(name)
-    if not name[:1].islower():
-        return True
-    known = registry.by_name(name)
-    spelt = " ".join(name.split())
-    return known is not None and any(" ".join(a.split()) == spelt for a in (known.name, *known.aliases))
+    return not name[:1].islower() or " ".join(name.split()) in written
 
 
 def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
@@ -206,6 +207,7 @@ class CueReader:
         self.rules = rules.enabled()
         self.registry = registry
         self._patterns = {r.id: r.compiled() for r in self.rules}
+        self._small = _small_letter_names(registry)
 
     # -- the structured sources --------------------------------------------
 
@@ -351,7 +353,7 @@ class CueReader:
                 names += [n for n in _SPLIT.split(value) if n]
             elif key.startswith("outlet"):
                 names.append(value)
-        read = [n for n in names if _may_name(n, self.registry)]  # a rule's fixed outlet is as its author wrote it
+        read = [n for n in names if _may_name(n, self._small)]  # a rule's fixed outlet is as its author wrote it
         if rule.outlet:
             names.append(rule.outlet)
             read.append(rule.outlet)

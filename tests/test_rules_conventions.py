@@ -178,6 +178,7 @@ def test_a_name_in_small_letters_is_read_as_a_registry_file_writes_it(tmp_path):
     assert read("Source: de Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]
     assert read("Source: De Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]  # capitalised: as any
     assert read("Source: de havenkrant", "tail") == []  # not as the registry writes it
+    assert read("de Havenkrant", "mid") == [("text.outlet-line", ("de Havenkrant",))]
 
 
 @pytest.mark.parametrize("line,date", [
