@@ -132,9 +132,12 @@ def _may_name(name: str, written: frozenset[str]) -> bool:
     """Whether a name read out of a text may name an outlet: one that begins with a small
     letter does so only as a registry entry writes it (``written``: "dpa"), its spaces aside.
     The registry compares names without case, and a word of running text (an "express"
-    delivery, the "times") is no name."""
-    name = _bare(name)
-    return not name[:1].islower() or " ".join(name.split()) in written
+    delivery, the "times") is no name. A lowercase article "the" is no part of a name, as
+    for the registry ("the AP")."""
+    name = " ".join(_bare(name).split())
+    if name.startswith("the ") and name[4:5].isupper():
+        return True
+    return not name[:1].islower() or name in written
 
 
 def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
