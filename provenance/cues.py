@@ -100,7 +100,7 @@ def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[s
     out: list[str] = []
     matches: list[Match] = []
     for raw in names:
-        raw = raw.strip(" \t.,;:'’\"")
+        raw = _bare(raw)
         if not raw:
             continue
         match = registry.match_name(raw)
@@ -117,6 +117,27 @@ def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[s
             if match is not None:
                 matches.append(match)
     return out, matches
+
+
+def _bare(name: str) -> str:
+    return name.strip(" \t.,;:'’\"")
+
+
+def _small_letter_names(registry: Registry) -> frozenset[str]:
+    """The registry's names and aliases that begin with a small letter, spaces made single."""
+    return frozenset(" ".join(a.split()) for o in registry.outlets for a in (o.name, *o.aliases) if a[:1].islower())
+
+
+def _may_name(name: str, written: frozenset[str]) -> bool:
+    """Whether a name read out of a text may name an outlet: one that begins with a small
+    letter does so only as a registry entry writes it (``written``: "dpa"), its spaces aside.
+    The registry compares names without case, and a word of running text (an "express"
+    delivery, the "times") is no name. A lowercase article "the" is no part of a name, as
+    for the registry ("the AP")."""
+    name = " ".join(_bare(name).split())
+    if name.startswith("the ") and name[4:5].isupper():
+        return True
+    return not name[:1].islower() or name in written
 
 
 def _day_first(rule: Rule, outlets: list[str], registry: Registry) -> bool | None:
@@ -189,6 +210,7 @@ class CueReader:
         self.rules = rules.enabled()
         self.registry = registry
         self._patterns = {r.id: r.compiled() for r in self.rules}
+        self._small = _small_letter_names(registry)
 
     # -- the structured sources --------------------------------------------
 
@@ -334,9 +356,11 @@ class CueReader:
                 names += [n for n in _SPLIT.split(value) if n]
             elif key.startswith("outlet"):
                 names.append(value)
+        read = [n for n in names if _may_name(n, self._small)]  # a rule's fixed outlet is as its author wrote it
         if rule.outlet:
             names.append(rule.outlet)
-        outlets, matches = _canonical(names, rule, self.registry)
+            read.append(rule.outlet)
+        outlets, matches = _canonical(read, rule, self.registry)
         if names and not outlets:
             return None  # the named outlet is not allowed by this rule (allow-list, registry only)
         date = note = url = None

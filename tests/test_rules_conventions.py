@@ -90,6 +90,15 @@ def readings(rule: str, line: str, where: str, anchored: bool = False):
     ("Caracas, 28 Oct (EFE).- ", True, "EFE", "2016-10-28"),
     ("Oct. 28 (UPI) -- ", True, "United Press International", "2016-10-28"),
     ("MOSCOW, October 28. /TASS/. ", True, "TASS", "2016-10-28"),
+    # several words in capitals and small letters: a known form of place
+    ("New York (AFP) - ", False, "Agence France-Presse", None),
+    ("Hong Kong (AFP) - ", False, "Agence France-Presse", None),
+    ("Abu Dhabi (AFP) - ", False, "Agence France-Presse", None),
+    ("Mexico City (AFP) - ", False, "Agence France-Presse", None),
+    ("Ho Chi Minh City (AFP) - ", False, "Agence France-Presse", None),
+    ("United Nations (AFP) - ", False, "Agence France-Presse", None),
+    ("Cedar Rapids, Iowa (AP) — ", False, "Associated Press", None),
+    ("Palm Springs, Oct 28 (AP) — ", True, "Associated Press", "2016-10-28"),
 ])
 def test_wire_datelines_name_the_agency_and_date(line, anchored, agency, date):
     assert readings("text.dateline.wire", line, "lead", anchored) == [((agency,), date)]
@@ -99,6 +108,77 @@ def test_a_day_first_yearless_dateline_needs_an_anchor():
     (cue,) = [c for c in cues("PARIS, 28 October (AFP) - ", "lead") if c.rule == "text.dateline.wire"]
     assert cue.outlets == ("Agence France-Presse",) and cue.date is None
     assert "left unresolved" in cue.date_note
+
+
+@pytest.mark.parametrize("line,anchored,agency,date", [
+    ("london (Reuters) - ", False, "Reuters", None),
+    ("new york, Oct 28 (Reuters) - ", True, "Reuters", "2016-10-28"),
+    ("rio de janeiro (AFP) - ", False, "Agence France-Presse", None),
+    ("berlin (dpa) - ", False, "dpa", None),
+])
+def test_a_place_in_small_letters_opening_a_paragraph_is_a_wire_dateline(line, anchored, agency, date):
+    found = [c for c in cues(line, "lead", anchored) if c.role == "dateline"]
+    assert [(c.rule, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.lower", (agency,), date)]
+    assert found[0].relation == "copy"
+
+
+@pytest.mark.parametrize("line,agency,date", [
+    ("TOKYO, Oct. 28 Kyodo - ", "Kyodo News", "2016-10-28"),
+    ("OSAKA, Oct. 28, 2016 Kyodo — ", "Kyodo News", "2016-10-28"),
+    ("NAHA, Okinawa, Oct. 28 Kyodo News - ", "Kyodo News", "2016-10-28"),
+    ("TOKYO, Oct. 28 KYODO - ", "Kyodo News", "2016-10-28"),
+])
+def test_an_agency_out_of_brackets_after_a_date_is_a_wire_dateline(line, agency, date):
+    found = [c for c in cues(line, "lead", anchored=True) if c.role == "dateline"]
+    assert [(c.rule, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.unbracketed", (agency,), date)]
+
+
+@pytest.mark.parametrize("line,anchored,outlet,date", [
+    ("WASHINGTON (CNN) — ", False, "CNN", None),
+    ("(CNN) — ", False, "CNN", None),
+    ("NEW YORK, Oct. 28 (CNN) — ", True, "CNN", "2016-10-28"),
+    ("LONDON (BBC) - ", False, "BBC News", None),
+    ("DOHA, 28 October (Al Jazeera) - ", True, "Al Jazeera", "2016-10-28"),
+])
+def test_an_outlets_own_dateline_credits_it_as_the_source_and_is_no_wire_dateline(line, anchored, outlet, date):
+    found = [c for c in cues(line, "lead", anchored) if c.role in EVIDENCE]
+    assert [(c.rule, c.role, c.relation, c.outlets, c.date.iso if c.date else None) for c in found] == [
+        ("text.dateline.outlet", "credit", "source", (outlet,), date)]
+
+
+def test_a_wire_in_the_bracket_is_read_as_a_wire_dateline_only():
+    found = [c for c in cues("WASHINGTON (AP) — ", "lead") if c.role in EVIDENCE]
+    assert [(c.rule, c.role, c.outlets) for c in found] == [("text.dateline.wire", "dateline", ("Associated Press",))]
+
+
+def test_a_call_sign_names_its_station_once_a_registry_file_holds_it(tmp_path):
+    extra = tmp_path / "stations.toml"
+    extra.write_text('[[outlet]]\nname = "KMIZ"\nkind = "broadcaster"\n', encoding="utf-8")
+    reader = CueReader(load_rules(), load_registry([extra]))
+    doc = Document(path="a.txt", record=None, sha256="0" * 64, text=page("COLUMBIA, Mo. (KMIZ) - ", "lead"),
+                   format="text", encoding="utf-8")
+    found = [c for c in reader.read(doc) if c.role in EVIDENCE and c.source == "text"]
+    assert [(c.rule, c.outlets) for c in found] == [("text.dateline.outlet", ("KMIZ",))]
+    assert _evidence("COLUMBIA, Mo. (KMIZ) - ", "lead") == []  # not in the shipped registry
+
+
+def test_a_name_in_small_letters_is_read_as_a_registry_file_writes_it(tmp_path):
+    extra = tmp_path / "papers.toml"
+    extra.write_text('[[outlet]]\nname = "de Havenkrant"\nkind = "newspaper"\n', encoding="utf-8")
+    reader = CueReader(load_rules(), load_registry([extra]))
+
+    def read(line, where):
+        doc = Document(path="a.txt", record=None, sha256="0" * 64, text=page(line, where), format="text",
+                       encoding="utf-8")
+        return [(c.rule, c.outlets) for c in reader.read(doc) if c.role in EVIDENCE and c.outlets]
+
+    assert read("© 2016 de Havenkrant", "tail") == [("text.copyright", ("de Havenkrant",))]
+    assert read("Source: de Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]
+    assert read("Source: De Havenkrant", "tail") == [("text.source-line", ("de Havenkrant",))]  # capitalised: as any
+    assert read("Source: de havenkrant", "tail") == []  # not as the registry writes it
+    assert read("de Havenkrant", "mid") == [("text.outlet-line", ("de Havenkrant",))]
 
 
 @pytest.mark.parametrize("line,date", [
@@ -130,6 +210,9 @@ def test_dated_datelines_with_a_day_first_or_abbreviated_date(line, date):
     ("text.byline.staff", "By AFP", "Agence France-Presse"),
     ("text.byline.staff", "By Press Association Reporter", "Press Association"),
     ("text.byline.staff", "By PA Reporters", "Press Association"),
+    ("text.byline.staff", "By dpa", "dpa"),
+    ("text.byline.slash", "Jane Doe / dpa", "dpa"),
+    ("text.outlet-line", "dpa", "dpa"),
     ("text.outlet-line", "By JANE DOE\n\nAP Business Writer", "Associated Press"),
 ])
 def test_bylines_name_the_outlet(rule, line, outlet):
@@ -159,6 +242,10 @@ def test_bylines_name_the_outlet(rule, line, outlet):
     ("text.credit.signoff", "(AFP)", "tail", ("Agence France-Presse",)),
     ("text.credit.signoff", "(AFP)", "end", ("Agence France-Presse",)),
     ("text.credit.signoff", "(PA)", "end", ("Press Association",)),
+    ("text.credit.signoff", "(dpa)", "end", ("dpa",)),
+    ("text.credit.signoff", "— dpa", "tail", ("dpa",)),
+    ("text.source-line", "Source: dpa", "tail", ("dpa",)),
+    ("text.source-line", "Sources: dpa, Reuters", "tail", ("dpa", "Reuters")),
     ("text.source-line", "SOURCE: Reuters", "tail", ("Reuters",)),
     ("text.source-line", "Source: AFP, Reuters", "tail", ("Agence France-Presse", "Reuters")),
     ("text.source-line", "Source: Reuters and AP", "tail", ("Reuters", "Associated Press")),
@@ -190,6 +277,8 @@ def test_trailers_and_sign_offs_are_wire_copy():
     ("© 2016 Thomson Reuters Corp.", "Reuters", "2016"),
     ("Copyright 2016 U.S. News & World Report", "U.S. News & World Report", "2016"),
     ("All content © 2016 Northfield Herald", "Northfield Herald", "2016"),
+    ("© 2016 dpa", "dpa", "2016"),
+    ("Copyright 2016 dpa. All rights reserved.", "dpa", "2016"),
 ])
 def test_copyright_notices_name_the_holder(line, outlet, year):
     (cue,) = [c for c in cues(line, "tail") if c.rule == "text.copyright"]
@@ -205,6 +294,9 @@ def test_copyright_notices_name_the_holder(line, outlet, year):
     ("This article was originally published in The Northfield Herald on Thu 20 Oct 2016.",
      "The Northfield Herald", "2016-10-20"),
     ("This article originally appeared in the Northfield Herald in March 2016.", "Northfield Herald", "2016-03"),
+    ("First published in the New Zealand Herald on 3 May 2016.", "New Zealand Herald", "2016-05-03"),
+    ("This article first appeared in India Today.", "India Today", None),
+    ("This story first ran in US Weekly.", "US Weekly", None),
 ])
 def test_republication_notices_give_the_original_date(line, outlet, date):
     assert readings("text.republished", line, "tail") == [((outlet,), date)]
@@ -256,6 +348,13 @@ def _evidence(line: str, where: str):
     ("It first appeared on Broadway in 1998 and ran for a decade.", "mid"),
     ("It first appeared in Europe in the 1300s.", "mid"),
     ("This story originally ran on Thu 20 Oct 2016.", "tail"),
+    # a country or region is no outlet
+    ("First published in Great Britain in 2016 by Harbour Books.", "tail"),
+    ("First published in the United States of America by Harbour Books", "tail"),
+    ("First published in Northern Ireland", "tail"),
+    ("This essay was first published in Britain and has been revised.", "tail"),
+    ("This article originally appeared in the UK edition.", "tail"),
+    ("This column originally ran in the U.S. last year.", "tail"),
 ])
 def test_lines_that_name_no_outlet_and_no_date(line, where):
     assert _evidence(line, where) == []
@@ -276,6 +375,27 @@ def test_a_publication_stamp_names_no_original():
     ("The board said (AP) — nothing more was known.", "mid"),
     ("Ferry fares (AFP) - the board has no view.", "mid"),
     ("Sales rose (October 2016) — the highest in years.", "mid"),
+    # a person's name before an agency in brackets: a byline, not a dateline
+    ("Jane Doe (AP) — ", "lead"),
+    ("Mary Ann Smith (Reuters) - ", "lead"),
+    ("Jane Q. Doe (AFP) - ", "lead"),
+    ("By Jane Doe (AP) — ", "lead"),
+    # a place in small letters: only opening a paragraph, with no common word in it
+    ("officials said (Reuters) - ", "lead"),
+    ("from london (Reuters) - ", "lead"),
+    ("london (Reuters) - the talks had failed.", "mid"),
+    ("london (reuters) - ", "lead"),
+    # an agency out of brackets: a place in capitals and a date before it
+    ("TOKYO Kyodo - ", "lead"),
+    ("Tokyo, Oct. 28 Kyodo - ", "lead"),
+    ("TOKYO, Oct. 28 Toyota - ", "lead"),
+    ("BEIJING, Oct. 28 Xinhua - ", "lead"),
+    ("The quake struck TOKYO, Oct. 28 Kyodo - The city shook.", "mid"),
+    # an outlet's own dateline: its place in capitals, the outlet registered, a capital after the dash
+    ("Washington (CNN) — ", "lead"),
+    ("WASHINGTON (CNN) — the talks had failed.", "mid"),
+    ("Ratings at the BBC (CNN) — The figures fell.", "mid"),
+    ("NEW YORK (Riverton Ledger) — ", "lead"),
     # not bylines
     ("By Jane Doe", "head"),
     ("By Jane Doe, Special Correspondent", "head"),
@@ -299,11 +419,19 @@ def test_a_publication_stamp_names_no_original():
     ("— Abraham Lincoln", "tail"),
     ("“A triumph.” — The Guardian", "tail"),
     ("— Reuters, 2015", "tail"),
+    # a word in small letters is no outlet unless the registry writes the name so
+    ("The parcel came by the overnight service. (express)", "end"),
+    ("— times", "tail"),
+    ("Source: times", "tail"),
+    ("By sun", "head"),
+    ("Jane Doe / mirror", "head"),
+    ("guardian", "mid"),
     ("Source: company filings", "tail"),
     ("The parcel went via the Post Office in Riverton.", "mid"),
     ("Officials sent the plan via email on Monday.", "mid"),
     # no copyright holder, no republication, no posting date
     ("Copyright © 2016 by Jane Doe", "tail"),
+    ("© 2016 times newspapers", "tail"),
     ("The board said copyright in the survey belonged to the council.", "tail"),
     ("This article first appeared in the print edition.", "tail"),
     ("Updated 28 Oct 2016", "head"),
@@ -328,3 +456,12 @@ def test_lines_near_the_widened_forms_stay_unread(line, where):
 def test_a_numeric_stamp_of_unknown_order_gives_no_date():
     (cue,) = [c for c in cues("Published on 03/04/2016", "head") if c.rule == "text.posted-on"]
     assert cue.date is None and "ambiguous" in cue.date_note
+
+
+@pytest.mark.parametrize("line,where", [
+    ("the agency said in London (Reuters reported) - ", "lead"),
+    ("The agency said in London (Reuters reported) that the talks had failed.", "mid"),
+    ("the agency said in london (Reuters reported) - The talks had failed.", "mid"),
+])
+def test_a_place_before_a_bracket_in_running_text_is_a_citation_not_a_dateline(line, where):
+    assert _evidence(line, where) == [("text.citation", "Reuters reported")]

@@ -155,6 +155,35 @@ def test_wire_dateline_needs_an_allow_listed_agency():
     assert [c for c in local if c.role == "dateline"] == []
 
 
+def test_a_name_in_small_letters_from_the_text_needs_the_registrys_spelling_but_a_rules_own_outlet_does_not(tmp_path):
+    rules = tmp_path / "r.toml"
+    rules.write_text("""
+[[rule]]
+id = "text.partner-note"
+description = "A partner paper's note, which names it."
+source = "text"
+pattern = '(?P<outlet>dpa|express) partner note'
+role = "credit"
+relation = "source"
+concludes = ["outlet"]
+
+[[rule]]
+id = "text.harbour-note"
+description = "A partner paper's note, which names it."
+source = "text"
+pattern = 'harbour partner note'
+role = "credit"
+relation = "source"
+outlet = "harbour post"
+concludes = ["outlet"]
+""", encoding="utf-8")
+    reader = CueReader(load_rules([rules]), load_registry())
+    read = lambda text: [(c.rule, c.outlets) for c in reader.read(doc(text=text)) if c.rule.endswith("-note")]
+    assert read("A dpa partner note.") == [("text.partner-note", ("dpa",))]
+    assert read("An express partner note.") == []  # "Express" is a registered alias, not as written here
+    assert read("A harbour partner note.") == [("text.harbour-note", ("harbour post",))]
+
+
 # ---- quotations ----------------------------------------------------------------
 
 def test_quoted_regions_cover_common_conventions():
