@@ -8,6 +8,9 @@ import stat
 from pathlib import Path
 from typing import Iterable
 
+# the size over which a file (or a web archive's record) is not read: --max-file-mb's default
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+
 
 def write_atomic(text: str, path: Path) -> None:
     """Write ``text`` (UTF-8, newlines as given) to a temporary file beside ``path``,

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from .errors import CorpusError, SidecarError
-from .files import too_large
+from .files import DEFAULT_MAX_FILE_BYTES, too_large
 from .model import PAGE_RESOURCE, Document, Inventory, Rejection, Sidecar, SidecarIssue
 from .readers import format_for, is_archive, read_file, unsupported_reason
 from .readers.warc import read_archive, skipped_records
@@ -34,8 +34,6 @@ from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, rela
 from .spool import TextSpool
 
 __all__ = ["PAGE_RESOURCE", "build_inventory", "display_path", "input_problems", "page_resource_folders"]
-
-DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 def display_path(rel: str) -> str:

@@ -336,3 +336,18 @@ def test_any_sequence_of_feed_captures(captures):
     assert len(items_rejected) == bad and all(r.code == "no-text" for r in rejections)
     assert len(rejections) - len(items_rejected) == (0 if docs else 1)  # no document: the file is rejected too
     assert [d.record for d in docs] == [d.record for d in read(buf.getvalue())[0]]  # deterministic
+
+
+def test_a_compressed_record_larger_than_its_archive_is_read_from_bytes_in_memory():
+    """`rules explain` reads an archive's bytes in memory: a record of a .warc.gz whose page
+    is larger than the whole compressed file is read, not rejected as too large."""
+    from provenance.readers import read_file
+
+    paragraph = "<p>The council met again to discuss the bridge and its closed supports.</p>"
+    page = f"<html><head><title>The bridge</title></head><body>{paragraph * 800}</body></html>".encode()
+    data, offsets, _ids = build([("https://gazette.example/bridge", "text/html", page)], gz=True)
+    assert len(data) < len(page) // 10
+    docs, rejections = read_file("crawl.warc.gz", data)
+    assert rejections == []
+    assert [d.record for d in docs] == [f"offset {offsets[0]}"]
+    assert docs[0].text.count("The council met again") == 800

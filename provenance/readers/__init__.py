@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..files import DEFAULT_MAX_FILE_BYTES
 from ..model import Document, MetaField, Rejection
 
 __all__ = ["ReadFailure", "Parsed", "SUPPORTED", "read_file", "format_for", "is_archive", "unsupported_reason",
@@ -113,8 +114,10 @@ def read_file(rel_path: str, data: bytes) -> tuple[list[Document], list[Rejectio
     if fmt is None:
         reason = unsupported_reason(rel_path) or "unsupported format"
         return [], [Rejection(rel_path, "unsupported-format", reason)]
-    if fmt == "warc":  # the bytes are in memory already: no per-record limit beyond their size
-        documents, rejections, _counts = warc.read_archive_stream(rel_path, io.BytesIO(data), len(data))
+    if fmt == "warc":  # the bytes are in memory already: a record may be as large as they are, and a
+        # compressed record may be larger than the whole file; it is read up to the audit's default limit
+        limit = max(len(data), DEFAULT_MAX_FILE_BYTES)
+        documents, rejections, _counts = warc.read_archive_stream(rel_path, io.BytesIO(data), limit)
         return documents, rejections
     try:
         parsed, failures = _dispatch(fmt, data)
