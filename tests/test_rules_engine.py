@@ -310,16 +310,20 @@ def test_a_republication_notice_with_a_lowercase_the_points_at_the_original_in_t
                                                                      "hill-news.txt": "credited"}
 
 
-def test_a_state_dateline_on_copies_makes_the_agency_the_origin(tmp_path):
+LEVEE_STORY = ("The state senate passed the levee bill on Tuesday by a wide margin, sending it to the governor, "
+               "who has said she will sign it before the spring floods. The bill sets aside money for the river "
+               "towns to raise their levees and for farmers whose fields are flooded on purpose to spare the towns "
+               "downstream. Opponents said the money would run out within two years and asked for a study of the "
+               "whole river basin first.")
+
+
+def copies_origin(tmp_path: Path, dateline: str) -> tuple[dict, dict]:
+    """The one cluster's origin, and the report, when two dated copies carry the story under
+    ``dateline``; both copies must be credited."""
     corpus = tmp_path / "c"
     corpus.mkdir()
-    story = ("SPRINGFIELD, Ill., May 2 (Reuters) - The state senate passed the levee bill on Tuesday by a wide "
-             "margin, sending it to the governor, who has said she will sign it before the spring floods. The "
-             "bill sets aside money for the river towns to raise their levees and for farmers whose fields are "
-             "flooded on purpose to spare the towns downstream. Opponents said the money would run out within "
-             "two years and asked for a study of the whole river basin first.")
     for name in ("prairie-daily.txt", "river-blog.txt"):
-        (corpus / name).write_text("Levee bill passes\n\n" + story + "\n", encoding="utf-8")
+        (corpus / name).write_text(f"Levee bill passes\n\n{dateline} {LEVEE_STORY}\n", encoding="utf-8")
     (corpus / "metadata.csv").write_text("path,outlet,date\nprairie-daily.txt,Prairie Daily,2016-05-02\n"
                                          "river-blog.txt,River Blog,2016-05-03\n", encoding="utf-8")
     out = tmp_path / "r.json"
@@ -327,37 +331,23 @@ def test_a_state_dateline_on_copies_makes_the_agency_the_origin(tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     (cluster,) = report["clusters"]
-    origin = cluster["origin"]
-    assert (origin["outlet"], origin["in_corpus"], origin["rule"]) == ("Reuters", False, "wire-dateline")
-    assert origin["date"] == "2016-05-02"
     assert {l["path"]: l["credited"] for l in cluster["chain"]} == {"prairie-daily.txt": "credited",
                                                                      "river-blog.txt": "credited"}
+    return cluster["origin"], report
+
+
+def test_a_state_dateline_on_copies_makes_the_agency_the_origin(tmp_path):
+    origin, _report = copies_origin(tmp_path, "SPRINGFIELD, Ill., May 2 (Reuters) -")
+    assert (origin["outlet"], origin["in_corpus"], origin["rule"]) == ("Reuters", False, "wire-dateline")
+    assert origin["date"] == "2016-05-02"
 
 
 def test_a_broadcasters_dateline_on_copies_names_it_as_the_origin_and_is_no_wire_copy(tmp_path):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    story = ("WASHINGTON, May 2 (CNN) — The state senate passed the levee bill on Tuesday by a wide margin, "
-             "sending it to the governor, who has said she will sign it before the spring floods. The bill sets "
-             "aside money for the river towns to raise their levees and for farmers whose fields are flooded on "
-             "purpose to spare the towns downstream. Opponents said the money would run out within two years "
-             "and asked for a study of the whole river basin first.")
-    for name in ("prairie-daily.txt", "river-blog.txt"):
-        (corpus / name).write_text("Levee bill passes\n\n" + story + "\n", encoding="utf-8")
-    (corpus / "metadata.csv").write_text("path,outlet,date\nprairie-daily.txt,Prairie Daily,2016-05-02\n"
-                                         "river-blog.txt,River Blog,2016-05-03\n", encoding="utf-8")
-    out = tmp_path / "r.json"
-    result = runner.invoke(app, ["audit", str(corpus), "-o", str(out)])
-    assert result.exit_code == 0, result.output
-    report = json.loads(out.read_text())
-    (cluster,) = report["clusters"]
-    origin = cluster["origin"]
+    origin, report = copies_origin(tmp_path, "WASHINGTON, May 2 (CNN) —")
     # the copies credit CNN's story, which is not in the corpus: not the earliest copy, and not wire copy
     assert (origin["outlet"], origin["in_corpus"], origin["rule"]) == ("CNN", False, "explicit-pointer")
     assert origin["date"] == "2016-05-02"
     assert {e["rule"] for e in origin["evidence"]} == {"text.dateline.outlet"}
-    assert {l["path"]: l["credited"] for l in cluster["chain"]} == {"prairie-daily.txt": "credited",
-                                                                     "river-blog.txt": "credited"}
     citations = [c for d in report["documents"] for c in d["citations"]]
     assert {(c["rule"], c["role"], c["relation"], tuple(c["outlets"])) for c in citations} == {
         ("text.dateline.outlet", "credit", "source", ("CNN",))}
