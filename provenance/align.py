@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .params import Params
+from .params import Params, in_characters
 from .rarity import WordWeights, distinct_content
 from .rewrite import Sentences, sentence_spans, sentences_of, stopword_hashes
-from .tokens import Tokens, ngram_hashes
+from .tokens import Tokens, ngram_hashes, word_scale
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class Seeds:
     with_sentences: bool = False  # whether rewritten sentences are matched
     _content: list = field(default_factory=list)  # (content words, their weights)
     _sentences: list = field(default_factory=list)  # Sentences
+    n: int = 0  # the n-gram length of the seeds
 
     def content(self) -> tuple[np.ndarray, np.ndarray]:
         """The text's distinct content words (function words aside), sorted, and their
@@ -109,10 +110,20 @@ def seeds_of(tokens: Tokens, n: int, max_occurrences: int, sentences: bool = Fal
     known = [content] if content is not None else []
     grams = ngram_hashes(tokens.hashes, n)
     if grams.size == 0:
-        return Seeds(grams, grams, None, tokens, weights, sentences, known)
+        return Seeds(grams, grams, None, tokens, weights, sentences, known, n=n)
     values, counts = np.unique(grams, return_counts=True)
     rare = counts <= max_occurrences
-    return Seeds(grams, values[rare], counts[rare], tokens, weights, sentences, known)
+    return Seeds(grams, values[rare], counts[rare], tokens, weights, sentences, known, n=n)
+
+
+def reseeded(tokens: Tokens, seeds: Seeds | None, params: Params) -> Seeds:
+    """Seeds of ``params.seed_ngram`` words, keeping what ``seeds`` (of other n-grams,
+    or None) already found: a text in ideographs seeds with longer n-grams than others,
+    and a pair of one such text and another seeds both alike."""
+    if seeds is None:
+        return seeds_of(tokens, params.seed_ngram, params.max_seed_occurrences, params.sentence_min_words > 0)
+    return seeds_of(tokens, params.seed_ngram, params.max_seed_occurrences, seeds.with_sentences, seeds.weights,
+                    seeds._content[0] if seeds._content else None)
 
 
 def relatedness(a: Seeds, b: Seeds) -> float:
@@ -348,11 +359,14 @@ def _less_exact(s: list[int], runs: list[tuple[int, int, int, int]]) -> list[int
 def align_tokens(ta: Tokens, tb: Tokens, params: Params, sa: Seeds | None = None,
                  sb: Seeds | None = None) -> list[TokenSpan]:
     """Verified shared spans between two token sequences, in token indices.
-    ``sa`` and ``sb`` are the texts' seeds when the caller already has them."""
+    ``sa`` and ``sb`` are the texts' seeds when the caller already has them.  Between
+    two texts in ideographs and kana, lengths in words count characters (``in_characters``)."""
+    if ta.ideographic and tb.ideographic:  # (checked first: a pair of words needs no more)
+        params = in_characters(params, word_scale(ta, tb, params.ideographic_word_chars))
     n = params.seed_ngram
     rewrites = params.sentence_min_words > 0
-    sa = sa or seeds_of(ta, n, params.max_seed_occurrences, rewrites)
-    sb = sb or seeds_of(tb, n, params.max_seed_occurrences, rewrites)
+    sa = sa if sa is not None and sa.n == n else reseeded(ta, sa, params)
+    sb = sb if sb is not None and sb.n == n else reseeded(tb, sb, params)
     related: list[float] = []  # relatedness(sa, sb), once needed
 
     def story() -> float:

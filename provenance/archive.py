@@ -27,7 +27,7 @@ from .model import Document, MetaField, SidecarRow
 from .params import Params
 from .sidecar import described
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: an ideograph or kana is a word of its own (tokens.IDEOGRAPHIC)
 # The parameters that shape what is stored: a different value makes old keys meaningless.
 BUILD_PARAMETERS = ("shingle_size", "window_tokens", "window_stride", "num_perm", "seed", "lsh_threshold",
                     "rewrite_window_words", "rewrite_lead_words", "rewrite_band_rows")

@@ -6,8 +6,10 @@ computed with and a user can change one without touching the package.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import asdict, dataclass, fields, replace
+from functools import lru_cache
 from importlib import resources
 from typing import Mapping
 
@@ -44,6 +46,7 @@ class Params:
     sentence_rarity_prior: float
     brief_min_words: int
     brief_max_words: int
+    ideographic_word_chars: float
     # cluster
     merge_overlap: float
     merge_overlap_longer: float
@@ -72,7 +75,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
                     "rewrite_band_rows"),
     "align": ("seed_ngram", "max_gap", "max_skip", "max_seed_occurrences", "min_span_tokens", "short_span_tokens",
               "pair_min_tokens", "pair_min_relatedness", "min_similarity", "sentence_min_words", "sentence_min_overlap", "sentence_min_relatedness", "sentence_rarity_prior",
-              "brief_min_words", "brief_max_words"),
+              "brief_min_words", "brief_max_words", "ideographic_word_chars"),
     "cluster": ("merge_overlap", "merge_overlap_longer", "trace_min_share", "boilerplate_max_tokens",
                 "origin_min_share", "tie_source_max_words"),
     "quotation": ("max_tokens", "min_share"),
@@ -82,6 +85,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
 
 _TYPES = {f.name: f.type for f in fields(Params)}
 _ZERO_ALLOWED = {"sentence_min_words", "max_skip", "rewrite_window_words", "rewrite_lead_words", "bucket_clique_max", "pair_min_tokens", "brief_max_words", "tie_source_max_words"}  # 0: off
+_AT_LEAST_ONE = {"ideographic_word_chars"}
 _UNIT_INTERVAL = {"sentence_min_overlap", "sentence_min_relatedness", "pair_min_relatedness", "origin_min_share", "min_share", "lsh_threshold", "min_similarity",
                   "merge_overlap", "merge_overlap_longer", "trace_min_share", "near_duplicate", "wholly", "partially"}
 
@@ -104,9 +108,27 @@ def _coerce(name: str, value: object, origin: str) -> object:
                 raise ConfigError(f"{origin}: {name} must be between 0 and 1, got {value!r}")
             if result < 0.0 or result != result or result == float("inf"):  # type: ignore[operator]
                 raise ConfigError(f"{origin}: {name} must be a finite number, 0 or more, got {value!r}")
+            if name in _AT_LEAST_ONE and result < 1.0:  # type: ignore[operator]
+                raise ConfigError(f"{origin}: {name} must be 1 or more, got {value!r}")
     except (TypeError, ValueError):
         raise ConfigError(f"{origin}: {name} must be {'a whole number' if kind == 'int' else 'a number'}, got {value!r}") from None
     return result
+
+
+# Lengths set in words, which count characters in text written in ideographs and kana
+# (see in_characters).
+_WORD_LENGTHS = ("seed_ngram", "max_gap", "max_skip", "min_span_tokens", "short_span_tokens", "pair_min_tokens",
+                 "boilerplate_max_tokens", "max_tokens")
+
+
+@lru_cache(maxsize=8)
+def in_characters(params: Params, scale: float) -> Params:
+    """``params`` with its lengths in words made lengths in tokens of text where a token
+    is one character (ideographs and kana): each multiplied by ``scale`` (characters
+    to a word, ``align.ideographic_word_chars``), rounded up."""
+    if scale == 1.0:
+        return params
+    return replace(params, **{k: math.ceil(getattr(params, k) * scale) for k in _WORD_LENGTHS})
 
 
 def _flatten(doc: Mapping[str, object], origin: str) -> dict[str, object]:

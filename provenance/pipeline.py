@@ -56,14 +56,14 @@ from .reach import settle
 from .rewrite import Sentences, sentences_of, stopword_hashes
 from .parallel import default_jobs, give_back_memory, map_chunks, state
 from .briefs import batches, brief_span, corpus_briefs, unmatched_briefs
-from .params import Params, default_params
+from .params import Params, default_params, in_characters
 from .rules import RuleSet, load_rules
 from .segments import Segment, find_segments
 from .spool import TextSpool
 from .tied import (TiedPassage, apart, choose_sources, claimed_by, index_passages, is_passage, may_source, passage_params,
                    passage_tokens, passage_words, source_pairs, source_span, token_range)
 from .tied import enabled as tied_enabled
-from .tokens import Tokenizer, Tokens, marked_bounds, with_marks
+from .tokens import Tokenizer, Tokens, ideographic_text, marked_bounds, with_marks
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -315,7 +315,9 @@ def _verify_chunk(pairs: Sequence[tuple[int, int]]) -> list[SpanPair]:
     def seeds(i: int) -> Seeds:
         found = cache.get(i)
         if found is None:
-            found = cache[i] = seeds_of(tokens[i], params.seed_ngram, params.max_seed_occurrences,
+            n = in_characters(params, params.ideographic_word_chars).seed_ngram if tokens[i].is_ideographic \
+                else params.seed_ngram
+            found = cache[i] = seeds_of(tokens[i], n, params.max_seed_occurrences,
                                         params.sentence_min_words > 0, weights,
                                         content.of(i) if content is not None else None)
             if len(cache) > _SEED_CACHE:
@@ -552,7 +554,16 @@ def is_boilerplate(s: SpanPair, docs: list[Document], atts: list[Attribution], p
     """
     site_a, site_b = site_of(docs[s.a], atts[s.a]), site_of(docs[s.b], atts[s.b])
     same_site = site_a is not None and site_a == site_b and atts[s.a].outlet_kind != "wire"
-    return same_site and s.tokens < params.boilerplate_max_tokens
+    return same_site and s.tokens < _words_in_tokens(s, docs, params, params.boilerplate_max_tokens)
+
+
+def _words_in_tokens(s: SpanPair, docs: list[Document], params: Params, words: int) -> float:
+    """``words`` as a number of tokens of span ``s``: more where its text is written in
+    ideographs and kana, a token a character (``align.ideographic_word_chars``)."""
+    scale = params.ideographic_word_chars
+    if scale == 1.0 or s.tokens < words or s.tokens >= words * scale:
+        return words  # the answer is the same either way: the text need not be read
+    return words * scale if ideographic_text(str(docs[s.a].text)[s.a_start:s.a_end]) else words
 
 
 def screen(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
@@ -570,7 +581,7 @@ def screen(spans: list[SpanPair], docs: list[Document], atts: list[Attribution],
     for s in spans:
         if is_boilerplate(s, docs, atts, params):
             counts["boilerplate"] += 1
-        elif (s.tokens < params.max_tokens
+        elif (s.tokens < _words_in_tokens(s, docs, params, params.max_tokens)
               and quoted_share(regions(s.a), s.a_start, s.a_end) >= params.min_share
               and quoted_share(regions(s.b), s.b_start, s.b_end) >= params.min_share):
             counts["quotation"] += 1

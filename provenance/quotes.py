@@ -11,10 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 
-# Opening and closing marks, including the ``...'' convention of wire copy.
+# Opening and closing marks, including the ``...'' convention of wire copy and the
+# corner brackets of Japanese and Chinese text.
 _PAIRS = (
     (re.compile(r"“"), re.compile(r"”")),
     (re.compile(r"«"), re.compile(r"»")),
+    (re.compile(r"「"), re.compile(r"」")),
+    (re.compile(r"『"), re.compile(r"』")),
     (re.compile(r"``"), re.compile(r"''")),
     (re.compile(r'(?:(?<=^)|(?<=[\s(\[—–-]))"(?=\S)', re.M), re.compile(r'(?<=\S)"')),
     (re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[A-Za-z0-9])", re.M), re.compile(r"(?<=[^\s])[’'](?=[\s.,;:!?)\]—–-]|$)", re.M)),

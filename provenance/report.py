@@ -27,7 +27,7 @@ from .model import AuditResult, Cluster, DateValue, Evidence, Origin
 from .origin import relation_of
 from .params import Params
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 LIBRARIES = ("datasketch", "numpy", "lxml", "python-dateutil", "typer", "warcio", "prov")
 
 

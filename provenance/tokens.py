@@ -19,8 +19,17 @@ import numpy as np
 # dropped from its normalised form, so "cease\u00adfire" matches "ceasefire".
 FORMAT_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _F = f"[{FORMAT_CHARS}]"
-# words: runs of \w joined by one apostrophe, by format characters, or both
-_WORD = re.compile(rf"\w+(?:{_F}*['’]{_F}*\w+|{_F}+\w+)*", re.UNICODE)
+# Scripts written without spaces between words: Han ideographs (with their iteration
+# marks) and Japanese kana.  Each such character is a token of its own, so that text in
+# them aligns character by character (Hangul, written with spaces, is read as words).
+IDEOGRAPHIC = ("\u3005-\u3007\u303b\u303c\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+               "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U000323af")
+_IDEOGRAPHIC_BOUNDS = np.array([0x3005, 0x3008, 0x303B, 0x303D, 0x3040, 0x3100, 0x31F0, 0x3200, 0x3400, 0x4DC0,
+                                0x4E00, 0xA000, 0xF900, 0xFB00, 0xFF66, 0xFFA0, 0x20000, 0x323B0], dtype=np.uint32)
+_W = rf"[^\W{IDEOGRAPHIC}]"  # a word character of a script written with spaces
+# words: one ideograph or kana; or runs of other word characters joined by one
+# apostrophe, by format characters, or both
+_WORD = re.compile(rf"(?=\w)[{IDEOGRAPHIC}]|{_W}+(?:{_F}*['’]{_F}*{_W}+|{_F}+{_W}+)*", re.UNICODE)
 _DROP_FORMAT = dict.fromkeys(map(ord, FORMAT_CHARS))
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 
@@ -38,6 +47,7 @@ class Tokens:
     sentences: np.ndarray | None = None  # int64, index of the first token of each sentence
     offsets: tuple[np.ndarray, np.ndarray] | None = None  # int32 starts and (exclusive) ends
     text: str | None = None  # the text the offsets are found in again, when not kept
+    ideographic: int = 0  # tokens that are one ideograph or kana each (see IDEOGRAPHIC)
 
     def __len__(self) -> int:
         return int(self.hashes.shape[0])
@@ -61,11 +71,30 @@ class Tokens:
 
     def hashes_only(self) -> "Tokens":
         """These tokens without their offsets (to travel, or to be kept in bulk)."""
-        return Tokens(self.hashes, self.sentences)
+        return Tokens(self.hashes, self.sentences, ideographic=self.ideographic)
 
     def of(self, text: str) -> "Tokens":
         """These tokens, their offsets found again in ``text`` when needed."""
-        return Tokens(self.hashes, self.sentences, self.offsets, text)
+        return Tokens(self.hashes, self.sentences, self.offsets, text, self.ideographic)
+
+    @property
+    def is_ideographic(self) -> bool:
+        """Is this text written mostly in ideographs and kana (a token a character)?"""
+        return 2 * self.ideographic > len(self)
+
+
+def ideographic_text(text: str) -> bool:
+    """Is ``text`` written mostly in ideographs and kana (a token a character)?"""
+    starts, _ends, ideographic = _bounds(text)
+    return 2 * ideographic > len(starts)
+
+
+def word_scale(ta: Tokens, tb: Tokens, chars_per_word: float) -> float:
+    """How many tokens make a word's length in a pair of texts: ``chars_per_word`` when
+    both are written mostly in ideographs and kana, where a token is one character,
+    else 1.  Lengths set in words (the shortest passage, a quotation's longest) are
+    multiplied by it."""
+    return chars_per_word if ta.is_ideographic and tb.is_ideographic else 1.0
 
 
 def normalise_word(word: str) -> str:
@@ -89,7 +118,9 @@ _ABBREVIATIONS = frozenset("mr mrs ms dr st jr sr prof rev gen col lt sgt capt c
                            "u s uk e g i".split())
 
 
-_BREAK = re.compile(r"[.!?][^\w\s]*\s+|\n[ \t\r\f]*\n")
+# A sentence ends at a full stop, question or exclamation mark and a space, or at an
+# ideographic or full-width one (text in ideographs leaves no space after it).
+_BREAK = re.compile(r"[.!?][^\w\s]*\s+|[。！？．｡][^\w\s]*\s*|\n[ \t\r\f]*\n")
 
 
 # A line of its own that no sentence runs on from: a headline in capitals, or a byline.
@@ -99,9 +130,10 @@ _HEADING = re.compile(r"^[ \t]*(?:(?P<caps>[^a-z\n]*[A-Z][^a-z\n]*[A-Z][^a-z\n]*
 
 def sentence_starts(text: str, starts: list[int], ends: list[int]) -> list[int]:
     """Index of the first token of each sentence.  A sentence ends at a blank line, after
-    a headline or byline line (see ``_HEADING``), or at ``.``, ``!`` or ``?`` followed by a
+    a headline or byline line (see ``_HEADING``), at ``.``, ``!`` or ``?`` followed by a
     space and a word starting with a capital or a digit (not after a title or abbreviation
-    such as "Mr." or "No. 10")."""
+    such as "Mr." or "No. 10"), or at an ideographic full stop, question or exclamation
+    mark (``。``, ``？``, ``！``)."""
     if not starts:
         return []
     out = [0]
@@ -140,30 +172,49 @@ def word_bounds(text: str) -> tuple[np.ndarray, np.ndarray]:
     r"""Start and end offsets of the words ``_WORD`` finds, computed on the whole text
     at once: a mask of word characters, whose rising and falling edges are the bounds.
     A run of connectors (apostrophes and ``FORMAT_CHARS``) between two word characters
-    belongs to the word when it holds at most one apostrophe."""
+    belongs to the word when it holds at most one apostrophe.  An ideograph or kana
+    is a word of its own, and no connector joins it to another."""
+    return _bounds(text)[:2]
+
+
+def _bounds(text: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """``word_bounds``, and how many of the words are one ideograph or kana."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.size == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
+        return empty, empty, 0
     ascii_ = codes < 128
     word = np.zeros(codes.size, dtype=bool)
     word[ascii_] = _ASCII_WORD[codes[ascii_]]
-    fmt = None
+    fmt = single = None
     if not ascii_.all():
         other = ~ascii_
         distinct, where = np.unique(codes[other], return_inverse=True)
         word[other] = np.array([_is_word_char(int(c)) for c in distinct], dtype=bool)[where.ravel()]
         if np.isin(distinct, _FORMAT_CODES).any():
             fmt = np.isin(codes, _FORMAT_CODES)
+        if (np.searchsorted(_IDEOGRAPHIC_BOUNDS, distinct, side="right") % 2).any():
+            single = word & (np.searchsorted(_IDEOGRAPHIC_BOUNDS, codes, side="right") % 2 == 1)
+    joinable = word if single is None else word & ~single
     inside = word.copy()
     if fmt is None:
         if codes.size > 2:
             apostrophe = (codes[1:-1] == _APOSTROPHES[0]) | (codes[1:-1] == _APOSTROPHES[1])
-            inside[1:-1] |= apostrophe & word[:-2] & word[2:]
+            inside[1:-1] |= apostrophe & joinable[:-2] & joinable[2:]
     else:
-        inside |= _joined_connectors(word, fmt, (codes == _APOSTROPHES[0]) | (codes == _APOSTROPHES[1]))
-    edges = np.diff(np.r_[False, inside, False].astype(np.int8))
-    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+        inside |= _joined_connectors(joinable, fmt, (codes == _APOSTROPHES[0]) | (codes == _APOSTROPHES[1]))
+    if single is None:
+        edges = np.diff(np.r_[False, inside, False].astype(np.int8))
+        return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64), 0
+    # a word starts after a non-word character, at an ideograph, or after one; and ends
+    # likewise
+    before = np.r_[False, inside[:-1]]
+    after = np.r_[inside[1:], False]
+    cut_before = single | np.r_[False, single[:-1]]
+    cut_after = single | np.r_[single[1:], False]
+    starts = np.flatnonzero(inside & (~before | cut_before)).astype(np.int64)
+    ends = np.flatnonzero(inside & (~after | cut_after)).astype(np.int64) + 1
+    return starts, ends, int(single.sum())
 
 
 _FORMAT_CODES = np.array([ord(c) for c in FORMAT_CHARS], dtype=np.uint32)
@@ -194,7 +245,7 @@ class Tokenizer:
         self._sentences = sentences  # sentence starts are read only by sentence matching
 
     def __call__(self, text: str) -> Tokens:
-        starts, ends = word_bounds(text)
+        starts, ends, ideographic = _bounds(text)
         words = _WORD.findall(text)
         if len(words) != len(starts):  # never expected: the mask is the pattern
             matches = list(_WORD.finditer(text))
@@ -215,14 +266,16 @@ class Tokenizer:
             hashes=np.asarray(hashes, dtype=np.uint64),
             sentences=np.asarray(sentence_starts(text, start_list, end_list), dtype=np.int64)
             if self._sentences else None,
+            ideographic=ideographic,
         )
 
 
 # Marks that belong to the words they touch: an opening quotation mark or bracket
 # before the first word of a passage, and the full stop, closing quotation marks and
 # brackets after its last word.
-OPENING_MARKS = "\"'“‘«(["
-CLOSING_MARKS = ".!?…\"'”’»)]"
+OPENING_MARKS = "\"'“‘«([「『（【《〈"
+CLOSING_MARKS = ".!?…\"'”’»)]。！？」』）】》〉"
+_WIDE_MARKS = frozenset("「『（【《〈。！？」』）】》〉")  # never glued: text in ideographs has no spaces
 _MARKS = 3  # at most this many on either side
 _OPENING_CODES = np.array([ord(c) for c in OPENING_MARKS], dtype=np.uint32)
 _CLOSING_CODES = np.array([ord(c) for c in CLOSING_MARKS], dtype=np.uint32)
@@ -238,12 +291,12 @@ def with_marks(text: str, start: int, end: int) -> tuple[int, int]:
     s = start
     while s > 0 and start - s < _MARKS and text[s - 1] in OPENING_MARKS:
         s -= 1
-    if s < start and s > 0 and text[s - 1].isalnum():
+    if s < start and s > 0 and text[s - 1].isalnum() and _WIDE_MARKS.isdisjoint(text[s:start]):
         s = start
     e, n = end, len(text)
     while e < n and e - end < _MARKS and text[e] in CLOSING_MARKS:
         e += 1
-    if e > end and e < n and text[e].isalnum():
+    if e > end and e < n and text[e].isalnum() and _WIDE_MARKS.isdisjoint(text[end:e]):
         e = end
     return s, e
 

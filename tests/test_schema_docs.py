@@ -188,7 +188,7 @@ def minimal_report() -> dict:
                   "in_corpus": True, "status": "determined"}
     source_ref = {"document": DOC_A, "outlet": "Example Wire", "date": "2020-01-02T10:00+00:00"}
     return {
-        "schema_version": "1.3",
+        "schema_version": "1.4",
         "tool": {"name": "provenance", "version": "0.1.0"},
         "run": {
             "corpus": "corpus",
