@@ -23,7 +23,8 @@ from .rules import Rule, RuleSet
 _MAX_MATCHES = 50  # per rule and document: a pathological page cannot flood the report
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_YEARLESS = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})$|^(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?$")
+_YEARLESS = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})$|^(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?$"
+                       r"|^(?P<mon3>\d{1,2})\s*月\s*(?P<day3>\d{1,2})\s*日$")  # 12月13日
 _NUMERIC = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 _SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 # Spaces other than U+0020 (no-break, thin, narrow, ideographic...): a web page's "&nbsp;"
@@ -157,8 +158,11 @@ def resolve_date(raw: str, *, day_first: bool | None, anchor: DateValue | None) 
     raw = raw.strip()
     m = _YEARLESS.match(raw)
     if m:
-        month = _MONTHS.get((m.group("mon") or m.group("mon2"))[:3].lower())
-        day = int(m.group("day") or m.group("day2"))
+        if m.group("mon3"):
+            month = int(m.group("mon3")) if 1 <= int(m.group("mon3")) <= 12 else None
+        else:
+            month = _MONTHS.get((m.group("mon") or m.group("mon2"))[:3].lower())
+        day = int(m.group("day") or m.group("day2") or m.group("day3"))
         if month is None:
             return None, f"{raw!r} is not a date"
         if anchor is None or anchor.precision in ("year", "month"):

@@ -76,6 +76,11 @@ _PATTERNS = {
         r"(?P<y>\d{4})(?:" + _TIME_SEP + _TIME + ")?",
         re.IGNORECASE,
     ),
+    # Chinese and Japanese: 2016年12月13日, 2016年12月13日 14:05, 2016年12月13日14时05分
+    "cjk": re.compile(
+        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日"
+        r"(?:\s*(?P<H>\d{1,2})(?:[:：]|[时時点])(?P<M>\d{2})分?)?)?"
+    ),
     "asctime": re.compile(
         _WEEKDAY + r"(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})\s+" + _TIME + r"\s+(?P<y>\d{4})",
         re.IGNORECASE,

@@ -167,3 +167,91 @@ def test_texts_of_words_are_read_as_before():
     b = "Reports said Syrian government forces said on Tuesday that they had retaken most of eastern Aleppo, " * 3
     ta, tb = Tokenizer()(a), Tokenizer()(b)
     assert align_tokens(ta, tb, params) == align_tokens(ta, tb, dataclasses.replace(params, ideographic_word_chars=3.0))
+
+
+# -- dates and datelines in Chinese and Japanese ------------------------------------------------
+
+@pytest.mark.parametrize("text, iso, precision", [
+    ("2016年12月13日", "2016-12-13", "day"),
+    ("2016年12月13日 14:05", "2016-12-13T14:05", "minute"),
+    ("2016年12月13日14时05分", "2016-12-13T14:05", "minute"),
+    ("２０１６年１２月１３日", "2016-12-13", "day"),  # full-width digits
+    ("2016年12月", "2016-12", "month"),
+])
+def test_dates_written_with_year_month_and_day_characters(text, iso, precision):
+    from provenance.dates import parse_date_value
+
+    value = parse_date_value(text)
+    assert (value.iso, value.precision) == (iso, precision)
+
+
+@pytest.mark.parametrize("text", ["2016年2月30日", "2016年13月1日", "12月13日"])
+def test_impossible_or_yearless_dates_in_characters_are_no_date_alone(text):
+    from provenance.dates import parse_date_value
+
+    assert parse_date_value(text) is None
+
+
+def _text_cues(text: str, date: str | None = "2016-12-14"):
+    from provenance.cues import CueReader
+    from provenance.model import Document, MetaField
+    from provenance.outlets import load_registry
+    from provenance.rules import load_rules
+
+    meta = (MetaField("published", date, 'html:meta[property="article:published_time"]'),) if date else ()
+    doc = Document(path="a.txt", record=None, sha256="0" * 64, text=text, format="text", encoding="utf-8",
+                   metadata=meta)
+    return [(c.rule, c.outlets, c.date.iso if c.date else None)
+            for c in CueReader(load_rules(), load_registry()).read(doc) if c.source == "text"]
+
+
+BODY_ZH = "叙利亚政府军13日宣布，已经收复阿勒颇东部地区的大部分街区。"
+
+
+@pytest.mark.parametrize("line, outlet, date", [
+    ("新华社北京12月13日电 ", "Xinhua", "2016-12-13"),
+    ("新华社大马士革12月13日电（记者王明）", "Xinhua", "2016-12-13"),
+    ("\u3000\u3000中新社香港12月13日电 ", "China News Service", "2016-12-13"),
+    ("新华社北京1月2日电 ", "Xinhua", "2016-01-02"),  # a date after the page's is of the year before
+])
+def test_a_chinese_agency_dateline_names_the_agency_and_day(line, outlet, date):
+    found = _text_cues(f"标题\n\n{line}{BODY_ZH}\n")
+    assert ("text.dateline.chinese", (outlet,), date) in found
+
+
+@pytest.mark.parametrize("line, outlet", [
+    ("【北京共同】", "Kyodo News"),
+    ("【ワシントン共同】", "Kyodo News"),
+])
+def test_kyodos_japanese_dateline_names_the_agency(line, outlet):
+    found = _text_cues(f"見出し\n\n{line}国連の報道官は十三日、声明を発表した。\n")
+    assert ("text.dateline.japanese", (outlet,), None) in found
+
+
+@pytest.mark.parametrize("text", [
+    "据新华社北京12月13日电报道，" + BODY_ZH,  # the agency named inside a sentence: a citation, not a dateline
+    "新华社记者在现场看到，" + BODY_ZH,  # no date
+    "【北京時事】" + BODY_ZH,  # another agency, not registered
+    "【共同】" + BODY_ZH,  # no place
+])
+def test_sentences_naming_an_agency_are_no_dateline(text):
+    found = _text_cues(f"标题\n\n{text}\n")
+    assert not [f for f in found if f[0] in ("text.dateline.chinese", "text.dateline.japanese")]
+
+
+def test_a_yearless_chinese_dateline_needs_the_pages_date():
+    assert ("text.dateline.chinese", ("Xinhua",), None) in _text_cues(f"新华社北京12月13日电 {BODY_ZH}\n", date=None)
+
+
+def test_copies_carrying_a_xinhua_dateline_make_the_agency_the_origin(tmp_path):
+    story = (CORPUS / "wire-origin.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    for name in ("daily.txt", "blog.txt"):
+        (tmp_path / name).write_text(f"阿勒颇战况\n\n{story}", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("path,outlet,date\ndaily.txt,Example Daily,2016-12-14\n"
+                                           "blog.txt,Example Blog,2016-12-15\n", encoding="utf-8")
+    params = default_params()
+    report = build_report(audit(tmp_path), params, corpus="c", started="s", finished="f")
+    (cluster,) = report["clusters"]
+    origin = cluster["origin"]
+    assert (origin["outlet"], origin["in_corpus"], origin["date"]) == ("Xinhua", False, "2016-12-13")
+    assert {e["rule"] for e in origin["evidence"]} == {"text.dateline.chinese"}
