@@ -392,6 +392,7 @@ def rules_explain(
     from .readers import read_file
     from .rules import load_rules
     from .sidecar import described, load_sidecar, relative_inside, row_for
+    from .inventory import PAGE_RESOURCE, saved_page_of
     from .trace import explain_document
 
     try:
@@ -400,6 +401,10 @@ def rules_explain(
     except ProvenanceError as exc:
         _fail(str(exc))
     data = _read_regular_file(document)
+    page = saved_page_of(document)
+    if page is not None:  # explained all the same: it was asked for by name
+        typer.echo(f"{document}: note: in the folder of the saved page {page}; an audit of a folder holding both "
+                   f"rejects it ({PAGE_RESOURCE}) and does not read it", err=True)
     rel, rows, sidecar_path, issues = document.name, {}, None, ()
     if metadata is not None:
         root = metadata.resolve().parent

@@ -33,7 +33,8 @@ from .sidecar import (SIDECAR_NAMES, described, find_sidecar, load_sidecar, rela
                       sidecar_label)
 from .spool import TextSpool
 
-__all__ = ["PAGE_RESOURCE", "build_inventory", "display_path", "input_problems", "page_resource_folders"]
+__all__ = ["PAGE_RESOURCE", "build_inventory", "display_path", "input_problems", "page_resource_folders",
+           "saved_page_of"]
 
 
 def display_path(rel: str) -> str:
@@ -116,6 +117,24 @@ def page_resource_folders(entries: Iterable[tuple[str, bool]], folder: str = "")
                 found[name] = pages[name[:cut]]
                 break
     return found
+
+
+def saved_page_of(path: Path) -> Path | None:
+    """The page whose folder of resources holds the file ``path``, at any depth, as
+    ``page_resource_folders`` finds it in each folder above it; or None.  For a file
+    named alone, without its corpus (``rules explain``)."""
+    suffixes = tuple(x.casefold() for x in folder_suffixes())
+    for folder in path.absolute().parents:
+        if folder.parent == folder or not folder.name.casefold().endswith(suffixes):
+            continue
+        try:
+            entries = [(e.name, e.is_file()) for e in os.scandir(folder.parent)]
+        except OSError:
+            continue
+        page = page_resource_folders(entries).get(folder.name)
+        if page is not None:
+            return folder.parent / page
+    return None
 
 
 def page_resource_reason(page: str) -> str:

@@ -283,3 +283,20 @@ def test_the_spark_listing_of_a_hadoop_folder_agrees(corpus: Path):
     assert [e.rel for e in listing.entries if isinstance(e, Read)] == [d.path for d in inv.documents]
     assert [e for e in listing.entries if isinstance(e, Rejection)] == list(inv.rejections)
     assert listing.files_seen == inv.files_seen
+
+
+def test_rules_explain_says_when_a_file_is_in_a_saved_pages_folder(tmp_path: Path):
+    saved = save_page(tmp_path / "archive", "story", STORY_A)
+    inner = saved / "inner_files" / "embed.htm"
+    result = runner.invoke(app, ["rules", "explain", str(inner)])
+    assert result.exit_code == 0, result.output
+    note = f"{inner}: note: in the folder of the saved page {tmp_path / 'archive' / 'story.html'}; an audit"
+    assert note in result.stderr and "(page-resource)" in result.stderr
+    assert "embed.htm (html," in result.stdout  # explained all the same: it was named
+    # the page itself, and a file in a folder of that shape with no page beside it, get no note
+    alone = tmp_path / "other" / "notes_files" / "frame.html"
+    alone.parent.mkdir(parents=True)
+    alone.write_text(f"<html><body><p>{AD}</p></body></html>", encoding="utf-8")
+    for path in (tmp_path / "archive" / "story.html", alone):
+        result = runner.invoke(app, ["rules", "explain", str(path)])
+        assert result.exit_code == 0 and "note:" not in result.stderr, result.output
