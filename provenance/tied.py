@@ -75,7 +75,8 @@ def passage_tokens(t: Tokens, start: int, end: int) -> Tokens:
         inside = t.sentences[(t.sentences > start) & (t.sentences < end)] - start
         sentences = np.concatenate([[0], inside]).astype(np.int64) if end > start else np.zeros(0, dtype=np.int64)
     return Tokens(t.hashes[start:end], sentences, (starts[start:end], ends[start:end]),
-                  str(t.text) if t.text is not None else None)
+                  str(t.text) if t.text is not None else None,
+                  max(0, end - start) if t.is_ideographic else 0)  # a passage of a text in ideographs is one
 
 
 def passage_words(t: Tokens, start: int, end: int) -> np.ndarray:
