@@ -163,10 +163,14 @@ def test_texts_of_words_are_read_as_before():
     """Only text in ideographs and kana changed: an English pair aligns the same with
     any characters-to-a-word setting."""
     params = default_params()
-    a = "Syrian government forces said on Tuesday that they had retaken most of eastern Aleppo, " * 3
-    b = "Reports said Syrian government forces said on Tuesday that they had retaken most of eastern Aleppo, " * 3
+    shared = ("Syrian government forces said on Tuesday that they had retaken most of eastern Aleppo after "
+              "a month of heavy fighting in the old city.")  # 24 words: a passage, but not of 36 (12 x 3)
+    a = f"The council met in the morning. {shared} Markets were closed for the holiday."
+    b = f"Refugees crossed the border overnight. {shared} The weather turned cold by evening."
     ta, tb = Tokenizer()(a), Tokenizer()(b)
-    assert align_tokens(ta, tb, params) == align_tokens(ta, tb, dataclasses.replace(params, ideographic_word_chars=3.0))
+    found = align_tokens(ta, tb, params)
+    assert [s.matched_a for s in found] == [24]
+    assert align_tokens(ta, tb, dataclasses.replace(params, ideographic_word_chars=3.0)) == found
 
 
 # -- dates and datelines in Chinese and Japanese ------------------------------------------------
