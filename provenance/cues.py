@@ -26,7 +26,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _YEARLESS = re.compile(r"^(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})$|^(?P<day2>\d{1,2})\s+(?P<mon2>[A-Za-z]{3,9})\.?$"
                        r"|^(?P<mon3>\d{1,2})\s*月\s*(?P<day3>\d{1,2})\s*日$")  # 12月13日
 _NUMERIC = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
-_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_SPLIT = re.compile(r"\s*(?:,|\band\b|&|、|，)\s*")  # 、 and ， list names in Chinese and Japanese
 # Spaces other than U+0020 (no-break, thin, narrow, ideographic...): a web page's "&nbsp;"
 # between "(Reuters)" and "-" is a space to a reader, and the rules' ``[ \t]`` means any.
 _ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -121,7 +121,8 @@ def _canonical(names: list[str], rule: Rule, registry: Registry) -> tuple[list[s
 
 
 def _bare(name: str) -> str:
-    return name.strip(" \t.,;:'’\"")
+    """A name without the punctuation and quotation marks around it (《人民日报》 is 人民日报)."""
+    return name.strip(" \t.,;:'’\"《》「」『』“”")
 
 
 def _small_letter_names(registry: Registry) -> frozenset[str]:

@@ -7,6 +7,7 @@ so that naming an outlet is a lookup the report can cite, not a guess.
 from __future__ import annotations
 
 import re
+import unicodedata
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -50,8 +51,9 @@ _COMPANY = re.compile(r"(?: (?:limited|ltd|inc|incorporated|llc|plc|co))+$")
 def name_key(name: str) -> str:
     """Comparable form of an outlet name: case, punctuation, a leading 'the' and a trailing
     company form (Limited, Ltd, Inc, LLC, plc) ignored: "Guardian News & Media Limited"
-    is "Guardian News & Media"."""
-    key = re.sub(r"[^\w&]+", " ", name.casefold()).strip()
+    is "Guardian News & Media"; full-width letters are letters ("ＡＦＰ" is "AFP", as
+    Chinese and Japanese pages set them)."""
+    key = re.sub(r"[^\w&]+", " ", unicodedata.normalize("NFKC", name).casefold()).strip()
     key = re.sub(r"^the ", "", key)
     return _COMPANY.sub("", key) or key
 

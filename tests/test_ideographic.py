@@ -235,7 +235,7 @@ def test_kyodos_japanese_dateline_names_the_agency(line, outlet):
 @pytest.mark.parametrize("text", [
     "据新华社北京12月13日电报道，" + BODY_ZH,  # the agency named inside a sentence: a citation, not a dateline
     "新华社记者在现场看到，" + BODY_ZH,  # no date
-    "【北京時事】" + BODY_ZH,  # another agency, not registered
+    "【北京＝山田太郎】" + BODY_ZH,  # a reporter's name after the sign, no agency
     "【共同】" + BODY_ZH,  # no place
 ])
 def test_sentences_naming_an_agency_are_no_dateline(text):
