@@ -49,6 +49,24 @@ _TIME = (
     r"\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?:" + _ZONE + ")?"
 )
 _TIME_SEP = r"(?:,?\s+(?:at\s+)?|\s*[Tt]\s*|\s*,\s*)"
+# East Asian times of day, an a.m./p.m. word before the hour. Chinese and Japanese:
+# 14:05, 14时05分, 14時05分, 下午3:15, 午後3時15分. Korean: 15:30, 오후 3:30, 오후 3시 30분,
+# 오후 3시 (a group named X_2 is a second spelling of X).
+_CJK_TIME = r"(?:(?P<ampm>上午|下午|午前|午後)\s*)?(?P<H>\d{1,2})(?:[:：]|[时時点])(?P<M>\d{2})分?"
+_KO_TIME = (
+    r"(?:(?P<ampm>오전|오후)\s*)?(?P<H>\d{1,2})"
+    r"(?:[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?|\s*시(?:\s*(?P<M_2>\d{1,2})\s*분)?)"
+)
+_MERIDIEM = {"오전": False, "오후": True, "上午": False, "下午": True}  # True: after noon
+# Japanese clocks count 午前0時 (midnight) to 午後11時; 午前12時 is read as noon or midnight.
+_JA_MERIDIEM = {"午前": False, "午後": True}
+# Japanese eras: the first and last day of each (None: the present one); year n of an era
+# is the year of its first day plus n - 1, and 元年 is its year 1.
+_ERAS = {
+    "令和": ((2019, 5, 1), None),
+    "平成": ((1989, 1, 8), (2019, 4, 30)),
+    "昭和": ((1926, 12, 25), (1989, 1, 7)),
+}
 
 _PATTERNS = {
     "iso": re.compile(
@@ -76,10 +94,28 @@ _PATTERNS = {
         r"(?P<y>\d{4})(?:" + _TIME_SEP + _TIME + ")?",
         re.IGNORECASE,
     ),
-    # Chinese and Japanese: 2016年12月13日, 2016年12月13日 14:05, 2016年12月13日14时05分
+    # Chinese and Japanese: 2016年12月13日, 2016年12月13日 14:05, 2016年12月13日14时05分,
+    # 2016年12月13日 下午3:15, 2016年12月13日 午後3時15分
     "cjk": re.compile(
-        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日"
-        r"(?:\s*(?P<H>\d{1,2})(?:[:：]|[时時点])(?P<M>\d{2})分?)?)?"
+        r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*日(?:\s*" + _CJK_TIME + ")?)?"
+    ),
+    # Japanese era years: 平成28年, 平成28年12月, 平成28年12月13日, 令和元年5月1日 午前9時05分
+    "era": re.compile(
+        r"(?P<era>" + "|".join(_ERAS) + r")\s*(?P<ey>元|\d{1,2})\s*年(?:\s*(?P<m>\d{1,2})\s*月"
+        r"(?:\s*(?P<d>\d{1,2})\s*日(?:\s*" + _CJK_TIME + ")?)?)?"
+    ),
+    # Korean: 2016년 12월, 2016년 12월 13일, 2016년 12월 13일 15:30, 2016년 12월 13일 오후 3시 30분
+    "korean": re.compile(
+        r"(?P<y>\d{4})\s*년\s*(?P<m>\d{1,2})\s*월(?:\s*(?P<d>\d{1,2})\s*일(?:\s*" + _KO_TIME + ")?)?"
+    ),
+    # Dotted dates as Korean portals print them, the last period optional: 2016.12.13.,
+    # 2016. 12. 13., 2016.12.13. 15:30, 2016.12.13. 오후 3:30 (ymd reads those it reads first)
+    "dotted": re.compile(
+        r"(?P<y>\d{4})\.\s?(?P<m>\d{1,2})\.\s?(?P<d>\d{1,2})\.?(?:\s" + _KO_TIME + ")?"
+    ),
+    # Year-first dates with a Korean time: 2016-12-13 오전 9:05, 2016/12/13 오후 3시 30분
+    "ymd_korean": re.compile(
+        r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})\s" + _KO_TIME
     ),
     "asctime": re.compile(
         _WEEKDAY + r"(?P<mon>" + _MONTH_RE + r")\.?\s+(?P<d>\d{1,2})\s+" + _TIME + r"\s+(?P<y>\d{4})",
@@ -112,6 +148,14 @@ def _parse(text: str, dayfirst: bool | None) -> DateValue | None:
         if m is None:
             continue
         g = m.groupdict()
+        for key in [k for k in g if k.endswith("_2")]:
+            second = g.pop(key)
+            if second is not None:
+                g[key[:-2]] = second
+        if g.get("era"):
+            g["y"] = _era_year(g)
+            if g["y"] is None:
+                return None
         if name == "numeric":
             order = _numeric_order(int(g["a"]), int(g["b"]), dayfirst)
             if order is None:
@@ -133,6 +177,18 @@ def _numeric_order(a: int, b: int, dayfirst: bool | None) -> str | None:
     if dayfirst is None:
         return None
     return "dm" if dayfirst else "md"
+
+
+def _era_year(g: dict) -> str | None:
+    """The year of a Japanese era date, or None when the date, read at its precision (its
+    year, month or day), lies outside the era."""
+    first, last = _ERAS[g["era"]]
+    n = 1 if g["ey"] == "元" else int(g["ey"])
+    year = first[0] - 1 + n
+    stated = (year,) + tuple(int(g[k]) for k in ("m", "d") if g.get(k) is not None)
+    if n < 1 or stated < first[: len(stated)] or (last is not None and stated > last[: len(stated)]):
+        return None
+    return f"{year:04d}"
 
 
 def _year(text: str) -> int:
@@ -182,9 +238,11 @@ def _build(g: dict) -> DateValue | None:
 def _hour(hour: int, ampm: str | None, has_minutes: bool) -> int | None:
     if ampm is None:
         return hour if has_minutes and 0 <= hour <= 23 else None
+    if ampm in _JA_MERIDIEM:
+        return hour + (12 if _JA_MERIDIEM[ampm] else 0) if 0 <= hour <= 11 else None
     if not 1 <= hour <= 12:
         return None
-    pm = ampm.lower().startswith("p")
+    pm = _MERIDIEM[ampm] if ampm in _MERIDIEM else ampm.lower().startswith("p")
     return (hour % 12) + (12 if pm else 0)
 
 

@@ -96,6 +96,10 @@ def readings(text: str, date: str | None = "2016-12-14") -> list[tuple[str, tupl
     ("配信日時：2016年12月13日 20時15分", "head", "text.posted-on.cjk", (), "2016-12-13T20:15"),
     ("기사입력 2016-12-13 15:30", "head", "text.posted-on.cjk", (), "2016-12-13T15:30"),
     ("등록 2016.12.13", "head", "text.posted-on.cjk", (), "2016-12-13"),
+    ("입력 2016.12.13. 오후 3:30", "head", "text.posted-on.cjk", (), "2016-12-13T15:30"),
+    ("입력 2016년 12월 13일 오전 9시 5분", "head", "text.posted-on.cjk", (), "2016-12-13T09:05"),
+    ("公開日：平成28年12月13日", "head", "text.posted-on.cjk", (), "2016-12-13"),
+    ("发布时间：2016年12月13日 下午3:15", "head", "text.posted-on.cjk", (), "2016-12-13T15:15"),
     ("2016-12-13 08:30:00 来源：新华网 作者：张三", "head", "text.posted-on.cjk", (), "2016-12-13T08:30:00"),
 ])
 def test_east_asian_conventions_name_the_outlet_and_date(line, where, rule, outlets, date):
