@@ -139,10 +139,10 @@ def test_full_width_letters_name_the_registered_outlet():
     assert registry.match_name("ｄｐａ").outlet == "dpa"
 
 
-def _copies(tmp_path: Path, texts: dict[str, str], rows: str) -> dict:
+def _copies(tmp_path: Path, texts: dict[str, str], rows: str, columns: str = "path,outlet,date") -> dict:
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
-    (tmp_path / "metadata.csv").write_text("path,outlet,date\n" + rows, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(f"{columns}\n{rows}", encoding="utf-8")
     return build_report(audit(tmp_path), default_params(), corpus="c", started="s", finished="f")
 
 
@@ -153,11 +153,15 @@ def test_copies_crediting_xinhua_in_a_source_line_make_the_agency_the_origin(tmp
     report = _copies(tmp_path, {
         "portal.txt": f"阿勒颇战况\n\n2016-12-14 08:30:00 来源：新华社\n\n{story}",
         "news.txt": f"阿勒颇战况\n\n来源：新华社\n\n{story}",
-    }, "portal.txt,Example Portal,2016-12-14\nnews.txt,Example News,2016-12-15\n")
+    }, "portal.txt,,2016-12-14,http://news.sina.com.cn/w/2016-12-14/doc-ifxypipt0001.shtml\n"
+       "news.txt,Example News,2016-12-15,\n", columns="path,outlet,date,url")
     (cluster,) = report["clusters"]
     origin = cluster["origin"]
     assert (origin["outlet"], origin["in_corpus"]) == ("Xinhua", False)
     assert "text.source-line.cjk" in {e["rule"] for e in origin["evidence"]}
+    portal = next(d for d in report["documents"] if d["path"] == "portal.txt")
+    assert portal["outlet"]["name"] == "Sina"  # the portal that republished it, by its address
+    assert portal["outlet"]["evidence"][0]["rule"] == "url.domain"
 
 
 def test_a_posting_stamp_dates_a_page_with_no_metadata(tmp_path):
