@@ -62,6 +62,17 @@ def test_every_rule_is_documented():
         assert f"| `{role}` |" in text, f"role {role} missing from docs/rules.md"
 
 
+def test_every_shipped_rule_is_in_the_report_formats_evidence_table():
+    """report-format.md says which rule reads what, with its role: one row per rule."""
+    from provenance.rules import load_rules
+
+    rows = (DOCS / "report-format.md").read_text(encoding="utf-8").split("\n")
+    for rule in load_rules().rules:
+        found = [r for r in rows if r.startswith(f"| `{rule.id}` |")]
+        assert len(found) == 1, f"rule {rule.id} has {len(found)} rows in docs/report-format.md"
+        assert f"| `{rule.role}`" in found[0], f"docs/report-format.md gives {rule.id} another role"
+
+
 def test_shipped_rule_descriptions_match_the_docs_table():
     from provenance.rules import load_rules
 

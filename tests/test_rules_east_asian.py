@@ -89,6 +89,15 @@ def readings(text: str, date: str | None = "2016-12-14") -> list[tuple[str, tupl
     ("[서울=뉴시스]홍길동 기자 = ", "lead", "text.dateline.korean", ("Newsis",), None),
     ("(워싱턴=뉴스1) ", "lead", "text.dateline.korean", ("News1",), None),
     ("SEOUL, Dec. 13 (Yonhap) -- ", "lead", "text.dateline.wire", ("Yonhap News Agency",), "2016-12-13"),
+    # citations
+    ("据新华社报道，", "lead", "text.citation.cjk", ("Xinhua",), None),
+    ("据新华社北京12月13日电，", "lead", "text.citation.cjk", ("Xinhua",), None),
+    ("据《人民日报》报道，", "lead", "text.citation.cjk", ("People's Daily",), None),
+    ("据人民网消息，", "lead", "text.citation.cjk", ("People's Daily",), None),
+    ("米国の共同通信によると、", "lead", "text.citation.cjk", ("Kyodo News",), None),
+    ("ロイター通信によれば、", "lead", "text.citation.cjk", ("Reuters",), None),
+    ("연합뉴스에 따르면 ", "lead", "text.citation.cjk", ("Yonhap News Agency",), None),
+    ("AP통신은 13일 이 같은 내용을 보도했다. ", "lead", "text.citation.cjk", ("Associated Press",), None),
     # posting stamps
     ("发布时间：2016-12-13 08:30", "head", "text.posted-on.cjk", (), "2016-12-13T08:30"),
     ("發布時間：2016/12/13", "head", "text.posted-on.cjk", (), "2016-12-13"),
@@ -122,6 +131,8 @@ def test_east_asian_conventions_name_the_outlet_and_date(line, where, rule, outl
     ("(x=5) ", "lead"),  # a sum in brackets
     ("更新时间：2016-12-13 08:30", "head"),  # updated, not published
     ("수정 2016.12.13. 15:30", "head"),  # modified, not published
+    ("据悉，", "lead"),  # "it is learned": no source named
+    ("관계자에 따르면 ", "lead"),  # "according to an official"
 ])
 def test_lines_that_name_nothing(line, where):
     assert readings(page(line, where)) == []
@@ -197,3 +208,22 @@ def test_copies_carrying_a_yonhap_dateline_make_the_agency_the_origin(tmp_path):
     daily = next(d for d in report["documents"] if d["path"] == "daily.txt")
     assert daily["outlet"]["name"] == "Example Ilbo"
     assert "text.copyright.cjk" in {e["rule"] for e in daily["outlet"]["evidence"]}
+
+
+def test_a_copy_citing_the_agency_as_it_gives_the_text_credits_it(tmp_path):
+    """据新华社报道，<the agency's words>: the copy credits Xinhua; without the citation it does not."""
+    origin = (CORPUS / "wire-origin.txt").read_text(encoding="utf-8")
+    body = origin.split("\n\n")[2]  # the agency's second paragraph
+    own = "本报综合报道。今天上午，本市多家救援组织举行联合记者会，介绍冬季援助物资的募集情况，并呼吁市民踊跃捐赠。"
+
+    def credit(lead: str) -> tuple[str, set[str]]:
+        folder = tmp_path / str(len(lead))
+        folder.mkdir()
+        report = _copies(folder, {"wire.txt": origin, "paper.txt": f"阿勒颇人道局势\n\n{own}\n\n{lead}{body}\n"},
+                         "wire.txt,Xinhua,2016-12-13\npaper.txt,Example Daily,2016-12-14\n")
+        (cluster,) = report["clusters"]
+        (link,) = [c for c in cluster["chain"] if c["document"] != cluster["origin"]["document"]]
+        return link["credited"], {e["rule"] for e in link["credit_evidence"]}
+
+    assert credit("据新华社报道，") == ("credited", {"text.citation.cjk"})
+    assert credit("")[0] == "uncredited"
