@@ -52,7 +52,7 @@ from .outlets import Registry, domain_of, load_registry
 from .quotes import quoted_regions, quoted_share
 from .sidecar import row_for
 from .rarity import ContentWords, WordWeights, corpus_words
-from .reach import settle
+from .reach import MinTokens, settle
 from .rewrite import Sentences, sentences_of, stopword_hashes
 from .parallel import default_jobs, give_back_memory, map_chunks, state
 from .briefs import batches, brief_span, corpus_briefs, unmatched_briefs
@@ -138,7 +138,8 @@ def audit(corpus: Path, options: AuditOptions | None = None, progress: Progress 
     raw = timed("cluster", build_clusters, spans, params.merge_overlap,
                 params.merge_overlap_longer)
     context = Context(docs, attributions, cues, segments, registry, params,
-                      words=lru_cache(maxsize=64)(lambda d: (*marked_bounds(tokens[d]), tokens[d].hashes)))
+                      words=lru_cache(maxsize=64)(lambda d: (*marked_bounds(tokens[d]), tokens[d].hashes)),
+                      ideographic=frozenset(d for d, t in enumerate(tokens) if t.is_ideographic))
     settled: dict = {}
     clusters = timed("origins", decide_origins, raw, context, settled)
     sources, lsh_stats["tie_source_pairs"], more = timed("tie-sources", tie_sources, clusters, context, tokens,
@@ -603,6 +604,19 @@ class Context:
     # a document's word start and end offsets and word hashes, read when a pair is cut at
     # the traced text
     words: Callable[[int], tuple[np.ndarray, ...]] | None = None
+    # the documents written mostly in ideographs and kana (Tokens.is_ideographic): between
+    # two of them a piece cut off a pair needs its length in characters (in_characters)
+    ideographic: frozenset[int] = frozenset()
+
+    def min_cut_tokens(self) -> MinTokens:
+        """The matched words a piece cut off a pair at the traced text needs to stand
+        alone (reach.split): ``align.min_span_tokens``, counted in characters between two
+        documents in ideographs, as every length in words is."""
+        p = self.params
+        if not self.ideographic:
+            return p.min_span_tokens
+        wide, both = in_characters(p, p.ideographic_word_chars).min_span_tokens, self.ideographic
+        return lambda a, b: wide if a in both and b in both else p.min_span_tokens
 
     def origin_context(self, rc: RawCluster) -> OriginContext:
         kinds = {o.name: o.kind for o in self.registry.outlets}
@@ -625,13 +639,14 @@ def origin_clusters(raw: list[RawCluster], ctx: Context, ids: Sequence[str] | Ma
     """Each cluster's origin and chain, once members not holding the origin's text are
     split off into clusters of their own (reach.settle); ordered by members."""
     p = ctx.params
+    min_tokens = ctx.min_cut_tokens()
     settled = []
     for rc in reversed(raw):  # the order settle takes them in: each with its splits
         got = memo.get(rc) if memo is not None else None
         if got is None:
             got = [(r, origin, build_chain(ctx.origin_context(r), origin, p.near_duplicate))
                    for r, origin in settle([rc], lambda r: choose_origin(ctx.origin_context(r)), p.merge_overlap,
-                                           p.merge_overlap_longer, p.trace_min_share, p.min_span_tokens,
+                                           p.merge_overlap_longer, p.trace_min_share, min_tokens,
                                            ctx.words, rank=ids.__getitem__)]
             if memo is not None:
                 memo[rc] = got

@@ -18,7 +18,9 @@ two pages that both repost A and then C align with each other across both blocks
 and a page that copies another page copies its added paragraphs with the rest.  Such
 a pair is cut at the edges of the traced text: the traced piece stays, and the
 pieces before and after it, when long enough to stand alone as a span, are
-clustered again apart with the split-off members.
+clustered again apart with the split-off members.  How long that is can differ from
+pair to pair: between two texts in ideographs and kana, where a token is a character,
+lengths set in words count characters.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ Interval = tuple[int, int]
 # A document's words: start and end offsets, and optionally their hashes (which tell a
 # cut piece's own similarity; without them a piece keeps its pair's)
 Bounds = tuple[np.ndarray, ...]
+# The matched words a piece cut off a pair needs to stand alone: one number for every
+# pair, or one for each pair's two documents (a and b)
+MinTokens = int | Callable[[int, int], int]
 
 
 def _union(intervals: list[Interval]) -> list[Interval]:
@@ -315,22 +320,28 @@ def _words_of(words: Callable[[int], Bounds] | None, doc: int) -> Callable[[], B
     return None if words is None else (lambda: words(doc))
 
 
-def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_tokens: int = 0,
+def _per_pair(min_tokens: MinTokens) -> Callable[[int, int], int]:
+    return min_tokens if callable(min_tokens) else (lambda _a, _b: min_tokens)
+
+
+def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_tokens: MinTokens = 0,
           words: Callable[[int], Bounds] | None = None) -> tuple[list[SpanPair], list[SpanPair]] | None:
     """The pairs among the members that hold the root's text, each cut to the traced text
-    when ``min_tokens`` > 0, and the pairs that reach the other members with the pieces
-    cut off (at word boundaries, given ``words``: a document's word bounds and hashes); None when
-    every member and every pair holds only the root's text."""
+    when ``min_tokens`` > 0 (a number, or one for a pair's two documents: a piece of a pair
+    of texts in ideographs counts characters), and the pairs that reach the other members
+    with the pieces cut off (at word boundaries, given ``words``: a document's word bounds
+    and hashes); None when every member and every pair holds only the root's text."""
     if min_share <= 0 or not cluster.pairs:
         return None
+    least = _per_pair(min_tokens)
     cover = covers(cluster, root)
     out = set(_strays(cluster, root, min_share, [sum(e - s for s, e in c) for c in cover]))
     kept, rest = [], []
     for p, (u, v) in zip(cluster.pairs, cluster.sides):
         if u in out or v in out:
             rest.append(p)
-        elif min_tokens > 0:
-            piece, ends = cut(p, cover[u], cover[v], min_tokens, _words_of(words, p.a), _words_of(words, p.b))
+        elif (m := least(p.a, p.b)) > 0:
+            piece, ends = cut(p, cover[u], cover[v], m, _words_of(words, p.a), _words_of(words, p.b))
             if piece is not None:
                 kept.append(piece)
             rest.extend(ends)
@@ -342,15 +353,16 @@ def split(cluster: RawCluster, root: int | Sequence[int], min_share: float, min_
 
 
 def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_overlap: float,
-           merge_overlap_longer: float, min_share: float, min_tokens: int = 0,
+           merge_overlap_longer: float, min_share: float, min_tokens: MinTokens = 0,
            words: Callable[[int], Bounds] | None = None,
            rank: Callable[[int], str] | None = None) -> list[tuple[RawCluster, Origin]]:
     """Decide each cluster's origin and split off the members that do not hold its text,
-    and the parts of pairs beyond it (at least ``min_tokens`` matched words; 0: pairs are
-    never cut), until every cluster is a copy of its origin's text.  Without an origin,
-    the longest member stands for the text; between members of one length, the one whose
-    document ``rank`` puts first (its content-derived id), so that renaming or moving
-    files does not change which copy is traced from."""
+    and the parts of pairs beyond it (at least ``min_tokens`` matched words, or as many as
+    it gives for a pair's two documents; 0: pairs are never cut), until every cluster is a
+    copy of its origin's text.  Without an origin, the longest member stands for the
+    text; between members of one length, the one whose document ``rank`` puts first (its
+    content-derived id), so that renaming or moving files does not change which copy is
+    traced from."""
     out: list[tuple[RawCluster, Origin]] = []
     work = list(raw)
     while work:
@@ -365,7 +377,8 @@ def settle(raw: list[RawCluster], decide: Callable[[RawCluster], Origin], merge_
             out.append((rc, origin))
             continue
         # The root and its direct partners stay together, and a cut pair loses a piece
-        # of at least min_tokens words: every part is smaller, so this ends.
+        # of at least its pair's min_tokens words (one or more): every part is smaller, so
+        # this ends.
         kept, rest = parts
         staying = build_clusters(kept, merge_overlap, merge_overlap_longer)
         work.extend(staying)

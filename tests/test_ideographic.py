@@ -145,6 +145,31 @@ def test_an_edited_copy_ends_where_the_copied_text_ends():
     assert start == 0 and text[start:end].endswith("平民离开了战区。")
 
 
+def test_a_copys_added_sentence_copied_on_is_cut_off_only_when_it_could_stand_alone(tmp_path):
+    """A paper adds a sentence to the wire's story and a blog copies the paper: the pair
+    of paper and blog is cut at the end of the wire's text, and the added sentence is a
+    passage of its own only when it is as long as any passage standing alone, 20
+    characters (15 are not, though more than 12 words)."""
+    story = (CORPUS / "wire-origin.txt").read_text(encoding="utf-8").split("\n\n", 1)[1]
+    story = story.replace("新华社大马士革12月13日电 ", "")  # no dateline: the wire in the corpus is the origin
+    (tmp_path / "metadata.csv").write_text("path,outlet,date\nwire.txt,Example Wire,2016-12-13\n"
+                                           "paper.txt,Example Daily,2016-12-14\nblog.txt,Example Blog,2016-12-15\n",
+                                           encoding="utf-8")
+
+    def blog_passages(added: str, **overrides: str) -> list[str]:
+        (tmp_path / "wire.txt").write_text(story, encoding="utf-8")
+        for name in ("paper.txt", "blog.txt"):
+            (tmp_path / name).write_text(f"{story}\n{added}\n", encoding="utf-8")
+        return [f"{story}\n{added}\n"[s:e] for s, e in passages(tmp_path, **overrides)["blog.txt"]]
+
+    short = "记者补充说，当地中小学校已经停课。"  # 15 characters
+    assert blog_passages(short) == [f"{story}\n{short}"]
+    assert blog_passages(short, **{"align.ideographic_word_chars": "1"})[1:] == [short]
+    longer = "本报记者补充说，当地所有中小学校都已经停课，家长们十分担心。"  # 27 characters
+    found = blog_passages(longer)
+    assert len(found) == 2 and longer.endswith(found[1])
+
+
 def test_a_speaker_quoted_in_corner_brackets_by_two_reports_is_no_copy(tmp_path):
     quote = "「民間人の保護は国際人道法上の義務であり、すべての当事者は直ちに攻撃をやめるべきだ」"
     (tmp_path / "a.txt").write_text(f"国連の報道官は十三日、ジュネーブで記者団に対し{quote}と述べた。会見では避難民の数も示された。",

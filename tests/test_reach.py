@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from provenance.model import Attribution, Document, Origin, SpanPair
 from provenance.outlets import load_registry
 from provenance.params import default_params
 from provenance.pipeline import AuditOptions, Context, audit, origin_clusters
-from provenance.reach import cut, settle, strays, traced
+from provenance.reach import cut, settle, split, strays, traced
 from provenance.report import build_report
 
 
@@ -305,3 +306,32 @@ def test_in_order_keeps_only_the_longest_256_runs():
     assert chain == [r for r, w in zip(runs, width) if w > 44]
     assert len(chain) == 256
     assert in_order(runs[:256], 0, 400 * 300, 0, 400 * 300) == runs[:256]  # no more: all kept
+
+
+def _copy_with_an_addition():
+    # 1 holds the origin's (0) text at [0,100); 2 copies all of 1, whose [100,250) holds 15
+    # of their 25 matched tokens: more than 12 words, fewer than 20 characters
+    pairs = [_pair(0, 0, 100, 1, 0, 100), SpanPair(1, 0, 250, 2, 0, 250, 1.0, True, 25)]
+    [rc] = build_clusters(pairs, 0.5)
+    return rc, [i for i, m in enumerate(rc.members) if m.doc == 0]
+
+
+def _sides(pairs):
+    return [(p.a, p.a_start, p.a_end, p.b, p.b_start, p.b_end, p.tokens) for p in pairs]
+
+
+def test_a_piece_cut_off_a_pair_of_texts_in_ideographs_needs_its_length_in_characters():
+    rc, root = _copy_with_an_addition()
+    kept, rest = split(rc, root, 0.3, 12)
+    assert _sides(rest) == [(1, 100, 250, 2, 100, 250, 15)]
+    assert _sides(kept) == [(0, 0, 100, 1, 0, 100, 20), (1, 0, 100, 2, 0, 100, 10)]
+    ctx = _context(["", "", ""], ["2016-10-20"] * 3)
+    both = dataclasses.replace(ctx, ideographic=frozenset({1, 2})).min_cut_tokens()
+    assert (both(1, 2), both(0, 1)) == (20, 12)
+    assert split(rc, root, 0.3, both) is None  # 15 characters stay with the traced piece
+    assert _spans(settle([rc], _earliest_doc, 0.5, 0.0, 0.3, both)) == {0: [(0, 0, 100), (1, 0, 250), (2, 0, 250)]}
+    # a pair with one side in ideographs, or neither, needs 12 as before
+    for flagged in (frozenset({2}), frozenset({0, 1}), frozenset()):
+        least = dataclasses.replace(ctx, ideographic=flagged).min_cut_tokens()
+        assert split(rc, root, 0.3, least) == (kept, rest)
+    assert split(rc, root, 0.3, lambda a, b: 0) is None  # 0: never cut

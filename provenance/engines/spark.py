@@ -1140,16 +1140,20 @@ def _component(records, shared: _Shared):
     docs = {d: v[0][0] for d, v in info.items()}
     words = {d: v[0][4] for d, v in info.items()}
     ctx = Context(docs, {d: v[0][1] for d, v in info.items()}, {d: v[0][2] for d, v in info.items()},
-                  {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params, words=words.__getitem__)
+                  {d: v[0][3] for d, v in info.items()}, shared.registry, shared.params, words=words.__getitem__,
+                  ideographic=frozenset(d for d, v in info.items() if v[0][5]))
     ids = {d: v[1] for d, v in info.items()}
     yield from origin_clusters(raw, ctx, ids)
 
 
 def _origin_info(r: Analysed) -> tuple:
     """What the origin rules read of a document: no text, but its word bounds and hashes
-    (where a pair is cut at the traced text's edge, and the pieces' similarity)."""
+    (where a pair is cut at the traced text's edge, and the pieces' similarity) and
+    whether it is written in ideographs (a piece cut off a pair of two such texts counts
+    characters)."""
     doc = replace(r.doc, text=CorpusText(len(r.doc.text), Withheld("the origin stage holds no texts")))
-    return doc, r.attribution, r.cues, r.segments, (*marked_bounds(r.tokens.of(r.doc.text)), r.tokens.hashes)
+    return (doc, r.attribution, r.cues, r.segments, (*marked_bounds(r.tokens.of(r.doc.text)), r.tokens.hashes),
+            r.tokens.is_ideographic)
 
 
 def _may_cite(r: Analysed) -> bool:
